@@ -1,0 +1,44 @@
+"""Shared fixtures: a warehouse URL on SQLite and, when LEADSIG_TEST_POSTGRES names a server, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_ENV = "LEADSIG_TEST_POSTGRES"
+
+
+def _pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database per test, dropped afterwards, so tests never see each other's rows."""
+    admin_url = os.environ[PG_ENV]
+    name = "leadsig_t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = admin_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """Every warehouse test runs on both backends; PostgreSQL is skipped (with a reason) only when unset."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"{PG_ENV} is not set (CI sets it; see .ci/run)")
+    yield from _pg_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'warehouse.db'}"
