@@ -75,7 +75,7 @@ class Identity(Base):
     forge: Mapped[str] = mapped_column(String(20))
     host: Mapped[str] = mapped_column(String(255))
     login: Mapped[str] = mapped_column(String(255))  # lower-cased
-    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    person_id: Mapped[str | None] = mapped_column(String(200))  # no FK: the roster, not the db, owns people
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     __table_args__ = (UniqueConstraint("forge", "host", "login", name="uq_identities_natural"),)
 

@@ -99,7 +99,6 @@ def upgrade() -> None:
     sa.Column('login', sa.String(length=255), nullable=False),
     sa.Column('person_id', sa.String(length=200), nullable=True),
     sa.Column('is_bot', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['people.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('forge', 'host', 'login', name='uq_identities_natural')
     )

@@ -1,0 +1,25 @@
+"""`leadsig db upgrade` creates the schema on an empty database and is a no-op the second time."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from warehouse.db import current_revision, head_revision, make_engine, upgrade
+
+TABLES = {"repositories", "people", "identities", "activities", "signals", "cursors", "mining_runs"}
+
+
+def test_upgrade_creates_schema_then_is_a_noop(warehouse_url: str) -> None:
+    engine = make_engine(warehouse_url)
+    assert current_revision(engine) is None
+    assert upgrade(engine) is True
+    assert TABLES <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) == head_revision()
+    assert upgrade(engine) is False
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
