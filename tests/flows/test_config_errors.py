@@ -1,0 +1,115 @@
+"""Every config and roster mistake names the file, the line and the key, with a hint, and exits 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.config import load_config
+from flows.errors import UserError
+from miners.identity import load_roster
+
+GOOD_SOURCE = "sources:\n  - kind: github\n    orgs: [acme]\n"
+
+CONFIG_CASES = {
+    "unknown top key": ("warehouse: sqlite:///x.db\nwarehous: x\n", 2, "unknown key", "did you mean 'warehouse'"),
+    "bad warehouse url": ("warehouse: mysql://x/y\n", 1, "not a supported database URL", "postgresql+psycopg"),
+    "bad source kind": ("sources:\n  - kind: bitbucket\n    repos: [a/b]\n", 2, "unknown source kind", "kind: github"),
+    "bad source url": ("sources:\n  - kind: github\n    url: ftp//nope\n    orgs: [a]\n", 3, "not an http(s) URL", "api/v3"),
+    "token in token_env": ("sources:\n  - kind: github\n    token_env: ghp-abc.def\n    orgs: [a]\n", 3,
+                           "NAME of an environment variable", "GITHUB_TOKEN"),
+    "misspelt source key": ("sources:\n  - kind: gitlab\n    grups: [acme]\n", 3, "unknown key", "did you mean 'groups'"),
+    "github with groups": ("sources:\n  - kind: github\n    orgs: [a]\n    groups: [b]\n", 4, "github sources have no groups",
+                           "use orgs"),
+    "per_page too big": ("sources:\n  - kind: github\n    orgs: [a]\n    per_page: 500\n", 4, "bad value 500", "1-100"),
+    "orgs not a list": ("sources:\n  - kind: github\n    orgs: {a: 1}\n", 3, "expected a list of strings", "orgs:"),
+    "nothing to mine": ("sources:\n  - kind: github\n", 2, "names nothing to mine", "orgs:/repos:"),
+    "bad since": (GOOD_SOURCE + "since: last year\n", 4, "not a date", "2025-01-01"),
+    "bad cron": (GOOD_SOURCE + "schedule:\n  nightly: at two\n", 5, "cron", "minute hour"),
+    "bad timezone": (GOOD_SOURCE + "schedule:\n  timezone: Mars/Olympus\n", 5, "unknown time zone", "IANA"),
+    "duplicate key": ("warehouse: sqlite:///a.db\nwarehouse: sqlite:///b.db\n", 2, "duplicate key", "once"),
+    "yaml syntax": ("sources:\n  - kind: github\n   orgs: [acme\n", 3, "YAML syntax error", "indentation"),
+    "teams wrong shape": (GOOD_SOURCE + "teams:\n  payments: [acme/pay]\n", 5, "expected a mapping", "repos"),
+    "not a mapping": ("- just\n- a list\n", 1, "must be a mapping", None),
+    "empty file": ("", 1, "config file is empty", "reference"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIG_CASES))
+def test_bad_config_names_line_and_key(tmp_path: Path, name: str) -> None:
+    text, line, message, hint = CONFIG_CASES[name]
+    path = tmp_path / "leadsig.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    shown = str(err.value)
+    assert f"{path}:{line}" in shown, shown
+    assert message in shown
+    if hint:
+        assert hint in shown
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "leadsig.yaml"
+    path.write_text("warehous: x\nsources:\n  - kind: github\n    orgz: [a]\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    assert len(err.value.problems) == 3  # two unknown keys and a source with nothing to mine
+
+
+def test_file_level_problems(tmp_path: Path) -> None:
+    cases = {
+        tmp_path / "missing.yaml": "config file not found",
+        tmp_path: "is a directory",
+    }
+    latin = tmp_path / "latin1.yaml"
+    latin.write_bytes("warehouse: sqlite:///x.db\n# caf\xe9\n".encode("latin-1"))
+    cases[latin] = "not valid UTF-8"
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"#" * (6 * 1024 * 1024))
+    cases[huge] = "the limit is"
+    for path, message in cases.items():
+        with pytest.raises(UserError) as err:
+            load_config(path)
+        assert message in str(err.value) and str(path) in str(err.value)
+    with pytest.raises(UserError) as err:
+        load_config(latin)
+    assert f"{latin}:2" in str(err.value)
+
+
+ROSTER_CASES = {
+    "no people key": ("folks: []\n", 1, "top-level 'people:'"),
+    "missing id": ("people:\n  - name: Ann\n", 2, "needs an id"),
+    "duplicate id": ("people:\n  - id: ann\n  - id: ann\n", 3, "duplicate id"),
+    "unknown key": ("people:\n  - id: ann\n    githb: [ann]\n", 3, "did you mean 'github'"),
+    "bad date": ("people:\n  - id: ann\n    start_date: soon\n", 3, "not a date"),
+    "bad timezone": ("people:\n  - id: ann\n    timezone: Europe/Nowhere\n", 3, "unknown time zone"),
+    "bad opt_out": ("people:\n  - id: ann\n    opt_out: maybe\n", 3, "expected true or false"),
+    "login claimed twice": ("people:\n  - id: ann\n    github: [x]\n  - id: bo\n    github: [x]\n", 5, "already 'ann'"),
+    "bad email": ("people:\n  - id: ann\n    emails: [ann.example]\n", 3, "not an email"),
+    "unknown team": ("people:\n  - id: ann\n    team: paymnts\n", 3, "did you mean 'payments'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROSTER_CASES))
+def test_bad_roster_names_line(tmp_path: Path, name: str) -> None:
+    text, line, message = ROSTER_CASES[name]
+    path = tmp_path / "people.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_roster(path, known_teams={"payments", "platform"})
+    assert f"{path}:{line}" in str(err.value), str(err.value)
+    assert message in str(err.value)
+
+
+def test_cli_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    cfg = tmp_path / "leadsig.yaml"
+    cfg.write_text("warehouse: sqlite:///w.db\nsources:\n  - kind: github\n    orgs: [a]\n    per_page: 0\n")
+    proc = subprocess.run([sys.executable, "-m", "flows", "db", "upgrade", "--config", str(cfg)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"{cfg}:5" in proc.stderr and "per_page" in proc.stderr
+    assert not (tmp_path / "w.db").exists()
