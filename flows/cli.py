@@ -12,8 +12,12 @@ from rich.console import Console
 
 from flows.errors import UserError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="Mine forge activity into evidence-linked leadership signals.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Mine forge activity into evidence-linked leadership signals.",
+)
 db_app = typer.Typer(no_args_is_help=True, help="Warehouse schema.")
 app.add_typer(db_app, name="db")
 
@@ -28,7 +32,9 @@ def not_built(what: str) -> None:
 
 
 @app.callback()
-def _root(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0) -> None:
+def _root(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,
+) -> None:
     from flows.logs import setup_logging
 
     setup_logging(verbose)
@@ -42,7 +48,9 @@ def db_upgrade(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
     cfg = load_config(config)
     applied = upgrade(make_engine(cfg.warehouse))
-    console.print("warehouse migrated to the latest schema" if applied else "warehouse schema already current")
+    console.print(
+        "warehouse migrated to the latest schema" if applied else "warehouse schema already current"
+    )
 
 
 def _register() -> None:

@@ -12,8 +12,11 @@ from flows.cli import DEFAULT_CONFIG, ConfigOpt, app, not_built
 
 
 @app.command()
-def demo(workdir: Annotated[Path, typer.Option(help="Where the demo writes its config, warehouse and reports.")]
-         = Path("leadsig-demo")) -> None:
+def demo(
+    workdir: Annotated[
+        Path, typer.Option(help="Where the demo writes its config, warehouse and reports.")
+    ] = Path("leadsig-demo"),
+) -> None:
     """The whole pipeline offline, against the built-in forge simulator, into SQLite."""
     not_built("leadsig demo")
 
@@ -25,22 +28,32 @@ def init(directory: Annotated[Path, typer.Argument()] = Path(".")) -> None:
 
 
 @app.command()
-def mine(config: ConfigOpt = DEFAULT_CONFIG,
-         source: Annotated[str | None, typer.Option(help="Only this source (by name).")] = None,
-         repo: Annotated[str | None, typer.Option(help="Only this repo/project.")] = None,
-         since: Annotated[str | None, typer.Option(help="Mine from this date (YYYY-MM-DD) on a first run.")] = None,
-         full: Annotated[bool, typer.Option("--full", help="Forget watermarks and re-mine everything.")] = False,
-         ) -> None:
-    """Mine the configured sources into the warehouse."""
-    not_built("leadsig mine")
+def mine(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    source: Annotated[str | None, typer.Option(help="Only this source (by name).")] = None,
+    repo: Annotated[str | None, typer.Option(help="Only this repo/project.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Mine from this date (YYYY-MM-DD) on a first run.")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Forget watermarks and re-mine everything.")] = False,
+) -> None:
+    """Mine the configured sources into the warehouse, then classify what is new."""
+    from flows.mine_cli import run_mine
+
+    summary = run_mine(str(config), source, repo, parse_date(since, "--since"), full)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
-def classify(config: ConfigOpt = DEFAULT_CONFIG,
-             since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
-             ) -> None:
+def classify(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
+) -> None:
     """Re-classify stored activity with the current rules (no forge API calls)."""
-    not_built("leadsig classify")
+    from flows.mine_cli import run_classify
+
+    run_classify(str(config), parse_date(since, "--since"))
 
 
 @app.command()
@@ -50,11 +63,12 @@ def serve(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
 
 @app.command()
-def simulate(port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
-             size: Annotated[str, typer.Option(help="tiny | small | medium | large")] = "small",
-             seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 1,
-             write_config: Annotated[Path | None, typer.Option(help="Write a leadsig config for it here.")] = None,
-             ) -> None:
+def simulate(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+    size: Annotated[str, typer.Option(help="tiny | small | medium | large")] = "small",
+    seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 1,
+    write_config: Annotated[Path | None, typer.Option(help="Write a leadsig config for it here.")] = None,
+) -> None:
     """Serve the forge simulator alone until stopped."""
     not_built("leadsig simulate")
 
@@ -67,5 +81,11 @@ def parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UserError(Problem(f"not a date: {value!r}", key=option, hint="use YYYY-MM-DD, e.g. 2026-01-31",
-                                code="bad-argument")) from None
+        raise UserError(
+            Problem(
+                f"not a date: {value!r}",
+                key=option,
+                hint="use YYYY-MM-DD, e.g. 2026-01-31",
+                code="bad-argument",
+            )
+        ) from None

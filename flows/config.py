@@ -96,18 +96,42 @@ class Config:
             if s.name == name:
                 return s
         raise UserError(
-            Problem(f"no source named {name!r}", key="--source",
-                    hint="configured sources: " + ", ".join(s.name for s in self.sources))
+            Problem(
+                f"no source named {name!r}",
+                key="--source",
+                hint="configured sources: " + ", ".join(s.name for s in self.sources),
+            )
         )
 
 
 TOP_KEYS = {
-    "warehouse", "roster", "since", "rules", "path_groups", "sources", "teams", "schedule", "reports",
-    "bots", "retention", "privacy",
+    "warehouse",
+    "roster",
+    "since",
+    "rules",
+    "path_groups",
+    "sources",
+    "teams",
+    "schedule",
+    "reports",
+    "bots",
+    "retention",
+    "privacy",
 }
 SOURCE_KEYS = {
-    "kind", "name", "url", "token_env", "orgs", "repos", "groups", "projects", "exclude", "per_page",
-    "seconds_between_requests", "max_retries", "timeout",
+    "kind",
+    "name",
+    "url",
+    "token_env",
+    "orgs",
+    "repos",
+    "groups",
+    "projects",
+    "exclude",
+    "per_page",
+    "seconds_between_requests",
+    "max_retries",
+    "timeout",
 }
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 
@@ -119,10 +143,20 @@ class _Checker:
         self.path = str(path)
         self.problems: list[Problem] = []
 
-    def at(self, node: Any, key: Any, dotted: str, message: str, hint: str | None = None,
-           code: str = "invalid", value: bool = True) -> None:
+    def at(
+        self,
+        node: Any,
+        key: Any,
+        dotted: str,
+        message: str,
+        hint: str | None = None,
+        code: str = "invalid",
+        value: bool = True,
+    ) -> None:
         line, col = value_line(node, key) if value else key_line(node, key)
-        self.problems.append(Problem(message, file=self.path, line=line, col=col, key=dotted, hint=hint, code=code))
+        self.problems.append(
+            Problem(message, file=self.path, line=line, col=col, key=dotted, hint=hint, code=code)
+        )
 
     def unknown_keys(self, node: Any, allowed: set[str], prefix: str) -> None:
         for k in node:
@@ -147,8 +181,14 @@ def load_config(path: str | Path | None = None) -> Config:
     data = load_yaml(path, "config")
     c = _Checker(path)
     if not isinstance(data, dict):
-        raise UserError(Problem("the config must be a mapping of keys (warehouse:, sources:, ...)", file=str(path),
-                                line=1, code="type"))
+        raise UserError(
+            Problem(
+                "the config must be a mapping of keys (warehouse:, sources:, ...)",
+                file=str(path),
+                line=1,
+                code="type",
+            )
+        )
     c.unknown_keys(data, TOP_KEYS, "")
     base = path.resolve().parent
     warehouse = _warehouse(c, data, base)
@@ -168,7 +208,14 @@ def load_config(path: str | Path | None = None) -> Config:
     rep = data.get("reports")
     if rep is not None:
         if not isinstance(rep, dict):
-            c.at(data, "reports", "reports", "expected a mapping", hint="reports: {out_dir: reports/out}", code="type")
+            c.at(
+                data,
+                "reports",
+                "reports",
+                "expected a mapping",
+                hint="reports: {out_dir: reports/out}",
+                code="type",
+            )
         else:
             c.unknown_keys(rep, {"out_dir", "per_person", "min_group_size"}, "reports.")
             if "out_dir" in rep:
@@ -184,9 +231,20 @@ def load_config(path: str | Path | None = None) -> Config:
     if c.problems:
         raise UserError(c.problems)
     extra = {k: _plain(data[k]) for k in ("retention", "privacy", "reports") if k in data}
-    return Config(path=path, warehouse=warehouse, roster=roster, since=since, rules=rules, path_groups=path_groups,
-                  sources=sources, teams=teams, schedule=schedule, reports_out_dir=out_dir,
-                  bot_patterns=bot_patterns, extra=extra)
+    return Config(
+        path=path,
+        warehouse=warehouse,
+        roster=roster,
+        since=since,
+        rules=rules,
+        path_groups=path_groups,
+        sources=sources,
+        teams=teams,
+        schedule=schedule,
+        reports_out_dir=out_dir,
+        bot_patterns=bot_patterns,
+        extra=extra,
+    )
 
 
 def _plain(node: Any) -> Any:
@@ -200,13 +258,19 @@ def _plain(node: Any) -> Any:
 def _warehouse(c: _Checker, data: Any, base: Path) -> str:
     url = data.get("warehouse", "sqlite:///leadsig.db")
     if not isinstance(url, str) or not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
-        c.at(data, "warehouse", "warehouse", f"not a supported database URL: {url!r}",
-             hint="use sqlite:///leadsig.db or postgresql+psycopg://user@host/db", code="bad-url")
+        c.at(
+            data,
+            "warehouse",
+            "warehouse",
+            f"not a supported database URL: {url!r}",
+            hint="use sqlite:///leadsig.db or postgresql+psycopg://user@host/db",
+            code="bad-url",
+        )
         return "sqlite:///leadsig.db"
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
-        url = "sqlite:///" + str(base / url[len("sqlite:///"):])  # relative to the config file
+        url = "sqlite:///" + str(base / url[len("sqlite:///") :])  # relative to the config file
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -230,8 +294,14 @@ def _path_groups(c: _Checker, data: Any) -> dict[str, list[str]]:
     if raw is None:
         return {k: list(v) for k, v in DEFAULT_PATH_GROUPS.items()}
     if not isinstance(raw, dict):
-        c.at(data, "path_groups", "path_groups", "expected a mapping of group name to glob list",
-             hint='path_groups: {docs: ["docs/**"]}', code="type")
+        c.at(
+            data,
+            "path_groups",
+            "path_groups",
+            "expected a mapping of group name to glob list",
+            hint='path_groups: {docs: ["docs/**"]}',
+            code="type",
+        )
         return {}
     return {str(k): c.str_list(raw, k, f"path_groups.{k}") for k in raw}
 
@@ -239,8 +309,14 @@ def _path_groups(c: _Checker, data: Any) -> dict[str, list[str]]:
 def _sources(c: _Checker, data: Any) -> list[SourceConfig]:
     raw = data.get("sources") or []
     if not isinstance(raw, list):
-        c.at(data, "sources", "sources", "expected a list of sources", hint="sources:\n    - kind: github ...",
-             code="type")
+        c.at(
+            data,
+            "sources",
+            "sources",
+            "expected a list of sources",
+            hint="sources:\n    - kind: github ...",
+            code="type",
+        )
         return []
     out: list[SourceConfig] = []
     names: set[str] = set()
@@ -248,56 +324,119 @@ def _sources(c: _Checker, data: Any) -> list[SourceConfig]:
         dotted = f"sources[{i}]"
         if not isinstance(node, dict):
             line, col = key_line(raw, i)
-            c.problems.append(Problem("expected a mapping with kind:, url:, ...", file=c.path, line=line, col=col,
-                                      key=dotted, code="type"))
+            c.problems.append(
+                Problem(
+                    "expected a mapping with kind:, url:, ...",
+                    file=c.path,
+                    line=line,
+                    col=col,
+                    key=dotted,
+                    code="type",
+                )
+            )
             continue
         c.unknown_keys(node, SOURCE_KEYS, dotted + ".")
         kind = node.get("kind")
         if kind not in ("github", "gitlab"):
-            c.at(node, "kind", f"{dotted}.kind", f"unknown source kind {kind!r}", hint="kind: github or kind: gitlab",
-                 code="bad-value")
+            c.at(
+                node,
+                "kind",
+                f"{dotted}.kind",
+                f"unknown source kind {kind!r}",
+                hint="kind: github or kind: gitlab",
+                code="bad-value",
+            )
             continue
         default_url = "https://api.github.com" if kind == "github" else "https://gitlab.com"
         url = str(node.get("url", default_url))
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            c.at(node, "url", f"{dotted}.url", f"not an http(s) URL: {url!r}",
-                 hint=f"e.g. url: {default_url}" + (" (Enterprise Server: https://HOST/api/v3)" if kind == "github" else ""),
-                 code="bad-url")
+            c.at(
+                node,
+                "url",
+                f"{dotted}.url",
+                f"not an http(s) URL: {url!r}",
+                hint=f"e.g. url: {default_url}"
+                + (" (Enterprise Server: https://HOST/api/v3)" if kind == "github" else ""),
+                code="bad-url",
+            )
         token_env = node.get("token_env")
-        if token_env is not None and (not isinstance(token_env, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", token_env)):
-            c.at(node, "token_env", f"{dotted}.token_env", "must be the NAME of an environment variable, not a token",
-                 hint="token_env: GITHUB_TOKEN", code="bad-value")
+        if token_env is not None and (
+            not isinstance(token_env, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", token_env)
+        ):
+            c.at(
+                node,
+                "token_env",
+                f"{dotted}.token_env",
+                "must be the NAME of an environment variable, not a token",
+                hint="token_env: GITHUB_TOKEN",
+                code="bad-value",
+            )
             token_env = None
         name = str(node.get("name") or f"{kind}-{parsed.netloc or i}")
         if name in names:
-            c.at(node, "name" if "name" in node else "kind", f"{dotted}.name", f"duplicate source name {name!r}",
-                 hint="give each source a distinct name:", code="duplicate")
+            c.at(
+                node,
+                "name" if "name" in node else "kind",
+                f"{dotted}.name",
+                f"duplicate source name {name!r}",
+                hint="give each source a distinct name:",
+                code="duplicate",
+            )
         names.add(name)
-        src = SourceConfig(kind=kind, url=url.rstrip("/"), token_env=token_env, name=name,
-                           orgs=c.str_list(node, "orgs", f"{dotted}.orgs"),
-                           repos=c.str_list(node, "repos", f"{dotted}.repos"),
-                           groups=c.str_list(node, "groups", f"{dotted}.groups"),
-                           projects=c.str_list(node, "projects", f"{dotted}.projects"),
-                           exclude=c.str_list(node, "exclude", f"{dotted}.exclude"))
+        src = SourceConfig(
+            kind=kind,
+            url=url.rstrip("/"),
+            token_env=token_env,
+            name=name,
+            orgs=c.str_list(node, "orgs", f"{dotted}.orgs"),
+            repos=c.str_list(node, "repos", f"{dotted}.repos"),
+            groups=c.str_list(node, "groups", f"{dotted}.groups"),
+            projects=c.str_list(node, "projects", f"{dotted}.projects"),
+            exclude=c.str_list(node, "exclude", f"{dotted}.exclude"),
+        )
         wrong = ("groups", "projects") if kind == "github" else ("orgs", "repos")
         for k in wrong:
             if k in node:
                 right = {"groups": "orgs", "projects": "repos", "orgs": "groups", "repos": "projects"}[k]
-                c.at(node, k, f"{dotted}.{k}", f"{kind} sources have no {k}", hint=f"use {right}:", code="unknown-key",
-                     value=False)
-        for k, typ, lo in (("per_page", int, 1), ("max_retries", int, 0), ("seconds_between_requests", (int, float), 0),
-                           ("timeout", (int, float), 0)):
+                c.at(
+                    node,
+                    k,
+                    f"{dotted}.{k}",
+                    f"{kind} sources have no {k}",
+                    hint=f"use {right}:",
+                    code="unknown-key",
+                    value=False,
+                )
+        for k, typ, lo in (
+            ("per_page", int, 1),
+            ("max_retries", int, 0),
+            ("seconds_between_requests", (int, float), 0),
+            ("timeout", (int, float), 0),
+        ):
             if k in node:
                 v = node[k]
                 if isinstance(v, bool) or not isinstance(v, typ) or v < lo or (k == "per_page" and v > 100):
-                    c.at(node, k, f"{dotted}.{k}", f"bad value {v!r}",
-                         hint="per_page: 1-100" if k == "per_page" else f"a number >= {lo}", code="type")
+                    c.at(
+                        node,
+                        k,
+                        f"{dotted}.{k}",
+                        f"bad value {v!r}",
+                        hint="per_page: 1-100" if k == "per_page" else f"a number >= {lo}",
+                        code="type",
+                    )
                 else:
                     setattr(src, k, v)
         if not (src.orgs or src.repos or src.groups or src.projects):
-            c.at(node, "kind", dotted, "source names nothing to mine",
-                 hint="add orgs:/repos: (GitHub) or groups:/projects: (GitLab)", code="empty", value=False)
+            c.at(
+                node,
+                "kind",
+                dotted,
+                "source names nothing to mine",
+                hint="add orgs:/repos: (GitHub) or groups:/projects: (GitLab)",
+                code="empty",
+                value=False,
+            )
         out.append(src)
     return out
 
@@ -305,13 +444,26 @@ def _sources(c: _Checker, data: Any) -> list[SourceConfig]:
 def _teams(c: _Checker, data: Any) -> dict[str, TeamConfig]:
     raw = data.get("teams") or {}
     if not isinstance(raw, dict):
-        c.at(data, "teams", "teams", "expected a mapping of team name to {repos: [...]}",
-             hint='teams: {payments: {repos: ["acme/payments-*"]}}', code="type")
+        c.at(
+            data,
+            "teams",
+            "teams",
+            "expected a mapping of team name to {repos: [...]}",
+            hint='teams: {payments: {repos: ["acme/payments-*"]}}',
+            code="type",
+        )
         return {}
     out = {}
     for name, node in raw.items():
         if not isinstance(node, dict):
-            c.at(raw, name, f"teams.{name}", "expected a mapping", hint='{repos: ["acme/payments-*"]}', code="type")
+            c.at(
+                raw,
+                name,
+                f"teams.{name}",
+                "expected a mapping",
+                hint='{repos: ["acme/payments-*"]}',
+                code="type",
+            )
             continue
         c.unknown_keys(node, {"repos"}, f"teams.{name}.")
         out[str(name)] = TeamConfig(name=str(name), repos=c.str_list(node, "repos", f"teams.{name}.repos"))
@@ -324,14 +476,27 @@ def _schedule(c: _Checker, data: Any) -> ScheduleConfig:
     if raw is None:
         return sched
     if not isinstance(raw, dict):
-        c.at(data, "schedule", "schedule", "expected a mapping", hint='schedule: {nightly: "0 2 * * *"}', code="type")
+        c.at(
+            data,
+            "schedule",
+            "schedule",
+            "expected a mapping",
+            hint='schedule: {nightly: "0 2 * * *"}',
+            code="type",
+        )
         return sched
     c.unknown_keys(raw, {"nightly", "monthly_report", "timezone"}, "schedule.")
     for k in ("nightly", "monthly_report"):
         if k in raw:
             if not isinstance(raw[k], str) or not CRON_RE.match(raw[k]):
-                c.at(raw, k, f"schedule.{k}", f"not a 5-field cron expression: {raw[k]!r}",
-                     hint='e.g. "0 2 * * *" (minute hour day month weekday)', code="bad-value")
+                c.at(
+                    raw,
+                    k,
+                    f"schedule.{k}",
+                    f"not a 5-field cron expression: {raw[k]!r}",
+                    hint='e.g. "0 2 * * *" (minute hour day month weekday)',
+                    code="bad-value",
+                )
             else:
                 setattr(sched, k, raw[k])
     if "timezone" in raw:
@@ -341,6 +506,12 @@ def _schedule(c: _Checker, data: Any) -> ScheduleConfig:
             ZoneInfo(str(raw["timezone"]))
             sched.timezone = str(raw["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            c.at(raw, "timezone", "schedule.timezone", f"unknown time zone {raw['timezone']!r}",
-                 hint="an IANA name such as UTC or Europe/Berlin", code="bad-value")
+            c.at(
+                raw,
+                "timezone",
+                "schedule.timezone",
+                f"unknown time zone {raw['timezone']!r}",
+                hint="an IANA name such as UTC or Europe/Berlin",
+                code="bad-value",
+            )
     return sched

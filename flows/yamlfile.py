@@ -23,18 +23,28 @@ def read_text(path: Path, what: str) -> str:
     """Read a user file, turning every OS-level failure into a located, fixable error."""
     shown = str(path)
     if not path.exists():
-        raise UserError(Problem(f"{what} file not found", file=shown, hint=f"create it or pass the right path"))
+        raise UserError(
+            Problem(f"{what} file not found", file=shown, hint="create it or pass the right path")
+        )
     if path.is_dir():
-        raise UserError(Problem(f"is a directory, expected a {what} file", file=shown, hint="name the YAML file"))
+        raise UserError(
+            Problem(f"is a directory, expected a {what} file", file=shown, hint="name the YAML file")
+        )
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise UserError(
-                Problem(f"{what} file is {size} bytes; the limit is {MAX_BYTES}", file=shown, hint="is this the right file?")
+                Problem(
+                    f"{what} file is {size} bytes; the limit is {MAX_BYTES}",
+                    file=shown,
+                    hint="is this the right file?",
+                )
             )
         raw = path.read_bytes()
     except PermissionError:
-        raise UserError(Problem(f"cannot read {what} file: permission denied", file=shown, hint="check its mode")) from None
+        raise UserError(
+            Problem(f"cannot read {what} file: permission denied", file=shown, hint="check its mode")
+        ) from None
     except OSError as exc:
         raise UserError(Problem(f"cannot read {what} file: {exc.strerror}", file=shown)) from None
     try:
@@ -42,8 +52,13 @@ def read_text(path: Path, what: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise UserError(
-            Problem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=shown, line=line, code="encoding",
-                    hint="save the file as UTF-8")
+            Problem(
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                file=shown,
+                line=line,
+                code="encoding",
+                hint="save the file as UTF-8",
+            )
         ) from None
 
 
@@ -62,22 +77,40 @@ def parse_yaml(text: str, shown: str, what: str, *, allow_empty: bool = False) -
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else None
         raise UserError(
-            Problem("duplicate key" + (f" {key!r}" if key else ""), file=shown, line=mark.line + 1 if mark else None,
-                    col=mark.column + 1 if mark else None, code="duplicate-key", hint="each key may appear once")
+            Problem(
+                "duplicate key" + (f" {key!r}" if key else ""),
+                file=shown,
+                line=mark.line + 1 if mark else None,
+                col=mark.column + 1 if mark else None,
+                code="duplicate-key",
+                hint="each key may appear once",
+            )
         ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = exc.problem or exc.context or "invalid YAML"
         raise UserError(
-            Problem(f"YAML syntax error: {msg}", file=shown, line=mark.line + 1 if mark else None,
-                    col=mark.column + 1 if mark else None, code="yaml-syntax",
-                    hint="check indentation, colons and quotes on this line")
+            Problem(
+                f"YAML syntax error: {msg}",
+                file=shown,
+                line=mark.line + 1 if mark else None,
+                col=mark.column + 1 if mark else None,
+                code="yaml-syntax",
+                hint="check indentation, colons and quotes on this line",
+            )
         ) from None
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad characters)
         raise UserError(Problem(f"YAML error: {exc}", file=shown, code="yaml-syntax")) from None
     if data is None and not allow_empty:
-        raise UserError(Problem(f"{what} file is empty", file=shown, line=1, code="empty",
-                                hint=f"see the {what} reference in the README"))
+        raise UserError(
+            Problem(
+                f"{what} file is empty",
+                file=shown,
+                line=1,
+                code="empty",
+                hint=f"see the {what} reference in the README",
+            )
+        )
     return data
 
 

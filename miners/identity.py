@@ -17,13 +17,34 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flows.errors import Problem, UserError
 from flows.yamlfile import did_you_mean, key_line, load_yaml, value_line
 
-PERSON_KEYS = {"id", "name", "team", "level", "start_date", "timezone", "region", "github", "gitlab", "emails",
-               "opt_out"}
+PERSON_KEYS = {
+    "id",
+    "name",
+    "team",
+    "level",
+    "start_date",
+    "timezone",
+    "region",
+    "github",
+    "gitlab",
+    "emails",
+    "opt_out",
+}
 NOREPLY_RE = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.(?:github\.com|[\w.-]+)$", re.I)
 REGION_BY_TZ_PREFIX = {
-    "America": "Americas", "US": "Americas", "Canada": "Americas", "Brazil": "Americas", "Chile": "Americas",
-    "Mexico": "Americas", "Europe": "Europe", "Africa": "Africa", "Asia": "Asia-Pacific",
-    "Australia": "Asia-Pacific", "Pacific": "Asia-Pacific", "Indian": "Asia-Pacific", "Atlantic": "Europe",
+    "America": "Americas",
+    "US": "Americas",
+    "Canada": "Americas",
+    "Brazil": "Americas",
+    "Chile": "Americas",
+    "Mexico": "Americas",
+    "Europe": "Europe",
+    "Africa": "Africa",
+    "Asia": "Asia-Pacific",
+    "Australia": "Asia-Pacific",
+    "Pacific": "Asia-Pacific",
+    "Indian": "Asia-Pacific",
+    "Atlantic": "Europe",
 }
 
 
@@ -68,7 +89,9 @@ class Roster:
         found = self.by_id().get(person_id)
         if found is None:
             hint = did_you_mean(person_id, [p.id for p in self.people]) or "see the ids in the roster file"
-            raise UserError(Problem(f"unknown person {person_id!r}", key="--person", hint=hint, code="unknown-person"))
+            raise UserError(
+                Problem(f"unknown person {person_id!r}", key="--person", hint=hint, code="unknown-person")
+            )
         return found
 
 
@@ -85,17 +108,39 @@ def load_roster(path: str | Path, known_teams: set[str] | None = None) -> Roster
     data = load_yaml(path, "roster")
     problems: list[Problem] = []
 
-    def bad(node: Any, key: Any, dotted: str, msg: str, hint: str | None = None, code: str = "invalid",
-            on_key: bool = False) -> None:
+    def bad(
+        node: Any,
+        key: Any,
+        dotted: str,
+        msg: str,
+        hint: str | None = None,
+        code: str = "invalid",
+        on_key: bool = False,
+    ) -> None:
         line, col = key_line(node, key) if on_key else value_line(node, key)
         problems.append(Problem(msg, file=shown, line=line, col=col, key=dotted, hint=hint, code=code))
 
     if not isinstance(data, dict) or "people" not in data:
-        raise UserError(Problem("the roster must have a top-level 'people:' list", file=shown, line=1, code="type",
-                                hint="people:\n  - id: alice\n    name: Alice ..."))
+        raise UserError(
+            Problem(
+                "the roster must have a top-level 'people:' list",
+                file=shown,
+                line=1,
+                code="type",
+                hint="people:\n  - id: alice\n    name: Alice ...",
+            )
+        )
     for k in data:
         if k != "people":
-            bad(data, k, str(k), "unknown key", hint="the roster has one key, people:", code="unknown-key", on_key=True)
+            bad(
+                data,
+                k,
+                str(k),
+                "unknown key",
+                hint="the roster has one key, people:",
+                code="unknown-key",
+                on_key=True,
+            )
     items = data["people"] or []
     if not isinstance(items, list):
         bad(data, "people", "people", "expected a list of people", code="type")
@@ -107,29 +152,62 @@ def load_roster(path: str | Path, known_teams: set[str] | None = None) -> Roster
         dotted = f"people[{i}]"
         if not isinstance(node, dict):
             line, col = key_line(items, i)
-            problems.append(Problem("expected a mapping (id:, name:, ...)", file=shown, line=line, col=col, key=dotted,
-                                    code="type"))
+            problems.append(
+                Problem(
+                    "expected a mapping (id:, name:, ...)",
+                    file=shown,
+                    line=line,
+                    col=col,
+                    key=dotted,
+                    code="type",
+                )
+            )
             continue
         for k in node:
             if k not in PERSON_KEYS:
-                bad(node, k, f"{dotted}.{k}", "unknown key",
-                    hint=did_you_mean(str(k), sorted(PERSON_KEYS)) or "allowed: " + ", ".join(sorted(PERSON_KEYS)),
-                    code="unknown-key", on_key=True)
+                bad(
+                    node,
+                    k,
+                    f"{dotted}.{k}",
+                    "unknown key",
+                    hint=did_you_mean(str(k), sorted(PERSON_KEYS))
+                    or "allowed: " + ", ".join(sorted(PERSON_KEYS)),
+                    code="unknown-key",
+                    on_key=True,
+                )
         pid = node.get("id")
         if not isinstance(pid, str | int) or isinstance(pid, bool) or not str(pid).strip():
-            bad(node, "id" if "id" in node else next(iter(node), 0), f"{dotted}.id", "every person needs an id",
-                hint="id: alice (a short stable handle)", code="missing")
+            bad(
+                node,
+                "id" if "id" in node else next(iter(node), 0),
+                f"{dotted}.id",
+                "every person needs an id",
+                hint="id: alice (a short stable handle)",
+                code="missing",
+            )
             continue
         pid = str(pid)
         if pid in seen_ids:
-            bad(node, "id", f"{dotted}.id", f"duplicate id {pid!r} (also people[{seen_ids[pid]}])", code="duplicate")
+            bad(
+                node,
+                "id",
+                f"{dotted}.id",
+                f"duplicate id {pid!r} (also people[{seen_ids[pid]}])",
+                code="duplicate",
+            )
         seen_ids[pid] = i
         person = Person(id=pid, name=str(node.get("name") or pid))
         person.team = _opt_str(node, "team", dotted, bad)
         if person.team and known_teams is not None and known_teams and person.team not in known_teams:
-            bad(node, "team", f"{dotted}.team", f"unknown team {person.team!r}",
-                hint=did_you_mean(person.team, sorted(known_teams)) or "teams in the config: " + ", ".join(sorted(known_teams)),
-                code="unknown-team")
+            bad(
+                node,
+                "team",
+                f"{dotted}.team",
+                f"unknown team {person.team!r}",
+                hint=did_you_mean(person.team, sorted(known_teams))
+                or "teams in the config: " + ", ".join(sorted(known_teams)),
+                code="unknown-team",
+            )
         person.level = _opt_str(node, "level", dotted, bad)
         person.start_date = _date(node, dotted, bad)
         person.timezone = _tz(node, dotted, bad)
@@ -148,9 +226,14 @@ def load_roster(path: str | Path, known_teams: set[str] | None = None) -> Roster
             for lg in logins:
                 owner = claimed.setdefault((forge, lg.host, lg.login), pid)
                 if owner != pid:
-                    bad(node, forge, f"{dotted}.{forge}", f"{forge} login {lg.login!r} is already {owner!r}'s",
+                    bad(
+                        node,
+                        forge,
+                        f"{dotted}.{forge}",
+                        f"{forge} login {lg.login!r} is already {owner!r}'s",
                         hint="a login belongs to one person; pin it to a host (host:login) if they differ by host",
-                        code="duplicate")
+                        code="duplicate",
+                    )
         people.append(person)
     if problems:
         raise UserError(problems)
@@ -198,8 +281,14 @@ def _date(node: Any, dotted: str, bad: Any) -> date | None:
     try:
         return date.fromisoformat(str(v))
     except ValueError:
-        bad(node, "start_date", f"{dotted}.start_date", f"not a date: {v!r}", hint="start_date: 2023-04-01",
-            code="type")
+        bad(
+            node,
+            "start_date",
+            f"{dotted}.start_date",
+            f"not a date: {v!r}",
+            hint="start_date: 2023-04-01",
+            code="type",
+        )
         return None
 
 
@@ -210,8 +299,14 @@ def _tz(node: Any, dotted: str, bad: Any) -> str | None:
     try:
         ZoneInfo(str(v))
     except (ZoneInfoNotFoundError, ValueError):
-        bad(node, "timezone", f"{dotted}.timezone", f"unknown time zone {v!r}",
-            hint="an IANA name such as Europe/Berlin or America/Sao_Paulo", code="bad-value")
+        bad(
+            node,
+            "timezone",
+            f"{dotted}.timezone",
+            f"unknown time zone {v!r}",
+            hint="an IANA name such as Europe/Berlin or America/Sao_Paulo",
+            code="bad-value",
+        )
         return None
     return str(v)
 

@@ -36,7 +36,8 @@ class PathGroups:
         self.groups = groups
         self._compiled = {
             name: re.compile("^(?:" + "|".join(glob_to_regex(p) for p in pats) + ")$")
-            for name, pats in groups.items() if pats
+            for name, pats in groups.items()
+            if pats
         }
 
     def match(self, paths: Iterable[str]) -> tuple[str, ...]:

@@ -64,16 +64,25 @@ def with_overlap(watermarks: dict[str, datetime | None]) -> dict[str, datetime |
     return {k: (v - OVERLAP if v else None) for k, v in watermarks.items()}
 
 
-def mine_repo(engine: Engine, cfg: Config, source: SourceConfig, miner: Miner, repo: str,
-              resolver: IdentityResolver) -> RepoResult:
+def mine_repo(
+    engine: Engine, cfg: Config, source: SourceConfig, miner: Miner, repo: str, resolver: IdentityResolver
+) -> RepoResult:
     """Mine one repo; every batch and its cursor commit together. Errors are recorded, not raised."""
     result = RepoResult(source.name, repo)
     team = team_of(cfg, repo)
     try:
         watermarks = with_overlap(store.get_cursors(engine, source.name, repo))
         for batch in miner.mine_repo(repo, watermarks):
-            result.stored += store.save_batch(engine, source.name, repo, batch.stream, batch.activities,
-                                              batch.watermark, resolver, team=team)
+            result.stored += store.save_batch(
+                engine,
+                source.name,
+                repo,
+                batch.stream,
+                batch.activities,
+                batch.watermark,
+                resolver,
+                team=team,
+            )
             for a in batch.activities:
                 miner.stats.by_kind[a.kind] += 1
     except Exception as exc:  # one failing repo must not stop the others
@@ -85,9 +94,15 @@ def mine_repo(engine: Engine, cfg: Config, source: SourceConfig, miner: Miner, r
     return result
 
 
-def mine_source(engine: Engine, cfg: Config, source: SourceConfig, resolver: IdentityResolver,
-                since: date | None = None, only_repo: str | None = None,
-                on_repo: Callable[[RepoResult, int, int], None] | None = None) -> SourceResult:
+def mine_source(
+    engine: Engine,
+    cfg: Config,
+    source: SourceConfig,
+    resolver: IdentityResolver,
+    since: date | None = None,
+    only_repo: str | None = None,
+    on_repo: Callable[[RepoResult, int, int], None] | None = None,
+) -> SourceResult:
     miner = make_miner(cfg, source, since or cfg.since)
     out = SourceResult(source.name, stats=miner.stats)
     try:

@@ -23,8 +23,13 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
-                raise UserError(Problem(f"folder {parent} does not exist", key="warehouse",
-                                        hint="create the folder or change the warehouse URL"))
+                raise UserError(
+                    Problem(
+                        f"folder {parent} does not exist",
+                        key="warehouse",
+                        hint="create the folder or change the warehouse URL",
+                    )
+                )
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
@@ -62,8 +67,13 @@ def upgrade(engine: Engine) -> bool:
             return False
         command.upgrade(alembic_config(engine), "head")
     except OperationalError as exc:
-        raise UserError(Problem(f"cannot open the warehouse: {exc.orig}", key="warehouse",
-                                hint="check the warehouse URL and that the database server is running")) from None
+        raise UserError(
+            Problem(
+                f"cannot open the warehouse: {exc.orig}",
+                key="warehouse",
+                hint="check the warehouse URL and that the database server is running",
+            )
+        ) from None
     return True
 
 

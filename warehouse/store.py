@@ -25,8 +25,13 @@ def _insert(conn: Connection, table: Table) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], keys: list[str],
-           only_if_changed: str | None = None) -> None:
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    keys: list[str],
+    only_if_changed: str | None = None,
+) -> None:
     """INSERT .. ON CONFLICT DO UPDATE, in chunks. ``only_if_changed`` skips rows whose column is equal."""
     if not rows:
         return
@@ -34,17 +39,37 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], keys:
     cols = [c for c in rows[0] if c not in keys]
     set_ = {c: stmt.excluded[c] for c in cols}
     where = table.c[only_if_changed] != stmt.excluded[only_if_changed] if only_if_changed else None
-    stmt = stmt.on_conflict_do_update(index_elements=keys, set_=set_, where=where) if cols else \
-        stmt.on_conflict_do_nothing(index_elements=keys)
+    stmt = (
+        stmt.on_conflict_do_update(index_elements=keys, set_=set_, where=where)
+        if cols
+        else stmt.on_conflict_do_nothing(index_elements=keys)
+    )
     for i in range(0, len(rows), CHUNK):
-        conn.execute(stmt, list(rows[i:i + CHUNK]))
+        conn.execute(stmt, list(rows[i : i + CHUNK]))
 
 
 def content_hash(a: Activity) -> str:
-    payload = [a.kind, a.actor_login.lower(), a.occurred_at.isoformat(), a.url, a.parent_number, a.parent_title,
-               a.parent_author, list(a.parent_labels), a.body, a.state, a.updated_at.isoformat() if a.updated_at else None,
-               a.review_comment_count, a.files, a.additions, a.deletions, list(a.path_groups), a.extra,
-               a.actor_utc_offset_minutes, a.actor_is_bot]
+    payload = [
+        a.kind,
+        a.actor_login.lower(),
+        a.occurred_at.isoformat(),
+        a.url,
+        a.parent_number,
+        a.parent_title,
+        a.parent_author,
+        list(a.parent_labels),
+        a.body,
+        a.state,
+        a.updated_at.isoformat() if a.updated_at else None,
+        a.review_comment_count,
+        a.files,
+        a.additions,
+        a.deletions,
+        list(a.path_groups),
+        a.extra,
+        a.actor_utc_offset_minutes,
+        a.actor_is_bot,
+    ]
     raw = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -65,20 +90,46 @@ def _has_surrogates(text: str) -> bool:
 
 def activity_row(a: Activity, person_id: str | None, now: datetime) -> dict[str, Any]:
     return {
-        "id": a.id, "forge": a.forge, "host": a.host, "kind": a.kind, "native_id": a.native_id, "repo": a.repo,
-        "actor_login": a.actor_login.lower(), "actor_is_bot": a.actor_is_bot, "person_id": person_id,
-        "occurred_at": a.occurred_at, "actor_utc_offset_minutes": a.actor_utc_offset_minutes, "url": a.url,
-        "parent_number": a.parent_number, "parent_title": clean_text(a.parent_title or ""),
-        "parent_author": a.parent_author.lower() if a.parent_author else None, "parent_labels": list(a.parent_labels),
-        "body": clean_text(a.body or ""), "state": a.state, "updated_at": a.updated_at,
-        "review_comment_count": a.review_comment_count, "files": a.files, "additions": a.additions,
-        "deletions": a.deletions, "path_groups": list(a.path_groups), "extra": a.extra,
-        "content_hash": content_hash(a), "mined_at": now,
+        "id": a.id,
+        "forge": a.forge,
+        "host": a.host,
+        "kind": a.kind,
+        "native_id": a.native_id,
+        "repo": a.repo,
+        "actor_login": a.actor_login.lower(),
+        "actor_is_bot": a.actor_is_bot,
+        "person_id": person_id,
+        "occurred_at": a.occurred_at,
+        "actor_utc_offset_minutes": a.actor_utc_offset_minutes,
+        "url": a.url,
+        "parent_number": a.parent_number,
+        "parent_title": clean_text(a.parent_title or ""),
+        "parent_author": a.parent_author.lower() if a.parent_author else None,
+        "parent_labels": list(a.parent_labels),
+        "body": clean_text(a.body or ""),
+        "state": a.state,
+        "updated_at": a.updated_at,
+        "review_comment_count": a.review_comment_count,
+        "files": a.files,
+        "additions": a.additions,
+        "deletions": a.deletions,
+        "path_groups": list(a.path_groups),
+        "extra": a.extra,
+        "content_hash": content_hash(a),
+        "mined_at": now,
     }
 
 
-def save_batch(engine: Engine, source: str, repo: str, stream: str, activities: Iterable[Activity],
-               watermark: datetime | None, resolver: IdentityResolver, team: str | None = None) -> int:
+def save_batch(
+    engine: Engine,
+    source: str,
+    repo: str,
+    stream: str,
+    activities: Iterable[Activity],
+    watermark: datetime | None,
+    resolver: IdentityResolver,
+    team: str | None = None,
+) -> int:
     """Store activities (bots marked, opted-out people dropped) and move the cursor, in one transaction.
 
     Returns the number of activities stored or updated-in-place.
@@ -98,13 +149,20 @@ def save_batch(engine: Engine, source: str, repo: str, stream: str, activities: 
             a = replace(a, actor_is_bot=is_bot)
         rows.append(activity_row(a, None if is_bot or person is None else person.id, now))
         idents[(a.forge, a.host, a.actor_login.lower())] = {
-            "forge": a.forge, "host": a.host, "login": a.actor_login.lower(),
-            "person_id": None if is_bot or person is None else person.id, "is_bot": is_bot,
+            "forge": a.forge,
+            "host": a.host,
+            "login": a.actor_login.lower(),
+            "person_id": None if is_bot or person is None else person.id,
+            "is_bot": is_bot,
         }
     with engine.begin() as conn:
         if forge and host:
-            upsert(conn, m.Repository.__table__, [{"source": source, "forge": forge, "host": host, "full_name": repo,
-                                                   "team": team}], ["forge", "host", "full_name"])
+            upsert(
+                conn,
+                m.Repository.__table__,
+                [{"source": source, "forge": forge, "host": host, "full_name": repo, "team": team}],
+                ["forge", "host", "full_name"],
+            )
         upsert(conn, m.Identity.__table__, list(idents.values()), ["forge", "host", "login"])
         upsert(conn, m.Activity.__table__, rows, ["id"], only_if_changed="content_hash")
         if watermark is not None:
@@ -113,14 +171,29 @@ def save_batch(engine: Engine, source: str, repo: str, stream: str, activities: 
 
 
 def set_cursor(conn: Connection, source: str, repo: str, stream: str, watermark: datetime) -> None:
-    upsert(conn, m.Cursor.__table__, [{"source": source, "repo": repo, "stream": stream, "watermark": watermark,
-                                       "updated_at": datetime.now(UTC)}], ["source", "repo", "stream"])
+    upsert(
+        conn,
+        m.Cursor.__table__,
+        [
+            {
+                "source": source,
+                "repo": repo,
+                "stream": stream,
+                "watermark": watermark,
+                "updated_at": datetime.now(UTC),
+            }
+        ],
+        ["source", "repo", "stream"],
+    )
 
 
 def get_cursors(engine: Engine, source: str, repo: str) -> dict[str, datetime | None]:
     with engine.connect() as conn:
-        rows = conn.execute(select(m.Cursor.stream, m.Cursor.watermark)
-                            .where(m.Cursor.source == source, m.Cursor.repo == repo)).all()
+        rows = conn.execute(
+            select(m.Cursor.stream, m.Cursor.watermark).where(
+                m.Cursor.source == source, m.Cursor.repo == repo
+            )
+        ).all()
     return {stream: wm for stream, wm in rows}
 
 
@@ -138,24 +211,55 @@ def clear_cursors(engine: Engine, source: str | None = None, repo: str | None = 
 def sync_roster(engine: Engine, roster: Roster, resolver: IdentityResolver) -> None:
     """Mirror the roster into people/identities, drop opted-out people's rows, re-resolve activity owners."""
     with engine.begin() as conn:
-        upsert(conn, m.Person.__table__, [
-            {"id": p.id, "name": p.name, "team": p.team, "level": p.level, "start_date": p.start_date,
-             "timezone": p.timezone, "region": p.region} for p in roster.people if not p.opt_out], ["id"])
+        upsert(
+            conn,
+            m.Person.__table__,
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "team": p.team,
+                    "level": p.level,
+                    "start_date": p.start_date,
+                    "timezone": p.timezone,
+                    "region": p.region,
+                }
+                for p in roster.people
+                if not p.opt_out
+            ],
+            ["id"],
+        )
         opted = [p.id for p in roster.people if p.opt_out]
-        idents = conn.execute(select(m.Identity.id, m.Identity.forge, m.Identity.host, m.Identity.login,
-                                     m.Identity.person_id, m.Identity.is_bot)).all()
+        idents = conn.execute(
+            select(
+                m.Identity.id,
+                m.Identity.forge,
+                m.Identity.host,
+                m.Identity.login,
+                m.Identity.person_id,
+                m.Identity.is_bot,
+            )
+        ).all()
         for iid, forge, host, login, old, is_bot in idents:
             person = None if is_bot else resolver.person(forge, host, login)
             if person is not None and person.opt_out:
-                conn.execute(m.Activity.__table__.delete().where(m.Activity.forge == forge, m.Activity.host == host,
-                                                                 m.Activity.actor_login == login))
+                conn.execute(
+                    m.Activity.__table__.delete().where(
+                        m.Activity.forge == forge, m.Activity.host == host, m.Activity.actor_login == login
+                    )
+                )
                 conn.execute(m.Identity.__table__.delete().where(m.Identity.id == iid))
                 continue
             new = person.id if person else None
             if new != old:
                 conn.execute(update(m.Identity).where(m.Identity.id == iid).values(person_id=new))
-                conn.execute(update(m.Activity).where(m.Activity.forge == forge, m.Activity.host == host,
-                                                      m.Activity.actor_login == login).values(person_id=new))
+                conn.execute(
+                    update(m.Activity)
+                    .where(
+                        m.Activity.forge == forge, m.Activity.host == host, m.Activity.actor_login == login
+                    )
+                    .values(person_id=new)
+                )
         if opted:
             conn.execute(m.Signal.__table__.delete().where(m.Signal.person_id.in_(opted)))
             conn.execute(m.Person.__table__.delete().where(m.Person.id.in_(opted)))

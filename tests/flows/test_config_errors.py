@@ -15,17 +15,60 @@ from miners.identity import load_roster
 GOOD_SOURCE = "sources:\n  - kind: github\n    orgs: [acme]\n"
 
 CONFIG_CASES = {
-    "unknown top key": ("warehouse: sqlite:///x.db\nwarehous: x\n", 2, "unknown key", "did you mean 'warehouse'"),
-    "bad warehouse url": ("warehouse: mysql://x/y\n", 1, "not a supported database URL", "postgresql+psycopg"),
-    "bad source kind": ("sources:\n  - kind: bitbucket\n    repos: [a/b]\n", 2, "unknown source kind", "kind: github"),
-    "bad source url": ("sources:\n  - kind: github\n    url: ftp//nope\n    orgs: [a]\n", 3, "not an http(s) URL", "api/v3"),
-    "token in token_env": ("sources:\n  - kind: github\n    token_env: ghp-abc.def\n    orgs: [a]\n", 3,
-                           "NAME of an environment variable", "GITHUB_TOKEN"),
-    "misspelt source key": ("sources:\n  - kind: gitlab\n    grups: [acme]\n", 3, "unknown key", "did you mean 'groups'"),
-    "github with groups": ("sources:\n  - kind: github\n    orgs: [a]\n    groups: [b]\n", 4, "github sources have no groups",
-                           "use orgs"),
-    "per_page too big": ("sources:\n  - kind: github\n    orgs: [a]\n    per_page: 500\n", 4, "bad value 500", "1-100"),
-    "orgs not a list": ("sources:\n  - kind: github\n    orgs: {a: 1}\n", 3, "expected a list of strings", "orgs:"),
+    "unknown top key": (
+        "warehouse: sqlite:///x.db\nwarehous: x\n",
+        2,
+        "unknown key",
+        "did you mean 'warehouse'",
+    ),
+    "bad warehouse url": (
+        "warehouse: mysql://x/y\n",
+        1,
+        "not a supported database URL",
+        "postgresql+psycopg",
+    ),
+    "bad source kind": (
+        "sources:\n  - kind: bitbucket\n    repos: [a/b]\n",
+        2,
+        "unknown source kind",
+        "kind: github",
+    ),
+    "bad source url": (
+        "sources:\n  - kind: github\n    url: ftp//nope\n    orgs: [a]\n",
+        3,
+        "not an http(s) URL",
+        "api/v3",
+    ),
+    "token in token_env": (
+        "sources:\n  - kind: github\n    token_env: ghp-abc.def\n    orgs: [a]\n",
+        3,
+        "NAME of an environment variable",
+        "GITHUB_TOKEN",
+    ),
+    "misspelt source key": (
+        "sources:\n  - kind: gitlab\n    grups: [acme]\n",
+        3,
+        "unknown key",
+        "did you mean 'groups'",
+    ),
+    "github with groups": (
+        "sources:\n  - kind: github\n    orgs: [a]\n    groups: [b]\n",
+        4,
+        "github sources have no groups",
+        "use orgs",
+    ),
+    "per_page too big": (
+        "sources:\n  - kind: github\n    orgs: [a]\n    per_page: 500\n",
+        4,
+        "bad value 500",
+        "1-100",
+    ),
+    "orgs not a list": (
+        "sources:\n  - kind: github\n    orgs: {a: 1}\n",
+        3,
+        "expected a list of strings",
+        "orgs:",
+    ),
     "nothing to mine": ("sources:\n  - kind: github\n", 2, "names nothing to mine", "orgs:/repos:"),
     "bad since": (GOOD_SOURCE + "since: last year\n", 4, "not a date", "2025-01-01"),
     "bad cron": (GOOD_SOURCE + "schedule:\n  nightly: at two\n", 5, "cron", "minute hour"),
@@ -88,7 +131,11 @@ ROSTER_CASES = {
     "bad date": ("people:\n  - id: ann\n    start_date: soon\n", 3, "not a date"),
     "bad timezone": ("people:\n  - id: ann\n    timezone: Europe/Nowhere\n", 3, "unknown time zone"),
     "bad opt_out": ("people:\n  - id: ann\n    opt_out: maybe\n", 3, "expected true or false"),
-    "login claimed twice": ("people:\n  - id: ann\n    github: [x]\n  - id: bo\n    github: [x]\n", 5, "already 'ann'"),
+    "login claimed twice": (
+        "people:\n  - id: ann\n    github: [x]\n  - id: bo\n    github: [x]\n",
+        5,
+        "already 'ann'",
+    ),
     "bad email": ("people:\n  - id: ann\n    emails: [ann.example]\n", 3, "not an email"),
     "unknown team": ("people:\n  - id: ann\n    team: paymnts\n", 3, "did you mean 'payments'"),
 }
@@ -108,8 +155,12 @@ def test_bad_roster_names_line(tmp_path: Path, name: str) -> None:
 def test_cli_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     cfg = tmp_path / "leadsig.yaml"
     cfg.write_text("warehouse: sqlite:///w.db\nsources:\n  - kind: github\n    orgs: [a]\n    per_page: 0\n")
-    proc = subprocess.run([sys.executable, "-m", "flows", "db", "upgrade", "--config", str(cfg)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "flows", "db", "upgrade", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 2
     assert f"{cfg}:5" in proc.stderr and "per_page" in proc.stderr
     assert not (tmp_path / "w.db").exists()

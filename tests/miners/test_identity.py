@@ -16,8 +16,10 @@ def test_two_logins_resolve_to_one_person() -> None:
 
 
 def test_same_login_on_github_and_gitlab_can_be_different_people() -> None:
-    r = make_resolver(make_person("ann", github=[Login("sam")], gitlab=[]),
-                      make_person("sam", github=[], gitlab=[Login("sam")]))
+    r = make_resolver(
+        make_person("ann", github=[Login("sam")], gitlab=[]),
+        make_person("sam", github=[], gitlab=[Login("sam")]),
+    )
     assert r.person("github", "github.com", "sam").id == "ann"
     assert r.person("gitlab", "gitlab.com", "sam").id == "sam"
 
@@ -62,11 +64,19 @@ def test_bots_are_kept_without_a_person(sqlite_url: str) -> None:
 def test_opted_out_people_have_nothing_stored(warehouse_url: str) -> None:
     engine = open_warehouse(warehouse_url)
     r = make_resolver(make_person("alice"), make_person("olga", opt_out=True, emails=["olga@acme.example"]))
-    stored = store.save_batch(engine, "gh", "acme/api", "review_comments", [
-        make_activity(actor_login="olga"),
-        make_activity(actor_login="someone-else", actor_email="olga@acme.example"),
-        make_activity(actor_login="alice"),
-    ], None, r)
+    stored = store.save_batch(
+        engine,
+        "gh",
+        "acme/api",
+        "review_comments",
+        [
+            make_activity(actor_login="olga"),
+            make_activity(actor_login="someone-else", actor_email="olga@acme.example"),
+            make_activity(actor_login="alice"),
+        ],
+        None,
+        r,
+    )
     assert stored == 1
     with engine.connect() as conn:
         logins = [x for (x,) in conn.exec_driver_sql("select login from identities order by login")]
@@ -77,8 +87,15 @@ def test_opted_out_people_have_nothing_stored(warehouse_url: str) -> None:
 
 def test_unknown_actors_are_kept_as_identities_without_person(sqlite_url: str) -> None:
     engine = open_warehouse(sqlite_url)
-    store.save_batch(engine, "gh", "acme/api", "review_comments", [make_activity(actor_login="stranger")], None,
-                     make_resolver(make_person("alice")))
+    store.save_batch(
+        engine,
+        "gh",
+        "acme/api",
+        "review_comments",
+        [make_activity(actor_login="stranger")],
+        None,
+        make_resolver(make_person("alice")),
+    )
     with engine.connect() as conn:
         assert conn.exec_driver_sql("select login, person_id from identities").all() == [("stranger", None)]
 
@@ -88,7 +105,9 @@ def test_roster_sync_removes_a_person_who_opts_out_later(sqlite_url: str) -> Non
     alice = make_person("alice")
     r = make_resolver(alice)
     store.sync_roster(engine, r.roster, r)
-    store.save_batch(engine, "gh", "acme/api", "review_comments", [make_activity(actor_login="alice")], None, r)
+    store.save_batch(
+        engine, "gh", "acme/api", "review_comments", [make_activity(actor_login="alice")], None, r
+    )
     alice.opt_out = True
     r2 = make_resolver(alice)
     store.sync_roster(engine, r2.roster, r2)

@@ -36,8 +36,15 @@ def test_an_edited_activity_updates_in_place(warehouse_url: str) -> None:
     resolver = make_resolver(make_person("alice"))
     a = make_activity(body="first text")
     store.save_batch(engine, "gh", "acme/api", "review_comments", [a], None, resolver)
-    store.save_batch(engine, "gh", "acme/api", "review_comments",
-                     [edited(a, body="edited text", updated_at=datetime(2026, 11, 2, tzinfo=UTC))], None, resolver)
+    store.save_batch(
+        engine,
+        "gh",
+        "acme/api",
+        "review_comments",
+        [edited(a, body="edited text", updated_at=datetime(2026, 11, 2, tzinfo=UTC))],
+        None,
+        resolver,
+    )
     rows = _activities(engine)
     assert len(rows) == 1
     assert rows[a.id].body == "edited text"

@@ -1,0 +1,94 @@
+"""`leadsig mine` and `leadsig classify` on the plain-Python stages, with Rich progress (no Prefect start-up)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.config import load_config
+from flows.pipeline import RunSummary, classify_stage, prepare, selected_sources
+from miners.runner import RepoResult, mine_source
+from warehouse import runs, store
+
+console = Console(stderr=True)
+
+
+def run_mine(
+    config_path: str,
+    source: str | None,
+    repo: str | None,
+    since: date | None,
+    full: bool,
+    classify: bool = True,
+) -> RunSummary:
+    cfg = load_config(config_path)
+    sources = selected_sources(cfg, source)
+    for s in sources:
+        s.token()  # fail now, before anything is written, if a token variable is missing
+    p = prepare(cfg)
+    summary = RunSummary()
+    with runs.run_lock(p.engine):
+        run_id = runs.start_run(p.engine, [s.name for s in sources])
+        if full:
+            for s in sources:
+                store.clear_cursors(p.engine, s.name, repo)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            for s in sources:
+                task = progress.add_task(f"{s.name}: listing repos", total=None)
+
+                def on_repo(res: RepoResult, i: int, n: int, task=task, s=s) -> None:
+                    mark = "[red]failed[/red]" if res.error else f"{res.stored} stored"
+                    progress.update(task, total=n, completed=i, description=f"{s.name}: {res.repo} ({mark})")
+
+                summary.add(
+                    mine_source(p.engine, cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo)
+                )
+        if classify and not summary.failed:
+            summary.signals_by_type = classify_stage(p)
+        runs.finish_run(
+            p.engine,
+            run_id,
+            summary.status,
+            summary.counts(),
+            summary.requests,
+            [list(w) for w in summary.waits],
+            summary.failed,
+        )
+    print_summary(summary)
+    return summary
+
+
+def print_summary(summary: RunSummary) -> None:
+    table = Table(title="mining run", show_header=True)
+    table.add_column("activity kind")
+    table.add_column("new or changed", justify="right")
+    for kind, n in sorted(summary.activities_by_kind.items()):
+        table.add_row(kind, str(n))
+    console.print(table)
+    waited = sum(s for _, s in summary.waits)
+    console.print(
+        f"repos: {summary.repos}  requests: {summary.requests}  retries: {summary.retries}  "
+        f"waits: {len(summary.waits)} ({waited:.1f} s)"
+    )
+    if summary.signals_by_type:
+        console.print("signals: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.signals_by_type.items())))
+    for where, err in summary.failed.items():
+        console.print(f"[red]failed[/red] {where}: {err.splitlines()[0][:300]}", markup=True, highlight=False)
+
+
+def run_classify(config_path: str, since: date | None) -> None:
+    cfg = load_config(config_path)
+    p = prepare(cfg)
+    with runs.run_lock(p.engine):
+        by_type = classify_stage(p, since=since)
+    console.print("signals: " + (", ".join(f"{k} {v}" for k, v in sorted(by_type.items())) or "none"))

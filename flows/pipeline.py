@@ -1,0 +1,109 @@
+"""The stages of a nightly run as plain functions; the CLI and the Prefect flows both call these.
+
+Stages: prepare (config, warehouse, roster) -> mine each repo -> classify new activity -> record the run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+
+from flows.config import Config, SourceConfig
+from miners.identity import IdentityResolver, Roster, load_roster
+from miners.runner import SourceResult
+from warehouse import store
+from warehouse.db import open_warehouse
+
+log = logging.getLogger("leadsig.pipeline")
+
+
+@dataclass
+class Prepared:
+    cfg: Config
+    engine: Engine
+    roster: Roster
+    resolver: IdentityResolver
+
+
+@dataclass
+class RunSummary:
+    """What a run did; stored in mining_runs and shown by the CLI and the Prefect artifact."""
+
+    activities_by_kind: Counter[str] = field(default_factory=Counter)
+    signals_by_type: Counter[str] = field(default_factory=Counter)
+    requests: int = 0
+    retries: int = 0
+    waits: list[tuple[str, float]] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # "source/repo" or "source" -> error
+    repos: int = 0
+
+    def add(self, result: SourceResult) -> None:
+        self.activities_by_kind.update(result.stats.by_kind)
+        self.requests += result.stats.requests
+        self.retries += result.stats.retries
+        self.waits.extend(result.stats.waits)
+        self.repos += len(result.repos)
+        if result.error:
+            self.failed[result.source] = result.error
+        for r in result.repos:
+            if r.error:
+                self.failed[f"{result.source}/{r.repo}"] = r.error
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.failed else "ok"
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "activities": dict(self.activities_by_kind),
+            "signals": dict(self.signals_by_type),
+            "repos": self.repos,
+            "retries": self.retries,
+        }
+
+    def markdown(self) -> str:
+        lines = [
+            "# leadsig nightly run",
+            "",
+            f"Status: **{self.status}**, repos: {self.repos}, "
+            f"requests: {self.requests}, retries: {self.retries}, waits: {len(self.waits)} "
+            f"({sum(s for _, s in self.waits):.1f} s)",
+            "",
+            "| activity kind | new or changed |",
+            "|---|---|",
+        ]
+        lines += [f"| {k} | {v} |" for k, v in sorted(self.activities_by_kind.items())]
+        lines += ["", "| signal type | signals |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in sorted(self.signals_by_type.items())]
+        if self.failed:
+            lines += ["", "## Failed", ""] + [
+                f"- `{k}`: {v.splitlines()[0][:300]}" for k, v in self.failed.items()
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def prepare(cfg: Config) -> Prepared:
+    """Validate everything the run needs before anything is written (roster errors stop us here)."""
+    roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
+    resolver = IdentityResolver(roster, cfg.bot_patterns)
+    engine = open_warehouse(cfg.warehouse)
+    store.sync_roster(engine, roster, resolver)
+    return Prepared(cfg, engine, roster, resolver)
+
+
+def selected_sources(cfg: Config, source: str | None) -> list[SourceConfig]:
+    return [cfg.source(source)] if source else list(cfg.sources)
+
+
+def classify_stage(p: Prepared, since: date | None = None) -> Counter[str]:
+    """Classify stored activity; a missing rule engine is reported, not fatal, so mining still lands."""
+    from rules.classify import classify_warehouse
+
+    stats = classify_warehouse(p.engine, p.cfg, since=since)
+    by_type = stats.get("signals_by_type") or stats.get("by_type") or {}
+    return Counter({str(k): int(v) for k, v in by_type.items()})
