@@ -24,7 +24,11 @@ def demo(
 @app.command()
 def init(directory: Annotated[Path, typer.Argument()] = Path(".")) -> None:
     """Write a starter config, roster and local rules folder."""
-    not_built("leadsig init")
+    from flows.serve import write_starter
+
+    for path in write_starter(directory):
+        typer.echo(f"wrote {path}")
+    typer.echo("next: edit leadsig.yaml and people.yaml, export GITHUB_TOKEN, then run: leadsig mine")
 
 
 @app.command()
@@ -58,8 +62,10 @@ def classify(
 
 @app.command()
 def serve(config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """Serve the nightly and monthly deployments with their schedules."""
-    not_built("leadsig serve")
+    """Serve the nightly and monthly deployments with their schedules (Ctrl-C stops)."""
+    from flows.serve import serve_deployments
+
+    serve_deployments(config)
 
 
 @app.command()

@@ -1,0 +1,140 @@
+"""The Prefect flows: nightly mining (+ classification) and the monthly report.
+
+Tasks are one fetch, one load or one classification; the flow only orders them. Fetch tasks retry with
+exponential backoff and jitter, on retriable errors only; a per-host semaphore bounds concurrent miners.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
+
+from flows.config import SourceConfig, load_config
+from flows.pipeline import Prepared, RunSummary, classify_stage, prepare, selected_sources
+from miners.runner import RepoResult, SourceResult, make_miner, mine_repo
+from warehouse import runs, store
+
+PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
+_host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
+
+
+class RetriableMiningError(RuntimeError):
+    """A repo failed for a reason worth another try (network, 5xx, rate limit)."""
+
+
+RETRIABLE_MARKERS = ("Timeout", "Connection", "RemoteDisconnected", "ProtocolError", "503", "502", "500", "429",
+                     "rate limit", "RetryError", "GitlabHttpError", "ChunkedEncodingError")
+
+
+def _retriable(task_: Any, task_run: Any, state: Any) -> bool:
+    try:
+        state.result()
+    except RetriableMiningError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="list-repos", retries=2, retry_delay_seconds=exponential_backoff(2), retry_jitter_factor=0.5,
+      cache_policy=NO_CACHE)
+def list_repos_task(p: Prepared, source: SourceConfig, since: date | None) -> list[str]:
+    return make_miner(p.cfg, source, since or p.cfg.since).list_repos()
+
+
+@task(name="mine-repo", retries=3, retry_delay_seconds=exponential_backoff(2), retry_jitter_factor=0.5,
+      retry_condition_fn=_retriable, cache_policy=NO_CACHE)
+def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | None) -> tuple[RepoResult, Any]:
+    """Fetch and load one repo; each batch commits with its cursor, so a retry resumes where it stopped."""
+    miner = make_miner(p.cfg, source, since or p.cfg.since)
+    with _host_slots[source.host]:
+        result = mine_repo(p.engine, p.cfg, source, miner, repo, p.resolver)
+    if result.error and any(m in result.error for m in RETRIABLE_MARKERS):
+        get_run_logger().warning("retrying %s after: %s", repo, result.error.splitlines()[0][:200])
+        raise RetriableMiningError(result.error)
+    return result, miner.stats
+
+
+@task(name="classify", cache_policy=NO_CACHE)
+def classify_task(p: Prepared) -> dict[str, int]:
+    return dict(classify_stage(p))
+
+
+def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: date | None) -> SourceResult:
+    out = SourceResult(source.name)
+    try:
+        repos = [repo] if repo else list_repos_task(p, source, since)
+    except Exception as exc:
+        from flows.logs import redact
+
+        out.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+        return out
+    futures = {r: mine_repo_task.submit(p, source, r, since) for r in repos}
+    for r, fut in futures.items():
+        state = fut.wait() or fut.state
+        if state.is_completed():
+            result, stats = fut.result()
+            out.repos.append(result)
+            out.stats.requests += stats.requests
+            out.stats.retries += stats.retries
+            out.stats.waits.extend(stats.waits)
+            out.stats.by_kind.update(stats.by_kind)
+        else:
+            out.repos.append(RepoResult(source.name, r, error=str(state.message or "failed")[:2000]))
+    return out
+
+
+@flow(name="leadsig-nightly", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: str | None = None,
+            full: bool = False, since: date | None = None) -> Any:
+    """Mine every configured source, load it, classify what is new, and publish a run summary."""
+    cfg = load_config(config_path)
+    sources = selected_sources(cfg, source)
+    for s in sources:
+        s.token()
+    p = prepare(cfg)
+    summary = RunSummary()
+    with runs.run_lock(p.engine):
+        run_id = runs.start_run(p.engine, [s.name for s in sources])
+        if full:
+            for s in sources:
+                store.clear_cursors(p.engine, s.name, repo)
+        for s in sources:
+            summary.add(_mine_source(p, s, repo, since))
+        summary.signals_by_type.update(classify_task(p))
+        runs.finish_run(p.engine, run_id, summary.status, summary.counts(), summary.requests,
+                        [list(w) for w in summary.waits], summary.failed)
+    create_markdown_artifact(summary.markdown(), key="leadsig-nightly-summary", description="leadsig nightly run")
+    if summary.failed:
+        return Failed(message=f"{len(summary.failed)} source(s)/repo(s) failed: " + ", ".join(summary.failed))
+    return summary.counts()
+
+
+def last_complete_month(today: date | None = None) -> str:
+    today = today or datetime.now(UTC).date()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+@flow(name="leadsig-monthly-report", log_prints=False)
+def monthly_report(config_path: str = "leadsig.yaml", month: str | None = None, team: str | None = None) -> dict:
+    """Build last month's reports (or a given month) and publish where they are as an artifact."""
+    from reports.monthly import build_monthly
+
+    cfg = load_config(config_path)
+    p = prepare(cfg)
+    month = month or last_complete_month()
+    paths = build_monthly(p.engine, cfg, month, team=team)
+    lines = [f"# leadsig monthly report {month}", ""] + [f"- {fmt}: `{Path(path)}`" for fmt, path in paths.items()]
+    create_markdown_artifact("\n".join(lines) + "\n", key="leadsig-monthly-report", description=f"reports {month}")
+    return {k: str(v) for k, v in paths.items()}

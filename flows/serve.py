@@ -1,0 +1,51 @@
+"""`leadsig init` and `leadsig serve`: starter files, and the scheduled Prefect deployments."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from flows.errors import Problem, UserError
+
+
+def write_starter(directory: Path) -> list[Path]:
+    """Write leadsig.yaml, people.yaml and rules-local/; refuses to overwrite anything."""
+    templates = resources.files("flows") / "templates"
+    targets = {
+        directory / "leadsig.yaml": templates / "leadsig.yaml",
+        directory / "people.yaml": templates / "people.yaml",
+        directory / "rules-local" / "README.md": templates / "rules-local-README.md",
+    }
+    existing = [p for p in targets if p.exists()]
+    if existing:
+        raise UserError(Problem("already exists; leadsig init never overwrites", file=str(existing[0]),
+                                hint="remove it or pick another folder: leadsig init DIR"))
+    if directory.exists() and not directory.is_dir():
+        raise UserError(Problem("is not a folder", file=str(directory), hint="leadsig init DIR, with DIR a folder"))
+    for target, source in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return list(targets)
+
+
+def deployments(config_path: Path) -> list:
+    """The two deployments with the config's cron schedules (used by serve and by prefect.yaml users)."""
+    from prefect.schedules import Cron
+
+    from flows.config import load_config
+    from flows.nightly import monthly_report, nightly
+
+    cfg = load_config(config_path)
+    params = {"config_path": str(config_path.resolve())}
+    tz = cfg.schedule.timezone
+    return [
+        nightly.to_deployment(name="nightly", parameters=params, schedules=[Cron(cfg.schedule.nightly, timezone=tz)]),
+        monthly_report.to_deployment(name="monthly-report", parameters=params,
+                                     schedules=[Cron(cfg.schedule.monthly_report, timezone=tz)]),
+    ]
+
+
+def serve_deployments(config_path: Path) -> None:
+    from prefect import serve
+
+    serve(*deployments(config_path))
