@@ -1,0 +1,34 @@
+"""`leadsig init` writes a config that validates; `serve` builds deployments from the config's schedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import load_config
+from flows.errors import UserError
+from flows.serve import deployments, write_starter
+from miners.identity import load_roster
+
+
+def test_init_writes_valid_starter_files_and_never_overwrites(tmp_path: Path) -> None:
+    written = write_starter(tmp_path / "site")
+    assert {p.name for p in written} == {"leadsig.yaml", "people.yaml", "README.md"}
+    cfg = load_config(tmp_path / "site" / "leadsig.yaml")
+    assert cfg.sources[0].token_env == "GITHUB_TOKEN"
+    assert load_roster(cfg.roster, known_teams=set(cfg.teams)).people[0].id == "alice"
+    with pytest.raises(UserError, match="never overwrites"):
+        write_starter(tmp_path / "site")
+
+
+def test_deployments_follow_the_configured_schedule(tmp_path: Path) -> None:
+    write_starter(tmp_path)
+    cfg_path = tmp_path / "leadsig.yaml"
+    cfg_path.write_text(cfg_path.read_text().replace('nightly: "0 2 * * *"', 'nightly: "30 3 * * *"')
+                        .replace("timezone: UTC", "timezone: Europe/Berlin"))
+    nightly, monthly = deployments(cfg_path)
+    assert nightly.schedules[0].schedule.cron == "30 3 * * *"
+    assert nightly.schedules[0].schedule.timezone == "Europe/Berlin"
+    assert monthly.schedules[0].schedule.cron == "0 6 1 * *"
+    assert nightly.parameters["config_path"] == str(cfg_path.resolve())
