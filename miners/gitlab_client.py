@@ -1,0 +1,102 @@
+"""The thin HTTP side of the GitLab miner: a python-gitlab client that counts its requests and waits.
+
+python-gitlab already retries 429s (sleeping ``Retry-After``, else until ``RateLimit-Reset``) and, with
+``retry_transient_errors``, 5xx answers and dropped connections (backoff ``0.1 * 2**n`` s). We keep that
+machinery and only *observe* it: the client gets a ``requests.Session`` subclass whose ``send`` counts
+every request and, for every answer python-gitlab will retry, records the wait python-gitlab is about to
+sleep (same formula, per URL) in ``MiningStats`` and the log. No retry loop of ours.
+
+In python-gitlab 8.x ``obey_rate_limit`` and ``max_retries`` are not constructor arguments (the
+constructor hands unknown keywords to the HTTP backend, which refuses them): they are per-call options of
+``http_request``. :func:`call_opts` gives them to every list/get call; ``GitlabList`` keeps them for the
+following pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import gitlab
+import requests
+from gitlab import const as gl_const
+
+from flows.config import SourceConfig
+from miners.base import MiningStats
+
+log = logging.getLogger("leadsig.mine.gitlab")
+RETRYABLE = set(gl_const.RETRYABLE_TRANSIENT_ERROR_CODES)
+TRANSPORT_ERRORS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.Timeout)
+
+
+class CountingSession(requests.Session):
+    """Counts requests and mirrors python-gitlab's retry waits into ``stats`` (never the token)."""
+
+    def __init__(self, stats: MiningStats, retry_transient: bool = True, max_retries: int = 10):
+        super().__init__()
+        self.stats = stats
+        self.retry_transient = retry_transient
+        self.max_retries = max_retries
+        self._failures: dict[str, int] = {}  # URL without query -> consecutive retryable failures
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.stats.requests += 1
+        key = (request.url or "").split("?", 1)[0]
+        try:
+            response = super().send(request, **kwargs)
+        except TRANSPORT_ERRORS as exc:
+            if self.retry_transient:
+                self._note_wait(key, f"{type(exc).__name__}", None)
+            raise
+        status = response.status_code
+        if status == 429 or (self.retry_transient and status in RETRYABLE):
+            self._note_wait(key, f"HTTP {status}", response.headers)
+        else:
+            self._failures.pop(key, None)
+        return response
+
+    def _note_wait(self, key: str, reason: str, headers: Any) -> None:
+        n = self._failures.get(key, 0)
+        self._failures[key] = n + 1
+        if 0 <= self.max_retries <= n:
+            log.warning("GitLab %s on %s: retries exhausted (%d)", reason, _path_only(key), n)
+            self._failures.pop(key, None)
+            return
+        seconds = expected_wait(n, headers)
+        self.stats.retries += 1
+        self.stats.waits.append((reason, seconds))
+        log.info("GitLab %s on %s: python-gitlab retries after %.2f s", reason, _path_only(key), seconds)
+
+
+def expected_wait(attempt: int, headers: Any) -> float:
+    """The sleep python-gitlab's ``utils.Retry`` chooses for its ``attempt``-th retry of one call."""
+    if headers is not None and "Retry-After" in headers:
+        try:
+            return float(int(headers["Retry-After"]))
+        except ValueError:
+            pass
+    if headers is not None and "RateLimit-Reset" in headers:
+        try:
+            return max(0.0, int(headers["RateLimit-Reset"]) - time.time())
+        except ValueError:
+            pass
+    return 2**attempt * 0.1
+
+
+def _path_only(url: str) -> str:
+    """A URL without scheme and host, for logs (hosts are fine, but short lines read better)."""
+    return "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else url
+
+
+def make_client(source: SourceConfig, stats: MiningStats) -> gitlab.Gitlab:
+    """python-gitlab client for ``source``; the token is read from its env var now and kept only in there."""
+    token = source.token() if source.token_env else None
+    session = CountingSession(stats, retry_transient=True, max_retries=source.max_retries)
+    return gitlab.Gitlab(source.url, private_token=token, per_page=source.per_page, timeout=source.timeout,
+                         retry_transient_errors=True, session=session)
+
+
+def call_opts(source: SourceConfig) -> dict[str, Any]:
+    """Retry options python-gitlab takes per call (see the module docstring)."""
+    return {"obey_rate_limit": True, "max_retries": source.max_retries}

@@ -1,0 +1,206 @@
+"""GitLab JSON (as python-gitlab hands it over: plain dicts) -> normalized Activity records.
+
+Pure functions, no HTTP: each takes the forge's dicts and returns activities, so they are tested with
+small hand-made dicts in GitLab's real shapes.
+
+Mapping (DESIGN.md): MR -> pr_opened / pr_merged; each approval -> pr_review (state ``approved``); each
+DiffNote (``type == "DiffNote"`` or a ``position``) -> review_comment; any other non-system MR note ->
+pr_comment; issue -> issue_opened; non-system issue note -> issue_comment; a default-branch commit that
+touches a path group -> commit. System notes are never activity.
+
+Approval time: GitLab's approvals API gives none (newer servers may add ``approved_at``; used when
+present). Otherwise the approval is dated by the user's latest "approved this merge request" system note,
+which the MR's notes call returns anyway (so it costs nothing and is stable; its ``#note_<id>`` is also
+the evidence URL). Only when neither exists (e.g. the note was deleted) is the MR's ``updated_at`` at
+the time of mining used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from miners.activity import (
+    COMMIT,
+    ISSUE_COMMENT,
+    ISSUE_OPENED,
+    PR_COMMENT,
+    PR_MERGED,
+    PR_OPENED,
+    PR_REVIEW,
+    REVIEW_COMMENT,
+    Activity,
+    utc,
+)
+from miners.paths import PathGroups
+
+FORGE = "gitlab"
+APPROVAL_NOTE = "approved this merge request"
+
+
+def parse_ts(value: str | None) -> datetime | None:
+    """GitLab timestamps (``...Z`` or ``...+02:00``) as aware UTC."""
+    if not value:
+        return None
+    return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+def utc_offset_minutes(value: str | None) -> int | None:
+    """The author's offset from a git date such as ``2025-06-01T10:00:00.000+02:00``."""
+    if not value:
+        return None
+    off = datetime.fromisoformat(value.replace("Z", "+00:00")).utcoffset()
+    return None if off is None else int(off.total_seconds() // 60)
+
+
+def _login(user: dict[str, Any] | None) -> str:
+    return str((user or {}).get("username") or "ghost")
+
+
+def _is_bot(user: dict[str, Any] | None) -> bool:
+    return bool((user or {}).get("bot"))
+
+
+def is_diff_note(note: dict[str, Any]) -> bool:
+    return note.get("type") == "DiffNote" or bool(note.get("position"))
+
+
+def note_url(parent_web_url: str, note_id: int) -> str:
+    return f"{parent_web_url}#note_{note_id}"
+
+
+class ParentFacts:
+    """The parent (MR or issue) facts every activity of that parent repeats."""
+
+    def __init__(self, repo: str, host: str, item: dict[str, Any]):
+        self.repo, self.host = repo, host
+        self.iid = int(item["iid"])
+        self.title = str(item.get("title") or "")
+        self.author = _login(item.get("author"))
+        self.labels = tuple(sorted(_label_names(item.get("labels") or [])))
+        self.web_url = str(item.get("web_url") or "")
+
+    def make(self, kind: str, native_id: str, user: dict[str, Any] | None, at: datetime, url: str,
+             **more: Any) -> Activity:
+        return Activity(forge=FORGE, host=self.host, kind=kind, native_id=native_id, repo=self.repo,
+                        actor_login=_login(user), actor_is_bot=_is_bot(user), occurred_at=at, url=url,
+                        parent_number=self.iid, parent_title=self.title, parent_author=self.author,
+                        parent_labels=self.labels, **more)
+
+
+def _label_names(labels: Iterable[Any]) -> list[str]:
+    """Labels come as names, or as objects with ``with_labels_details=true``."""
+    return [str(lb.get("name") if isinstance(lb, dict) else lb) for lb in labels]
+
+
+def mr_activities(repo: str, host: str, mr: dict[str, Any], notes: list[dict[str, Any]],
+                  approvals: dict[str, Any] | None, start: datetime) -> list[Activity]:
+    """Everything one MR contributes: opened, merged, approvals, diff notes and conversation notes."""
+    p = ParentFacts(repo, host, mr)
+    ref = f"{repo}!{p.iid}"
+    updated = parse_ts(mr.get("updated_at"))
+    out: list[Activity] = []
+    created = parse_ts(mr.get("created_at"))
+    if created:
+        out.append(p.make(PR_OPENED, ref, mr.get("author"), created, p.web_url, body=str(mr.get("description") or ""),
+                          updated_at=updated, extra={"state": mr.get("state"), "draft": bool(mr.get("draft"))}))
+    merged = parse_ts(mr.get("merged_at"))
+    if merged and mr.get("state") == "merged":
+        merger = mr.get("merge_user") or mr.get("merged_by") or mr.get("author")
+        out.append(p.make(PR_MERGED, ref, merger, merged, p.web_url, updated_at=updated))
+    out += approval_activities(p, approvals, notes, updated)
+    out += note_activities(p, notes, REVIEW_COMMENT, PR_COMMENT)
+    return [a for a in out if a.occurred_at >= start]
+
+
+def approval_activities(p: ParentFacts, approvals: dict[str, Any] | None, notes: list[dict[str, Any]],
+                        mr_updated: datetime | None) -> list[Activity]:
+    """One approved review per approver; dated and linked as the module docstring says."""
+    latest_note: dict[str, dict[str, Any]] = {}
+    for n in notes:
+        if n.get("system") and str(n.get("body") or "").strip().lower() == APPROVAL_NOTE:
+            user = _login(n.get("author"))
+            if user not in latest_note or parse_ts(n["created_at"]) >= parse_ts(latest_note[user]["created_at"]):
+                latest_note[user] = n
+    out = []
+    for entry in (approvals or {}).get("approved_by") or []:
+        user = entry.get("user") or {}
+        note = latest_note.get(_login(user))
+        at = parse_ts(entry.get("approved_at")) or (parse_ts(note["created_at"]) if note else None) or mr_updated
+        if at is None:
+            continue
+        url = note_url(p.web_url, note["id"]) if note else p.web_url
+        out.append(p.make(PR_REVIEW, f"{p.repo}!{p.iid}:approval:{user.get('id')}", user, at, url,
+                          state="approved", extra={"dated_by": "approved_at" if entry.get("approved_at")
+                                                   else "system_note" if note else "mr_updated_at"}))
+    return out
+
+
+def note_activities(p: ParentFacts, notes: list[dict[str, Any]], diff_kind: str | None,
+                    plain_kind: str) -> list[Activity]:
+    """Non-system notes: DiffNotes as ``diff_kind`` (MRs), the rest as ``plain_kind``."""
+    out = []
+    for n in notes:
+        if n.get("system"):
+            continue
+        at = parse_ts(n.get("created_at"))
+        if at is None:
+            continue
+        diff = diff_kind is not None and is_diff_note(n)
+        extra: dict[str, Any] = {"note_type": n.get("type"), "resolvable": bool(n.get("resolvable"))}
+        if diff:
+            pos = n.get("position") or {}
+            extra.update(path=pos.get("new_path") or pos.get("old_path"),
+                         line=pos.get("new_line") or pos.get("old_line"), resolved=bool(n.get("resolved")))
+        out.append(p.make(diff_kind if diff else plain_kind, str(n["id"]), n.get("author"), at,
+                          note_url(p.web_url, n["id"]), body=str(n.get("body") or ""),
+                          updated_at=parse_ts(n.get("updated_at")), extra=extra))
+    return out
+
+
+def issue_activities(repo: str, host: str, issue: dict[str, Any], notes: list[dict[str, Any]],
+                     start: datetime) -> list[Activity]:
+    p = ParentFacts(repo, host, issue)
+    out: list[Activity] = []
+    created = parse_ts(issue.get("created_at"))
+    if created:
+        out.append(p.make(ISSUE_OPENED, f"{repo}#{p.iid}", issue.get("author"), created, p.web_url,
+                          body=str(issue.get("description") or ""), updated_at=parse_ts(issue.get("updated_at")),
+                          extra={"state": issue.get("state")}))
+    out += note_activities(p, notes, None, ISSUE_COMMENT)
+    return [a for a in out if a.occurred_at >= start]
+
+
+def diff_paths(diff: Iterable[dict[str, Any]]) -> list[str]:
+    """Every path a commit diff touches (both sides of a rename)."""
+    paths: list[str] = []
+    for d in diff:
+        for key in ("new_path", "old_path"):
+            if d.get(key) and d[key] not in paths:
+                paths.append(d[key])
+    return paths
+
+
+def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[str], n_files: int | None,
+                    groups: PathGroups) -> Activity | None:
+    """A commit, or None when it touches no path group.
+
+    The commits API names no GitLab user, only the git author: the actor login is the author email
+    (lower-cased), which the identity resolver matches against roster emails.
+    """
+    hit = groups.match(paths)
+    if not hit:
+        return None
+    at = parse_ts(commit.get("authored_date") or commit.get("created_at"))
+    if at is None:
+        return None
+    email = str(commit.get("author_email") or "").lower()
+    stats = commit.get("stats") or {}
+    return Activity(forge=FORGE, host=host, kind=COMMIT, native_id=str(commit["id"]), repo=repo,
+                    actor_login=email or str(commit.get("author_name") or "unknown"), actor_email=email or None,
+                    actor_utc_offset_minutes=utc_offset_minutes(commit.get("authored_date")), occurred_at=at,
+                    url=str(commit.get("web_url") or ""), body=str(commit.get("message") or ""),
+                    files=n_files, additions=stats.get("additions"), deletions=stats.get("deletions"),
+                    path_groups=hit, updated_at=parse_ts(commit.get("committed_date")),
+                    extra={"author_name": commit.get("author_name"), "title": commit.get("title")})
