@@ -1,0 +1,245 @@
+"""The GitHub miner: PyGithub over REST, incremental per (repo, stream), a few requests when nothing is new.
+
+Request plan for one repo (``since`` = the stream's watermark, already moved back by the runner's overlap):
+
+- pulls: ``/pulls?state=all&sort=updated&direction=desc``, paging stops at the first PR older than
+  ``since``; reviews (``/pulls/N/reviews``) only for PRs updated after the stored watermark. A listing
+  newest-first cannot prove coverage until it ends, so this stream's watermark comes with its last batch.
+- review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
+  reviews so each review gets its inline-comment count; watermark per batch (ascending).
+- issues: ``/issues?state=all&sort=updated&direction=asc&since=`` (PRs appear there too: parent facts).
+- issue_comments: ``/issues/comments?sort=updated&direction=asc&since=`` (PR conversation and issues).
+- commits: ``/commits?since=`` then ``/commits/SHA`` (files, line counts) for new commits only; when every
+  path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
+
+Nothing new: one page of each listing, five requests. Bodies are read from the JSON PyGithub received
+(``_rawData``): touching an absent attribute of a PyGithub object would fetch the whole object again.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from flows.config import SourceConfig
+from miners import github_convert as cv
+from miners.activity import Activity
+from miners.base import (
+    STREAM_COMMITS,
+    STREAM_ISSUE_COMMENTS,
+    STREAM_ISSUES,
+    STREAM_PULLS,
+    STREAM_REVIEW_COMMENTS,
+    Batch,
+    MiningStats,
+)
+from miners.github_client import make_github
+from miners.paths import PathGroups
+
+log = logging.getLogger("leadsig.mine.github")
+BATCH = 100  # activities' parents per stored batch: small transactions, bounded memory
+
+
+def raw(obj: Any) -> dict[str, Any]:
+    """The JSON a PyGithub object was built from, without triggering a completing request."""
+    return obj._rawData  # noqa: SLF001 - the public raw_data property re-fetches partial objects
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    buf: list[Any] = []
+    for item in items:
+        buf.append(item)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+class GitHubMiner:
+    """One GitHub (or Enterprise Server) source; see the module docstring for the request plan."""
+
+    forge = "github"
+
+    def __init__(self, source: SourceConfig, groups: PathGroups, start: datetime):
+        from miners.runner import OVERLAP
+
+        self.source = source
+        self.groups = groups
+        self.start = start
+        self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
+        self.stats = MiningStats()
+        self.host = source.host
+        self.gh = make_github(source, self.stats)
+
+    def list_repos(self) -> list[str]:
+        """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
+        names: list[str] = []
+        for org in self.source.orgs:
+            names += [raw(r)["full_name"] for r in self.gh.get_organization(org).get_repos(type="all")]
+        names += self.source.repos
+        seen: set[str] = set()
+        out = []
+        for name in names:
+            if name.lower() in seen or any(fnmatch.fnmatchcase(name, pat) for pat in self.source.exclude):
+                continue
+            seen.add(name.lower())
+            out.append(name)
+        return out
+
+    def mine_repo(self, repo: str, watermarks: dict[str, datetime | None]) -> Iterator[Batch]:
+        run = RepoRun(self, repo, watermarks)
+        yield from run.mine()
+
+
+class RepoRun:
+    """One repo of one mining run: the watermarks, and the parents (PRs, issues) seen so far."""
+
+    def __init__(self, miner: GitHubMiner, repo: str, watermarks: dict[str, datetime | None]):
+        self.m = miner
+        self.repo = repo
+        self.gh_repo = miner.gh.get_repo(repo)
+        self.wm = watermarks
+        self.parents: dict[int, cv.Parent] = {}
+
+    # ------------------------------------------------------------------ helpers
+    def since(self, *streams: str) -> datetime:
+        """Where listings start: the oldest watermark of ``streams``, or the configured start."""
+        return min(self.wm.get(s) or self.m.start for s in streams)
+
+    def is_new(self, stream: str, when: datetime | None) -> bool:
+        """Updated after the stored watermark (not just inside the overlap window re-read for safety)."""
+        mark = self.wm.get(stream)
+        return mark is None or when is None or when > mark + self.m.overlap
+
+    def keep(self, activities: Iterable[Activity | None]) -> list[Activity]:
+        return [a for a in activities if a is not None and a.occurred_at >= self.m.start]
+
+    def parent(self, number: int | None, stream: str, updated: datetime | None) -> cv.Parent | None:
+        """Parent facts from the listings; fetched only for items newer than the stored watermark."""
+        if number is None:
+            return None
+        if number not in self.parents and self.is_new(stream, updated):
+            self.parents[number] = cv.parent_of(raw(self.gh_repo.get_issue(number)))
+        return self.parents.get(number)
+
+    # ------------------------------------------------------------------ streams
+    def mine(self) -> Iterator[Batch]:
+        pulls = self.list_pulls()
+        counts: Counter[int] = Counter()
+        yield from self.review_comments(counts)
+        yield from self.pulls(pulls, counts)
+        yield from self.issues()
+        yield from self.issue_comments()
+        yield from self.commits()
+
+    def list_pulls(self) -> list[Any]:
+        since = self.since(STREAM_PULLS)
+        out = []
+        for pr in self.gh_repo.get_pulls(state="all", sort="updated", direction="desc"):
+            if cv.ts(raw(pr)["updated_at"]) < since:
+                break
+            out.append(pr)
+            self.parents[int(raw(pr)["number"])] = cv.parent_of(raw(pr), is_pr=True)
+        return out
+
+    def review_comments(self, counts: Counter[int]) -> Iterator[Batch]:
+        """Repo-wide, ascending; also since the pulls watermark, so re-read reviews get complete counts."""
+        since = self.since(STREAM_REVIEW_COMMENTS, STREAM_PULLS)
+        listing = self.gh_repo.get_pulls_comments(sort="updated", direction="asc", since=since)
+        for page in chunks((raw(c) for c in listing), BATCH):
+            out = []
+            for c in page:
+                if c.get("pull_request_review_id") is not None:
+                    counts[int(c["pull_request_review_id"])] += 1
+                updated = cv.ts(c.get("updated_at"))
+                parent = self.parent(cv.number_from_url(c.get("pull_request_url")), STREAM_REVIEW_COMMENTS, updated)
+                if parent is not None:
+                    out.append(cv.review_comment_activity(self.m.host, self.repo, parent, c))
+            yield Batch(self.repo, STREAM_REVIEW_COMMENTS, self.keep(out), _newest(page))
+
+    def pulls(self, pulls: list[Any], counts: Counter[int]) -> Iterator[Batch]:
+        """PR events, and reviews of PRs updated since the last run (submitted since, to keep counts exact)."""
+        review_since = self.since(STREAM_PULLS)
+        newest = max((cv.ts(raw(pr)["updated_at"]) for pr in pulls), default=None)
+        groups = list(chunks(pulls, BATCH)) or [[]]
+        for i, group in enumerate(groups):
+            out: list[Activity | None] = []
+            for pr in group:
+                data = raw(pr)
+                out += cv.pr_activities(self.m.host, self.repo, data)
+                if not self.is_new(STREAM_PULLS, cv.ts(data["updated_at"])):
+                    continue
+                parent = self.parents[int(data["number"])]
+                for review in pr.get_reviews():
+                    rv = raw(review)
+                    at = cv.ts(rv.get("submitted_at"))
+                    if at is not None and at >= review_since:
+                        out.append(cv.review_activity(self.m.host, self.repo, parent, rv, counts[int(rv["id"])]))
+            yield Batch(self.repo, STREAM_PULLS, self.keep(out), newest if i == len(groups) - 1 else None)
+
+    def issues(self) -> Iterator[Batch]:
+        """Issues opened; PRs in the same listing only feed parent facts to the comment stream."""
+        since = self.since(STREAM_ISSUES, STREAM_ISSUE_COMMENTS)
+        listing = self.gh_repo.get_issues(state="all", sort="updated", direction="asc", since=since)
+        for page in chunks((raw(i) for i in listing), BATCH):
+            out = []
+            for item in page:
+                parent = cv.parent_of(item)
+                self.parents.setdefault(parent.number, parent)
+                if not parent.is_pr:
+                    out.append(cv.issue_activity(self.m.host, self.repo, item))
+            yield Batch(self.repo, STREAM_ISSUES, self.keep(out), _newest(page))
+
+    def issue_comments(self) -> Iterator[Batch]:
+        since = self.since(STREAM_ISSUE_COMMENTS)
+        listing = self.gh_repo.get_issues_comments(sort="updated", direction="asc", since=since)
+        for page in chunks((raw(c) for c in listing), BATCH):
+            out = []
+            for c in page:
+                number = cv.number_from_url(c.get("issue_url"))
+                parent = self.parent(number, STREAM_ISSUE_COMMENTS, cv.ts(c.get("updated_at")))
+                if parent is not None:
+                    out.append(cv.issue_comment_activity(self.m.host, self.repo, parent, c))
+            yield Batch(self.repo, STREAM_ISSUE_COMMENTS, self.keep(out), _newest(page))
+
+    def commits(self) -> Iterator[Batch]:
+        """Commits touching a path group, with files and line counts; watermark with the last batch."""
+        if not self.m.groups.groups:
+            return
+        since = self.since(STREAM_COMMITS)
+        listed = [raw(c) for c in self.gh_repo.get_commits(since=since)]
+        dates = {c["sha"]: cv.ts(((c.get("commit") or {}).get("committer") or {}).get("date")) for c in listed}
+        wanted = [sha for sha, at in dates.items() if self.is_new(STREAM_COMMITS, at)]
+        wanted = self.path_candidates(wanted, since)
+        newest = max((d for d in dates.values() if d is not None), default=None)
+        groups = list(chunks(wanted, BATCH)) or [[]]
+        for i, shas in enumerate(groups):
+            out = []
+            for sha in shas:
+                full = raw(self.gh_repo.get_commit(sha))
+                hit = self.m.groups.match(f.get("filename", "") for f in full.get("files") or [])
+                if hit:
+                    out.append(cv.commit_activity(self.m.host, self.repo, full, hit))
+            yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if i == len(groups) - 1 else None)
+
+    def path_candidates(self, shas: list[str], since: datetime) -> list[str]:
+        """When every group is a folder, a path-filtered listing per folder beats one request per commit."""
+        folders = self.m.groups.folder_prefixes()
+        if not folders or not shas:
+            return shas
+        prefixes = sorted({p for ps in folders.values() for p in ps})
+        if len(prefixes) >= len(shas):
+            return shas
+        touched: set[str] = set()
+        for prefix in prefixes:
+            touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
+        return [sha for sha in shas if sha in touched]
+
+
+def _newest(items: list[dict[str, Any]]) -> datetime | None:
+    return max((t for t in (cv.ts(i.get("updated_at")) for i in items) if t is not None), default=None)

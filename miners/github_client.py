@@ -1,0 +1,112 @@
+"""The PyGithub client of one source, with PyGithub's own retry machinery configured and observed.
+
+Retrying is GithubRetry's job (secondary limits with Retry-After, primary-limit reset, 5xx and dropped
+connections). :class:`ObservedRetry` only adds bookkeeping: urllib3 consults the Retry object about every
+response it receives (``is_retry``) and every attempt that failed without one (``increment``), and calls
+``sleep`` before each retry, so this one subclass counts requests, retries and waits without patching
+PyGithub's requester or connection classes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from github import Auth, Github, GithubRetry
+from urllib3.response import BaseHTTPResponse
+
+from flows.config import SourceConfig
+from miners.base import MiningStats
+
+log = logging.getLogger("leadsig.mine.github")
+
+BACKOFF_FACTOR = 0.5  # 5xx / dropped connection: 0 s, 1 s, 2 s, ... (urllib3's exponential backoff)
+BACKOFF_MAX = 60.0
+SECONDARY_RATE_WAIT = 60.0  # secondary limit without Retry-After (GitHub's documented minimum)
+
+
+class ObservedRetry(GithubRetry):
+    """GithubRetry that reports requests, retries and every wait (with its reason) to ``stats``."""
+
+    def __init__(self, stats: MiningStats | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stats = stats if stats is not None else MiningStats()
+
+    def new(self, **kw: Any) -> ObservedRetry:
+        retry = super().new(**kw)
+        retry.stats = self.stats  # urllib3 makes a new Retry per attempt; keep one shared counter
+        return retry
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        self.stats.requests += 1  # called once for every response urllib3 receives
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
+                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> ObservedRetry:
+        if response is None:
+            self.stats.requests += 1  # an attempt that got no response (dropped connection, timeout)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        self.stats.retries += 1
+        log.info("GitHub: retrying %s %s after %s", method, _path(url), _cause(response, error))
+        return retry
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        reason, seconds = self.wait_reason(response)
+        if seconds > 0:
+            log.warning("GitHub: waiting %.1f s (%s)", seconds, reason)
+            self.stats.waits.append((reason, round(seconds, 3)))
+        super().sleep(response)
+
+    def wait_reason(self, response: BaseHTTPResponse | None) -> tuple[str, float]:
+        """The wait urllib3 is about to make, mirroring Retry.sleep: Retry-After first, else backoff."""
+        if response is not None and self.respect_retry_after_header:
+            after = self.get_retry_after(response)
+            if after:
+                kind = "secondary rate limit" if response.status in (403, 429) else f"HTTP {response.status}"
+                return f"{kind}, Retry-After", float(after)
+        seconds = float(self.get_backoff_time())
+        last = self.history[-1] if self.history else None
+        if last is not None and last.status == 403:
+            remaining = response.headers.get("X-RateLimit-Remaining") if response is not None else None
+            return ("primary rate limit, until reset" if remaining == "0" else "secondary rate limit"), seconds
+        if last is not None and last.status:
+            return f"HTTP {last.status}, backoff", seconds
+        return f"{type(last.error).__name__ if last and last.error else 'error'}, backoff", seconds
+
+
+def _path(url: str | None) -> str:
+    return (url or "").split("?", 1)[0]
+
+
+def _cause(response: Any, error: Exception | None) -> str:
+    if response is not None:
+        return f"HTTP {response.status}"
+    return type(error).__name__ if error else "error"
+
+
+def make_retry(source: SourceConfig, stats: MiningStats) -> ObservedRetry:
+    return ObservedRetry(
+        stats,
+        total=source.max_retries,
+        backoff_factor=BACKOFF_FACTOR,
+        backoff_max=BACKOFF_MAX,
+        secondary_rate_wait=SECONDARY_RATE_WAIT,
+        status_forcelist=[*range(500, 600), 429],  # GithubRetry adds 403 and decides which 403s are limits
+    )
+
+
+def make_github(source: SourceConfig, stats: MiningStats) -> Github:
+    """A lazy client: ``get_repo`` costs no request, only listings and explicit fetches do."""
+    kwargs: dict[str, Any] = {
+        "base_url": source.url,
+        "per_page": source.per_page,
+        "retry": make_retry(source, stats),
+        "timeout": source.timeout,
+        "lazy": True,
+    }
+    if source.seconds_between_requests is not None:  # None keeps PyGithub's polite default
+        kwargs["seconds_between_requests"] = source.seconds_between_requests
+    token = source.token()
+    if token:
+        kwargs["auth"] = Auth.Token(token)
+    return Github(**kwargs)
