@@ -1,0 +1,11 @@
+"""The forge simulator: a deterministic synthetic org served as GitHub REST v3 and GitLab v4 over HTTP.
+
+Public API: :func:`build_org`, :class:`Org`, :class:`ForgeSimulator`, :class:`Switches`, :data:`SIZES`.
+"""
+
+from miners.simulator.faults import Switches
+from miners.simulator.model import GITHUB, GITLAB
+from miners.simulator.org import SIZES, Org, build_org
+from miners.simulator.server import ForgeSimulator
+
+__all__ = ["GITHUB", "GITLAB", "SIZES", "ForgeSimulator", "Org", "Switches", "build_org"]

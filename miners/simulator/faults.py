@@ -1,0 +1,128 @@
+"""Rate limits and injected faults: the misbehaviour a real forge shows, on demand and deterministic.
+
+:class:`Switches` holds every knob; a test sets them at runtime (``sim.switches.budget = 10``).
+:class:`FaultPlan` decides, request by request, what happens.  It uses its own ``random.Random(seed)``,
+so a single client sees the same faults on every run.  Each forge has its own rate-limit window, as
+github.com and gitlab.com are separate services.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+NOMINAL_LIMIT = 5000
+NOMINAL_WINDOW = 3600
+
+
+@dataclass
+class Switches:
+    """Runtime knobs.  ``None``/0 means off."""
+
+    budget: int | None = None  # primary limit: requests per window before 403 (GitHub) / 429 (GitLab)
+    reset_after: float = 2.0  # seconds from exhaustion until the budget comes back
+    secondary_every: int = 0  # every Nth API request gets a secondary rate limit response
+    secondary_status: int = 403  # GitHub secondary status: 403 or 429 (GitLab always 429)
+    retry_after: int = 1  # Retry-After seconds on secondary limits
+    error_rate: float = 0.0  # fraction of API responses replaced by a 5xx
+    drop_rate: float = 0.0  # fraction of API requests answered by closing the socket
+    slow_rate: float = 0.0  # fraction of API responses delayed by slow_seconds
+    slow_seconds: float = 0.5
+    latency: float = 0.0  # seconds added to every API response
+    fault_seed: int = 1234
+
+
+@dataclass
+class Window:
+    """One forge's primary rate-limit window."""
+
+    used: int = 0
+    reset_at: float = 0.0  # epoch seconds; 0 = not yet exhausted (headers show a nominal hour)
+    opened: float = field(default_factory=time.time)
+
+
+@dataclass
+class Decision:
+    """What to do with one request: ``action`` is ok / primary / secondary / error / drop."""
+
+    action: str = "ok"
+    status: int = 200
+    delay: float = 0.0
+    remaining: int = NOMINAL_LIMIT
+    limit: int = NOMINAL_LIMIT
+    used: int = 0
+    reset: int = 0
+    retry_after: int = 0
+
+
+class FaultPlan:
+    """Thread-safe per-request decisions from the current :class:`Switches`."""
+
+    def __init__(self, switches: Switches) -> None:
+        self.switches = switches
+        self._lock = threading.Lock()
+        self._rng = random.Random(switches.fault_seed)
+        self._seeded_with = switches.fault_seed
+        self._windows: dict[str, Window] = {"github": Window(), "gitlab": Window()}
+        self._seen: dict[str, int] = {"github": 0, "gitlab": 0}
+
+    def restore_budget(self) -> None:
+        """Give every forge a full budget now (as if the reset time had passed)."""
+        with self._lock:
+            self._windows = {"github": Window(), "gitlab": Window()}
+
+    def reset(self) -> None:
+        """Forget all state: budgets, secondary counters and the fault RNG."""
+        with self._lock:
+            self._windows = {"github": Window(), "gitlab": Window()}
+            self._seen = {"github": 0, "gitlab": 0}
+            self._rng = random.Random(self.switches.fault_seed)
+            self._seeded_with = self.switches.fault_seed
+
+    def peek(self, forge: str) -> Decision:
+        """Current rate-limit numbers without consuming a request (for /rate_limit)."""
+        with self._lock:
+            return self._numbers(forge, time.time())
+
+    def _numbers(self, forge: str, now: float) -> Decision:
+        s, w = self.switches, self._windows[forge]
+        limit = s.budget if s.budget is not None else NOMINAL_LIMIT
+        reset = int(w.reset_at) if w.reset_at else int(w.opened + NOMINAL_WINDOW)
+        return Decision(limit=limit, used=w.used, remaining=max(0, limit - w.used), reset=reset)
+
+    def decide(self, forge: str) -> Decision:
+        """Consume one request of ``forge``'s budget and pick its fate."""
+        s = self.switches
+        now = time.time()
+        with self._lock:
+            if self._seeded_with != s.fault_seed:
+                self._rng = random.Random(s.fault_seed)
+                self._seeded_with = s.fault_seed
+            w = self._windows[forge]
+            if w.reset_at and now >= w.reset_at:
+                w = self._windows[forge] = Window()
+            self._seen[forge] += 1
+            if s.budget is not None and w.used >= s.budget:
+                if not w.reset_at:
+                    w.reset_at = now + s.reset_after
+                d = self._numbers(forge, now)
+                d.action, d.status, d.remaining = "primary", (403 if forge == "github" else 429), 0
+                d.retry_after = max(1, int(w.reset_at - now + 0.999))
+                return d
+            w.used += 1
+            d = self._numbers(forge, now)
+            d.delay = s.latency
+            if s.secondary_every and self._seen[forge] % s.secondary_every == 0:
+                d.action, d.retry_after = "secondary", s.retry_after
+                d.status = s.secondary_status if forge == "github" else 429
+                return d
+            roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
+            if roll_drop < s.drop_rate:
+                d.action = "drop"
+            elif roll_err < s.error_rate:
+                d.action, d.status = "error", self._rng.choice([500, 502, 503])
+            if roll_slow < s.slow_rate:
+                d.delay += s.slow_seconds
+            return d

@@ -1,0 +1,498 @@
+"""Fill an :class:`~miners.simulator.org.Org` with people, repos, PRs/MRs, reviews, notes, issues, commits.
+
+All choices come from one ``random.Random(seed)``; the order of calls is fixed, so output is
+deterministic.  Activity happens in each person's local working hours, so timezone spread is real.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from miners.simulator import text
+from miners.simulator.model import GITHUB, GITLAB, Commit, FileChange, Issue, Person, PullRequest, Repo
+from miners.simulator.org import Org, Size
+
+FIRST = [
+    "Ada",
+    "Bola",
+    "Chen",
+    "Dara",
+    "Elif",
+    "Femi",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kavya",
+    "Luca",
+    "Maya",
+    "Nikhil",
+    "Olga",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Sanjay",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Amara",
+    "Bruno",
+    "Carmen",
+    "Dmitri",
+    "Esi",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivan",
+    "Jia",
+]
+LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Nakamura",
+    "Garcia",
+    "Kowalski",
+    "Mensah",
+    "Patel",
+    "Schmidt",
+    "Silva",
+    "Tanaka",
+    "Nguyen",
+    "Rossi",
+    "Haddad",
+    "Fischer",
+    "Moreau",
+    "Khan",
+    "Novak",
+    "Costa",
+    "Ito",
+    "Adeyemi",
+]
+TIMEZONES = [  # (IANA, region, standard offset minutes)
+    ("America/New_York", "Americas", -300),
+    ("America/Los_Angeles", "Americas", -480),
+    ("America/Sao_Paulo", "Americas", -180),
+    ("Europe/London", "Europe", 0),
+    ("Europe/Berlin", "Europe", 60),
+    ("Europe/Warsaw", "Europe", 60),
+    ("Asia/Kolkata", "Asia-Pacific", 330),
+    ("Asia/Singapore", "Asia-Pacific", 480),
+    ("Australia/Sydney", "Asia-Pacific", 600),
+    ("Asia/Tokyo", "Asia-Pacific", 540),
+    ("Africa/Lagos", "Africa", 60),
+]
+LEVELS = [("junior", 25), ("mid", 35), ("senior", 25), ("staff", 10), ("principal", 5)]
+TEAMS = ["platform", "payments", "mobile", "data", "infra", "growth"]
+REPO_NAMES = [
+    "api",
+    "ledger",
+    "web",
+    "billing",
+    "payments-service",
+    "gateway",
+    "mobile-app",
+    "checkout",
+    "data-pipeline",
+    "reports",
+    "auth",
+    "scheduler",
+    "search",
+    "inventory",
+    "notifications",
+    "metrics",
+    "infra-terraform",
+    "webhooks",
+    "docs-site",
+    "exporter",
+    "sdk-python",
+    "admin",
+    "sdk-js",
+    "cli",
+]
+REVIEW_STATES = [("APPROVED", 45), ("COMMENTED", 30), ("CHANGES_REQUESTED", 18), ("DISMISSED", 7)]
+WINDOW_DAYS = 180
+
+
+def _offset(tz: str, std: int, when: datetime) -> int:
+    """UTC offset in minutes of ``tz`` at ``when`` (DST-aware when tzdata is present)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        off = when.astimezone(ZoneInfo(tz)).utcoffset()
+        return int(off.total_seconds() // 60) if off is not None else std
+    except Exception:  # no tzdata: the standard offset is close enough
+        return std
+
+
+class Generator:
+    """One pass that creates the org's content in a fixed order."""
+
+    def __init__(self, org: Org, size: Size) -> None:
+        self.org = org
+        self.size = size
+        self.rng = random.Random(org.seed)
+        self.start = org.now - timedelta(days=WINDOW_DAYS)
+
+    def run(self) -> None:
+        self._people()
+        self._repos()
+        for repo in self.org.repos:
+            self._fill_repo(repo)
+
+    # ------------------------------------------------------------ people, teams, repos
+    def _people(self) -> None:
+        rng, org = self.rng, self.org
+        org.teams = TEAMS[: self.size.teams]
+        names = [(f, last) for f in FIRST for last in LAST]
+        rng.shuffle(names)
+        for i in range(self.size.people):
+            first, last = names[i]
+            tz, region, std = TIMEZONES[i % len(TIMEZONES)] if i < len(TIMEZONES) else rng.choice(TIMEZONES)
+            level = rng.choices([lv for lv, _ in LEVELS], [w for _, w in LEVELS])[0]
+            years = {"junior": 1, "mid": 3, "senior": 5, "staff": 8, "principal": 10}[level]
+            start = org.now - timedelta(days=rng.randint(30, 365 * years))
+            login = f"{first.lower()}{last[:3].lower()}"
+            p = Person(
+                key=f"{first.lower()}-{last.lower()}",
+                name=f"{first} {last}",
+                email=f"{first.lower()}.{last.lower()}@acme.example",
+                gh_login=login,
+                gl_username=f"{first.lower()}.{last.lower()}",
+                gh_id=1000 + i * 7 + 3,
+                gl_id=5000 + i * 3 + 1,
+                team=org.teams[i % len(org.teams)],
+                level=level,
+                start_date=start.replace(hour=0, minute=0, second=0),
+                timezone=tz,
+                region=region,
+                utc_offset_minutes=std,
+            )
+            p.extra_emails = [f"{p.gh_id}+{login}@users.noreply.github.com", f"{login}@home.example"]
+            org.people.append(p)
+        for j, (gh, gl, name) in enumerate(
+            [("dependabot[bot]", "dependabot-bot", "dependabot"), ("acme-ci[bot]", "acme-ci-bot", "Acme CI")]
+        ):
+            org.people.append(
+                Person(
+                    key=name.lower().replace(" ", "-"),
+                    name=name,
+                    email=f"bot{j}@bots.acme.example",
+                    gh_login=gh,
+                    gl_username=gl,
+                    gh_id=49699333 + j,
+                    gl_id=9000 + j,
+                    team="",
+                    level="bot",
+                    start_date=self.start,
+                    timezone="UTC",
+                    region="",
+                    utc_offset_minutes=0,
+                    is_bot=True,
+                )
+            )
+
+    def _repos(self) -> None:
+        org, s = self.org, self.size
+        org.gitlab_groups[org.gitlab_group] = org.ids.next("gl_group")
+        for team in org.teams:
+            org.gitlab_groups[f"{org.gitlab_group}/{team}"] = org.ids.next("gl_group")
+        total = s.gh_repos + s.gl_repos
+        names = [REPO_NAMES[i] if i < len(REPO_NAMES) else f"service-{i}" for i in range(total)]
+        gh_i = gl_i = 0
+        for i, name in enumerate(names):
+            team = org.teams[i % len(org.teams)]
+            want_gh = (i % 2 == 0 and gh_i < s.gh_repos) or gl_i >= s.gl_repos
+            created = self.start - timedelta(days=self.rng.randint(100, 900))
+            if want_gh:
+                gh_i += 1
+                repo = Repo(
+                    forge=GITHUB,
+                    full_name=f"{org.github_org}/{name}",
+                    name=name,
+                    team=team,
+                    id=org.ids.next("gh_repo"),
+                    created_at=created,
+                    description=f"{name} service ({team})",
+                )
+            else:
+                gl_i += 1
+                path = f"{org.gitlab_group}/{team}"
+                repo = Repo(
+                    forge=GITLAB,
+                    full_name=f"{path}/{name}",
+                    name=name,
+                    team=team,
+                    id=org.ids.next("gl_project"),
+                    created_at=created,
+                    description=f"{name} service ({team})",
+                    namespace_id=org.gitlab_groups[path],
+                )
+            org.repos.append(repo)
+
+    # ------------------------------------------------------------ helpers
+    def _work_time(self, person: Person, after: datetime, max_days: float = 3.0) -> datetime:
+        """A moment after ``after`` during ``person``'s local working hours, never after ``now``."""
+        rng = self.rng
+        for _ in range(6):
+            t = after + timedelta(minutes=rng.randint(10, int(max_days * 24 * 60)))
+            local_hour = (t + timedelta(minutes=person.utc_offset_minutes)).hour
+            if 8 <= local_hour < 19 or person.is_bot:
+                break
+        return min(t, self.org.now - timedelta(minutes=rng.randint(1, 50))).replace(microsecond=0)
+
+    def _pick_author(self, repo: Repo) -> Person:
+        humans = self.org.humans()
+        weights = [3.0 if p.team == repo.team else 1.0 for p in humans]
+        return self.rng.choices(humans, weights)[0]
+
+    def _pick_reviewers(self, repo: Repo, author: Person, k: int) -> list[Person]:
+        cands = [p for p in self.org.humans() if p is not author]
+        lvl = {"junior": 0.5, "mid": 1.0, "senior": 2.0, "staff": 2.5, "principal": 2.0}
+        weights = [lvl[p.level] * (2.0 if p.team == repo.team else 1.0) for p in cands]
+        out: list[Person] = []
+        while len(out) < min(k, len(cands)):
+            p = self.rng.choices(cands, weights)[0]
+            if p not in out:
+                out.append(p)
+        return out
+
+    def _files(self, repo: Repo, kind: str) -> list[FileChange]:
+        rng = self.rng
+        mod = rng.choice(text.MODULES)
+        code = [
+            f"src/{mod}/{rng.choice(['client', 'models', 'service', 'handlers', 'utils'])}.py",
+            f"tests/{mod}/test_{rng.choice(['client', 'service', 'api'])}.py",
+            f"src/{mod}/__init__.py",
+        ]
+        ci = ".github/workflows/ci.yml" if repo.forge == GITHUB else ".gitlab-ci.yml"
+        process = [
+            "CONTRIBUTING.md",
+            "CODEOWNERS",
+            ".github/PULL_REQUEST_TEMPLATE.md"
+            if repo.forge == GITHUB
+            else ".gitlab/merge_request_templates/Default.md",
+        ]
+        docs = ["README.md", f"docs/{mod}.md", f"adr/{rng.randint(1, 30):04d}-{mod}-storage.md", "docs/runbook.md"]
+        paths = {
+            "code": rng.sample(code, rng.randint(1, 3)),
+            "docs": rng.sample(docs, rng.randint(1, 2)),
+            "ci": [ci] + rng.sample(code, rng.randint(0, 1)),
+            "process": [rng.choice(process)],
+            "bot": ["requirements.txt" if rng.random() < 0.5 else "package.json"],
+        }[kind]
+        if kind == "code" and rng.random() < 0.2:
+            paths.append(rng.choice(docs))
+        return [
+            FileChange(p, rng.randint(1, 120), rng.randint(0, 60), rng.choice(["modified"] * 4 + ["added"]))
+            for p in dict.fromkeys(paths)
+        ]
+
+    # ------------------------------------------------------------ per repo
+    def _fill_repo(self, repo: Repo) -> None:
+        rng, s = self.rng, self.size
+        span = (self.org.now - timedelta(days=1) - self.start).total_seconds()
+        events = [(self.start + timedelta(seconds=rng.uniform(0, span)), "pull") for _ in range(s.pulls_per_repo)]
+        events += [(self.start + timedelta(seconds=rng.uniform(0, span)), "issue") for _ in range(s.issues_per_repo)]
+        events += [
+            (self.start + timedelta(seconds=rng.uniform(0, span)), "commit") for _ in range(s.direct_commits_per_repo)
+        ]
+        for when, what in sorted(events):
+            when = when.replace(microsecond=0)
+            if what == "pull":
+                self._pull(repo, when)
+            elif what == "issue":
+                self._issue(repo, when)
+            else:
+                author = self._pick_author(repo)
+                kind = rng.choice(["docs", "ci", "process", "code"])
+                self._commit_email(
+                    self.org.add_commit(
+                        repo.full_name,
+                        author,
+                        text.fill(rng, rng.choice(text.PR_TITLES)),
+                        self._files(repo, kind),
+                        when,
+                    )
+                )
+
+    def _pull(self, repo: Repo, created: datetime) -> None:
+        rng, org = self.rng, self.org
+        bots = org.bots()
+        author = bots[0] if rng.random() < 0.08 else self._pick_author(repo)
+        kind = "bot" if author.is_bot else rng.choices(["code", "docs", "ci", "process"], [70, 15, 10, 5])[0]
+        others = [p.gh_login if repo.forge == GITHUB else p.gl_username for p in org.humans() if p is not author]
+        other = rng.choice(others)
+        bank = {
+            "code": text.PR_TITLES,
+            "docs": text.DOC_TITLES,
+            "ci": text.CI_TITLES,
+            "process": text.PROCESS_TITLES,
+            "bot": text.BOT_TITLES,
+        }[kind]
+        title = text.fill(rng, rng.choice(bank))
+        body = "Bumps the dependency." if author.is_bot else text.fill(rng, rng.choice(text.PR_BODIES), other=other)
+        labels = {"bot": ["dependencies"], "docs": ["documentation"], "ci": ["ci"], "process": ["process"]}.get(
+            kind, rng.sample(["bug", "enhancement", "refactor", "performance", "security"], rng.randint(0, 2))
+        )
+        pr = org.add_pull(repo.full_name, author, title, body, created, labels)
+        pr.commits.clear()
+        org.drop_commit(
+            repo.full_name, org.commits[repo.full_name][-1].sha
+        )  # replace add_pull's placeholder commit with real ones below
+        files = self._files(repo, kind)
+        t = created - timedelta(minutes=rng.randint(5, 120))
+        for i in range(rng.randint(1, 3)):
+            chunk = files[i::3] or files[:1]
+            c = org.add_commit(
+                repo.full_name,
+                author,
+                title if i == 0 else rng.choice(["Address review", "Fix tests", "Update docs"]),
+                chunk,
+                t,
+                branch=pr.head_ref,
+            )
+            pr.commits.append(c.sha)
+            self._commit_email(c)
+            t = self._work_time(author, t, 0.5)
+        pr.head_sha = pr.commits[-1]
+        age = (org.now - created).days
+        state = "open" if age < 7 and rng.random() < 0.5 else rng.choices(["merged", "closed", "open"], [78, 12, 10])[0]
+        self._review_round(repo, pr, author)
+        if repo.forge == GITLAB:
+            org.add_comment(
+                repo.full_name,
+                pr.number,
+                author,
+                f"added {len(pr.commits)} commit" + ("s" if len(pr.commits) > 1 else ""),
+                created,
+                system=True,
+            )
+        for _ in range(rng.choices([0, 1, 2, 3, 4], [30, 30, 20, 12, 8])[0]):
+            who = rng.choice(org.bots()[1:]) if rng.random() < 0.1 else rng.choice(org.humans())
+            body = (
+                rng.choice(text.BOT_COMMENTS)
+                if who.is_bot
+                else text.pick_comment(rng, other=other, team=repo.team, path=files[0].filename)
+            )
+            org.add_comment(repo.full_name, pr.number, who, body, self._work_time(who, created, 4))
+        if state != "open":
+            end = self._work_time(author, pr.updated_at, 1)
+            pr.state, pr.closed_at = state, end
+            if state == "merged":
+                approvers = [rv.author for rv in pr.reviews if rv.state == "APPROVED"] + [a.user for a in pr.approvals]
+                pr.merged_at, pr.merged_by = end, (approvers[0] if approvers else author)
+                for sha in pr.commits:
+                    org.commit(repo.full_name, sha).branch = repo.default_branch
+            pr.touch(end)
+        elif rng.random() < 0.5:
+            pr.requested_reviewers = self._pick_reviewers(repo, author, 1)
+
+    def _commit_email(self, c: Commit) -> None:
+        """Some commits use the GitHub noreply address (linked) or a home address no forge knows (unlinked)."""
+        roll = self.rng.random()
+        if c.author is not None and not c.author.is_bot and roll < 0.1:
+            c.author_email = c.author.extra_emails[0]
+        elif c.author is not None and not c.author.is_bot and roll < 0.18:
+            c.author_email, c.linked = c.author.extra_emails[1], False
+
+    def _review_round(self, repo: Repo, pr: PullRequest, author: Person) -> None:
+        """Reviews (GitHub) or approvals + notes (GitLab), with inline threads and replies by the author."""
+        rng, org = self.rng, self.org
+        k = rng.choices([0, 1, 2, 3], [10, 45, 35, 10])[0]
+        for reviewer in self._pick_reviewers(repo, author, k):
+            t = self._work_time(reviewer, pr.created_at, 2)
+            states = [rng.choices([s for s, _ in REVIEW_STATES], [w for _, w in REVIEW_STATES])[0]]
+            if states[0] == "CHANGES_REQUESTED" and rng.random() < 0.7:
+                states.append("APPROVED")
+            for state in states:
+                inline = self._inline(pr, reviewer, state)
+                other = author.login(repo.forge)
+                if state == "APPROVED":
+                    body = text.fill(rng, rng.choice(text.APPROVE))
+                elif state == "CHANGES_REQUESTED":
+                    body = text.fill(
+                        rng, rng.choice(text.CHANGES + text.MENTORING), path=inline[0][0] if inline else "src/app.py"
+                    )
+                else:
+                    body = text.pick_comment(rng, other=other, team=repo.team) if rng.random() < 0.7 else ""
+                if repo.forge == GITHUB:
+                    rv = org.add_review(repo.full_name, pr.number, reviewer, state, body, t, inline)
+                    self._replies(repo, pr, author, [c for c in pr.comments if c.review_id == rv.id], t)
+                else:
+                    notes = [org.add_diff_note(repo.full_name, pr.number, reviewer, p, ln, b, t) for p, ln, b in inline]
+                    if body and state != "APPROVED":
+                        org.add_comment(repo.full_name, pr.number, reviewer, body, t)
+                    if state == "APPROVED":
+                        org.add_approval(repo.full_name, pr.number, reviewer, t)
+                    self._replies(repo, pr, author, notes, t)
+                t = self._work_time(reviewer, t, 1.5)
+
+    def _inline(self, pr: PullRequest, reviewer: Person, state: str) -> list[tuple[str, int, str]]:
+        rng = self.rng
+        n = rng.choices([0, 1, 2, 3, 4], [50, 20, 15, 10, 5] if state == "APPROVED" else [15, 30, 25, 20, 10])[0]
+        paths = [f.filename for sha in pr.commits for f in self.org.commit(pr.repo, sha).files]
+        weights = {"mentoring": 5, "rationale": 1, "architecture": 0.5, "chatter": 1.5, "process": 0.3}
+        return [
+            (p, rng.randint(3, 200), text.pick_comment(rng, weights, path=p))
+            for p in (rng.choice(paths) for _ in range(n))
+        ]
+
+    def _replies(self, repo: Repo, pr: PullRequest, author: Person, comments: list, after: datetime) -> None:
+        for c in comments:
+            if self.rng.random() < 0.45:
+                at = self._work_time(author, after, 1)
+                self.org.add_diff_note(
+                    repo.full_name, pr.number, author, c.path, c.line, self.rng.choice(text.REPLIES), at, reply_to=c
+                )
+
+    def _issue(self, repo: Repo, created: datetime) -> None:
+        rng, org = self.rng, self.org
+        author = self._pick_author(repo)
+        title = text.fill(rng, rng.choice(text.ISSUE_TITLES))
+        labels = rng.sample(["bug", "rfc", "incident", "ci", "documentation", "question"], rng.randint(0, 2))
+        it: Issue = org.add_issue(
+            repo.full_name, author, title, text.fill(rng, rng.choice(text.ISSUE_BODIES)), created, labels
+        )
+        people = [author] + self._pick_reviewers(repo, author, rng.randint(1, 4))
+        t = created
+        weights = {
+            "chatter": 2,
+            "summary": 1.5,
+            "handoff": 1.2,
+            "architecture": 1,
+            "rationale": 1,
+            "process": 1,
+            "mentoring": 0.5,
+        }
+        for _ in range(rng.randint(1, 6)):
+            who = rng.choice(people)
+            other = rng.choice([p for p in people if p is not who] or people).login(repo.forge)
+            t = self._work_time(who, t, 2)
+            org.add_comment(
+                repo.full_name,
+                it.number,
+                who,
+                text.pick_comment(rng, weights, other=other, team=repo.team),
+                t,
+                on="issue",
+            )
+        if repo.forge == GITLAB and rng.random() < 0.5:
+            org.add_comment(
+                repo.full_name, it.number, author, "changed the description", created, on="issue", system=True
+            )
+        if rng.random() < 0.6:
+            closer = rng.choice(people)
+            it.state, it.closed_at, it.closed_by = "closed", self._work_time(closer, t, 3), closer
+            it.touch(it.closed_at)
+            if repo.forge == GITLAB:
+                org.add_comment(repo.full_name, it.number, closer, "closed", it.closed_at, on="issue", system=True)
+
+
+def utc(y: int, m: int, d: int) -> datetime:
+    """Small helper for tests: a UTC datetime at midnight."""
+    return datetime(y, m, d, tzinfo=UTC)

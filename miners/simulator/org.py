@@ -1,0 +1,552 @@
+"""The synthetic organisation: a deterministic generator, ground-truth listings and mutations.
+
+``build_org(seed, size, now)`` returns an :class:`Org`.  Same (seed, size, now) gives the same org, byte
+for byte: all randomness comes from ``random.Random(seed)`` and all times from ``now``.
+
+Forge split: every repo lives on one forge.  The GitHub org ``acme`` holds half the repositories; the
+GitLab group ``acme`` (with one subgroup per team, e.g. ``acme/platform/ledger``) holds the other half.
+One roster covers both, so the demo has no duplicated evidence.  Sizes: see ``SIZES``.
+
+The org is shared with a running server; every mutation takes ``org.lock`` so a test can change data
+between (or during) mining runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from miners.simulator.model import (
+    GITHUB,
+    GITLAB,
+    Approval,
+    Comment,
+    Commit,
+    FileChange,
+    Issue,
+    Person,
+    PullRequest,
+    Repo,
+    Review,
+)
+
+DEFAULT_NOW = datetime(2025, 6, 30, 12, 0, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big an org is.  Repos are per forge."""
+
+    people: int
+    teams: int
+    gh_repos: int
+    gl_repos: int
+    pulls_per_repo: int
+    issues_per_repo: int
+    direct_commits_per_repo: int
+
+
+SIZES: dict[str, Size] = {
+    "tiny": Size(
+        people=8, teams=2, gh_repos=2, gl_repos=1, pulls_per_repo=10, issues_per_repo=3, direct_commits_per_repo=3
+    ),
+    "small": Size(20, 3, 3, 3, 50, 10, 8),
+    "medium": Size(40, 4, 6, 6, 200, 30, 15),
+    "large": Size(80, 6, 12, 12, 450, 60, 30),
+}
+
+
+class IdSeq:
+    """Disjoint id ranges per object type, so an id alone identifies its kind in tests and logs."""
+
+    BASES = {
+        "gh_repo": 10_000,
+        "gh_pull": 100_000_000,
+        "gh_issue": 200_000_000,
+        "gh_review": 300_000_000,
+        "gh_review_comment": 400_000_000,
+        "gh_issue_comment": 500_000_000,
+        "gl_project": 1_000,
+        "gl_group": 100,
+        "gl_mr": 60_000,
+        "gl_issue": 70_000,
+        "gl_note": 800_000,
+        "sha": 0,
+    }
+
+    def __init__(self) -> None:
+        self._counters = {name: itertools.count(base + 1) for name, base in self.BASES.items()}
+
+    def next(self, name: str) -> int:
+        return next(self._counters[name])
+
+
+@dataclass
+class Org:
+    """The whole company on both forges, with indexes for the routes and ground truth for tests."""
+
+    seed: int
+    size: str
+    now: datetime
+    github_org: str = "acme"
+    gitlab_group: str = "acme"
+    people: list[Person] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
+    repos: list[Repo] = field(default_factory=list)
+    gitlab_groups: dict[str, int] = field(default_factory=dict)  # full_path -> group id
+    pulls: dict[str, list[PullRequest]] = field(default_factory=dict)
+    issues: dict[str, list[Issue]] = field(default_factory=dict)
+    commits: dict[str, list[Commit]] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    ids: IdSeq = field(default_factory=IdSeq, repr=False)
+    _comments: dict[tuple[str, int], Comment] = field(default_factory=dict, repr=False)
+    _next_number: dict[str, int] = field(default_factory=dict, repr=False)
+    _repo_ix: dict[str, Repo] = field(default_factory=dict, repr=False)
+    _pull_ix: dict[tuple[str, int], PullRequest] = field(default_factory=dict, repr=False)
+    _issue_ix: dict[tuple[str, int], Issue] = field(default_factory=dict, repr=False)
+    _commit_ix: dict[tuple[str, str], Commit] = field(default_factory=dict, repr=False)
+
+    # ---------------------------------------------------------------- lookups
+    def repo(self, full_name: str) -> Repo:
+        """Repo by full name (``acme/api`` or ``acme/platform/ledger``); KeyError if unknown."""
+        if len(self._repo_ix) != len(self.repos):
+            self._repo_ix = {r.full_name: r for r in self.repos}
+        return self._repo_ix[full_name]
+
+    def repos_of(self, forge: str) -> list[Repo]:
+        return [r for r in self.repos if r.forge == forge]
+
+    def person(self, key_or_login: str) -> Person:
+        """Person by roster id, GitHub login or GitLab username."""
+        for p in self.people:
+            if key_or_login in (p.key, p.gh_login, p.gl_username):
+                return p
+        raise KeyError(key_or_login)
+
+    def humans(self) -> list[Person]:
+        return [p for p in self.people if not p.is_bot]
+
+    def bots(self) -> list[Person]:
+        return [p for p in self.people if p.is_bot]
+
+    def pull(self, repo: str, number: int) -> PullRequest:
+        return self._pull_ix[(repo, number)]
+
+    def issue(self, repo: str, number: int) -> Issue:
+        return self._issue_ix[(repo, number)]
+
+    def comment(self, forge: str, comment_id: int) -> Comment:
+        return self._comments[(forge, comment_id)]
+
+    def commit(self, repo: str, sha: str) -> Commit:
+        found = self._commit_ix.get((repo, sha))
+        if found is not None:
+            return found
+        if len(sha) >= 7:  # abbreviated sha, as both forges accept
+            for c in self.commits.get(repo, []):
+                if c.sha.startswith(sha):
+                    return c
+        raise KeyError((repo, sha))
+
+    def forge_of(self, repo: str) -> str:
+        return self.repo(repo).forge
+
+    # ---------------------------------------------------------------- ground truth
+    def all_pulls(self, forge: str) -> list[PullRequest]:
+        """Every PR (github) or MR (gitlab)."""
+        return [pr for r in self.repos_of(forge) for pr in self.pulls.get(r.full_name, [])]
+
+    def all_issues(self, forge: str) -> list[Issue]:
+        return [it for r in self.repos_of(forge) for it in self.issues.get(r.full_name, [])]
+
+    def all_reviews(self) -> list[Review]:
+        """Every GitHub pull request review (all states, including the empty COMMENTED reviews replies create)."""
+        return [rv for pr in self.all_pulls(GITHUB) for rv in pr.reviews]
+
+    def all_approvals(self) -> list[Approval]:
+        """Every GitLab MR approval."""
+        return [a for pr in self.all_pulls(GITLAB) for a in pr.approvals]
+
+    def _pull_comments(self, forge: str, kind: str) -> list[Comment]:
+        return [c for pr in self.all_pulls(forge) for c in pr.comments if c.kind == kind]
+
+    def all_review_comments(self, forge: str = GITHUB) -> list[Comment]:
+        """GitHub inline review comments, or GitLab diff notes."""
+        return self._pull_comments(forge, "review_comment")
+
+    def all_pr_comments(self, forge: str = GITHUB) -> list[Comment]:
+        """PR conversation comments (GitHub issue comments on PRs), or MR notes that are neither diff nor system."""
+        return self._pull_comments(forge, "conversation")
+
+    def all_issue_comments(self, forge: str = GITHUB) -> list[Comment]:
+        """Comments on issues (GitHub) or non-system issue notes (GitLab)."""
+        return [c for it in self.all_issues(forge) for c in it.comments if c.kind == "conversation"]
+
+    def all_system_notes(self) -> list[Comment]:
+        """GitLab system notes on MRs and issues (never activity; miners must filter them out)."""
+        mr = self._pull_comments(GITLAB, "system")
+        return mr + [c for it in self.all_issues(GITLAB) for c in it.comments if c.kind == "system"]
+
+    def all_commits(self, forge: str = GITHUB, branch: str | None = "main") -> list[Commit]:
+        """Commits of every repo on ``forge``; ``branch=None`` includes unmerged PR branches."""
+        return [
+            c
+            for r in self.repos_of(forge)
+            for c in self.commits.get(r.full_name, [])
+            if branch is None or c.branch == branch
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """A summary for logs, the CLI banner and benchmarks."""
+        return {
+            "people": len(self.humans()),
+            "bots": len(self.bots()),
+            "github_repos": len(self.repos_of(GITHUB)),
+            "gitlab_projects": len(self.repos_of(GITLAB)),
+            "pulls": len(self.all_pulls(GITHUB)),
+            "merge_requests": len(self.all_pulls(GITLAB)),
+            "reviews": len(self.all_reviews()),
+            "approvals": len(self.all_approvals()),
+            "review_comments": len(self.all_review_comments(GITHUB)),
+            "diff_notes": len(self.all_review_comments(GITLAB)),
+            "github_issues": len(self.all_issues(GITHUB)),
+            "gitlab_issues": len(self.all_issues(GITLAB)),
+            "github_commits": len(self.all_commits(GITHUB)),
+            "gitlab_commits": len(self.all_commits(GITLAB)),
+        }
+
+    def iter_items(self, forge: str) -> Iterator[PullRequest | Issue]:
+        """PRs/MRs and issues of ``forge``, for html pages and the issues listing."""
+        yield from self.all_pulls(forge)
+        yield from self.all_issues(forge)
+
+    # ---------------------------------------------------------------- primitives (used by the generator too)
+    def new_sha(self, salt: str = "") -> str:
+        return hashlib.sha1(f"{self.seed}:{self.ids.next('sha')}:{salt}".encode()).hexdigest()
+
+    def next_number(self, repo: str, parent_type: str) -> int:
+        """GitHub PRs and issues share one sequence; GitLab MR iids and issue iids are separate."""
+        key = repo if self.forge_of(repo) == GITHUB else f"{repo}#{parent_type}"
+        n = self._next_number.get(key, 0) + 1
+        self._next_number[key] = n
+        return n
+
+    def _new_comment(
+        self, parent: PullRequest | Issue, kind: str, author: Person, body: str, at: datetime, **extra: object
+    ) -> Comment:
+        forge = self.forge_of(parent.repo)
+        if forge == GITLAB:
+            cid = self.ids.next("gl_note")
+        else:
+            cid = self.ids.next("gh_review_comment" if kind == "review_comment" else "gh_issue_comment")
+        parent_type = "pull" if isinstance(parent, PullRequest) else "issue"
+        c = Comment(
+            id=cid,
+            kind=kind,
+            repo=parent.repo,
+            parent_type=parent_type,
+            number=parent.number,
+            author=author,
+            body=body,
+            created_at=at,
+            updated_at=at,
+            **extra,
+        )  # type: ignore[arg-type]
+        if forge == GITLAB and c.discussion_id is None:
+            c.discussion_id = hashlib.sha1(f"{self.seed}:discussion:{cid}".encode()).hexdigest()
+        parent.comments.append(c)
+        self._comments[(forge, cid)] = c
+        parent.touch(at)
+        return c
+
+    # ---------------------------------------------------------------- mutations (public)
+    def add_comment(
+        self,
+        repo: str,
+        number: int,
+        author: str | Person,
+        body: str,
+        at: datetime | None = None,
+        *,
+        on: str = "pull",
+        system: bool = False,
+    ) -> Comment:
+        """A conversation comment (GitHub) / note (GitLab) on a PR/MR (``on="pull"``) or issue."""
+        with self.lock:
+            parent: PullRequest | Issue = self.pull(repo, number) if on == "pull" else self.issue(repo, number)
+            person = author if isinstance(author, Person) else self.person(author)
+            return self._new_comment(parent, "system" if system else "conversation", person, body, at or self.now)
+
+    def add_review(
+        self,
+        repo: str,
+        number: int,
+        reviewer: str | Person,
+        state: str = "APPROVED",
+        body: str = "",
+        at: datetime | None = None,
+        inline: list[tuple[str, int, str]] | None = None,
+    ) -> Review:
+        """A GitHub review with optional inline comments ``(path, line, body)``."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            person = reviewer if isinstance(reviewer, Person) else self.person(reviewer)
+            at = at or self.now
+            rv = Review(
+                id=self.ids.next("gh_review"),
+                repo=repo,
+                number=number,
+                author=person,
+                state=state,
+                body=body,
+                submitted_at=at,
+                commit_id=pr.head_sha,
+            )
+            pr.reviews.append(rv)
+            pr.touch(at)
+            for i, (path, line, text) in enumerate(inline or []):
+                self._new_comment(
+                    pr,
+                    "review_comment",
+                    person,
+                    text,
+                    at - timedelta(seconds=len(inline or []) - i),
+                    review_id=rv.id,
+                    path=path,
+                    line=line,
+                    diff_hunk=diff_hunk(path, line),
+                    commit_id=pr.head_sha,
+                )
+            pr.touch(at)
+            return rv
+
+    def add_late_review(
+        self,
+        repo: str,
+        number: int,
+        reviewer: str | Person | None = None,
+        state: str = "APPROVED",
+        body: str = "Late review: looks good now.",
+        at: datetime | None = None,
+    ) -> Review:
+        """A review submitted now (or ``at``) on an old PR: the PR's updated_at moves, nothing else does."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            person = reviewer or next(p for p in self.humans() if p is not pr.author)
+            return self.add_review(repo, number, person, state, body, at)
+
+    def add_diff_note(
+        self,
+        repo: str,
+        number: int,
+        author: str | Person,
+        path: str,
+        line: int,
+        body: str,
+        at: datetime | None = None,
+        reply_to: Comment | None = None,
+    ) -> Comment:
+        """An inline comment: a GitLab DiffNote, or a GitHub reply/comment (replies get their own review)."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            person = author if isinstance(author, Person) else self.person(author)
+            at = at or self.now
+            if self.forge_of(repo) == GITHUB:
+                rv = self.add_review(repo, number, person, "COMMENTED", "", at)
+                return self._new_comment(
+                    pr,
+                    "review_comment",
+                    person,
+                    body,
+                    at,
+                    review_id=rv.id,
+                    path=path,
+                    line=line,
+                    diff_hunk=diff_hunk(path, line),
+                    commit_id=pr.head_sha,
+                    in_reply_to_id=reply_to.id if reply_to else None,
+                )
+            return self._new_comment(
+                pr,
+                "review_comment",
+                person,
+                body,
+                at,
+                path=path,
+                line=line,
+                diff_hunk=diff_hunk(path, line),
+                commit_id=pr.head_sha,
+                resolvable=True,
+                discussion_id=reply_to.discussion_id if reply_to else None,
+            )
+
+    def add_approval(self, repo: str, number: int, user: str | Person, at: datetime | None = None) -> Approval:
+        """A GitLab approval, with its "approved this merge request" system note at the same time."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            person = user if isinstance(user, Person) else self.person(user)
+            at = at or self.now
+            note = self._new_comment(pr, "system", person, "approved this merge request", at)
+            ap = Approval(repo=repo, number=number, user=person, approved_at=at, note_id=note.id)
+            pr.approvals.append(ap)
+            return ap
+
+    def add_late_approval(
+        self, repo: str, number: int, user: str | Person | None = None, at: datetime | None = None
+    ) -> Approval:
+        """An approval on an old MR by someone who has not approved it yet."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            done = {a.user.key for a in pr.approvals} | {pr.author.key}
+            person = user or next(p for p in self.humans() if p.key not in done)
+            return self.add_approval(repo, number, person, at)
+
+    def edit_comment(self, forge: str, comment_id: int, body: str, at: datetime | None = None) -> Comment:
+        """Edit a comment/note: body and updated_at change.  On GitLab the note touches its MR/issue (as
+        GitLab's ``touch: true`` does); on GitHub the parent's updated_at is left alone."""
+        with self.lock:
+            c = self._comments[(forge, comment_id)]
+            at = at or self.now
+            c.body = body
+            c.updated_at = at
+            if forge == GITLAB:
+                parent = self.pull(c.repo, c.number) if c.parent_type == "pull" else self.issue(c.repo, c.number)
+                parent.touch(at)
+            return c
+
+    def edit_note(self, comment_id: int, body: str, at: datetime | None = None) -> Comment:
+        """Edit a GitLab note (shorthand for ``edit_comment(GITLAB, ...)``)."""
+        return self.edit_comment(GITLAB, comment_id, body, at)
+
+    def add_commit(
+        self,
+        repo: str,
+        author: str | Person,
+        message: str,
+        files: list[FileChange],
+        at: datetime | None = None,
+        branch: str = "main",
+    ) -> Commit:
+        """A commit on ``branch`` (default branch unless given)."""
+        with self.lock:
+            person = author if isinstance(author, Person) else self.person(author)
+            at = at or self.now
+            c = Commit(
+                sha=self.new_sha(repo),
+                repo=repo,
+                author=person,
+                author_name=person.name,
+                author_email=person.email,
+                authored_at=at,
+                offset_minutes=person.utc_offset_minutes,
+                committed_at=at,
+                message=message,
+                files=files,
+                branch=branch,
+            )
+            lst = self.commits.setdefault(repo, [])
+            c.parents = [lst[-1].sha] if lst else []
+            lst.append(c)
+            self._commit_ix[(repo, c.sha)] = c
+            return c
+
+    def drop_commit(self, repo: str, sha: str) -> None:
+        """Remove a commit (the generator swaps add_pull's placeholder commit for real ones)."""
+        with self.lock:
+            c = self._commit_ix.pop((repo, sha))
+            lst = self.commits[repo]
+            if lst and lst[-1] is c:
+                lst.pop()
+            else:
+                lst.remove(c)
+
+    def add_pull(
+        self,
+        repo: str,
+        author: str | Person,
+        title: str,
+        body: str = "",
+        at: datetime | None = None,
+        labels: list[str] | None = None,
+    ) -> PullRequest:
+        """A new open PR/MR with one commit touching ``src/``."""
+        with self.lock:
+            person = author if isinstance(author, Person) else self.person(author)
+            at = at or self.now
+            r = self.repo(repo)
+            number = self.next_number(repo, "pull")
+            pr = PullRequest(
+                id=self.ids.next("gh_pull" if r.forge == GITHUB else "gl_mr"),
+                repo=repo,
+                number=number,
+                author=person,
+                title=title,
+                body=body,
+                labels=labels or [],
+                created_at=at,
+                updated_at=at,
+                state="open",
+                head_ref=f"{person.gh_login}/change-{number}",
+                head_sha="",
+            )
+            c = self.add_commit(repo, person, title, [FileChange("src/app/main.py", 5, 1)], at, branch=pr.head_ref)
+            pr.head_sha = c.sha
+            pr.commits.append(c.sha)
+            self.pulls.setdefault(repo, []).append(pr)
+            self._pull_ix[(repo, number)] = pr
+            return pr
+
+    def add_issue(
+        self,
+        repo: str,
+        author: str | Person,
+        title: str,
+        body: str = "",
+        at: datetime | None = None,
+        labels: list[str] | None = None,
+    ) -> Issue:
+        with self.lock:
+            person = author if isinstance(author, Person) else self.person(author)
+            at = at or self.now
+            r = self.repo(repo)
+            it = Issue(
+                id=self.ids.next("gh_issue" if r.forge == GITHUB else "gl_issue"),
+                repo=repo,
+                number=self.next_number(repo, "issue"),
+                author=person,
+                title=title,
+                body=body,
+                labels=labels or [],
+                created_at=at,
+                updated_at=at,
+                state="open",
+            )
+            self.issues.setdefault(repo, []).append(it)
+            self._issue_ix[(repo, it.number)] = it
+            return it
+
+
+def diff_hunk(path: str, line: int) -> str:
+    """A small unified-diff hunk ending at ``line`` of ``path`` (content is generic but well-formed)."""
+    start = max(1, line - 3)
+    stem = path.rsplit("/", 1)[-1].split(".")[0] or "module"
+    return (
+        f"@@ -{start},3 +{start},4 @@\n def {stem}_handler(request):\n"
+        f"-    return process(request)\n+    result = process(request)\n+    return {stem}_wrap(result)"
+    )
+
+
+def build_org(seed: int = 42, size: str = "tiny", now: datetime | None = None) -> Org:
+    """Generate the deterministic org for (seed, size, now).  ``now`` defaults to a fixed date."""
+    from miners.simulator.generate import Generator
+
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
+    now = (now or DEFAULT_NOW).astimezone(UTC).replace(microsecond=0)
+    org = Org(seed=seed, size=size, now=now)
+    Generator(org, SIZES[size]).run()
+    return org

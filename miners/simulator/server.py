@@ -1,0 +1,280 @@
+"""The forge simulator's HTTP server: GitHub REST v3 at ``/`` and ``/api/v3``, GitLab v4 at ``/api/v4``.
+
+Usage::
+
+    with ForgeSimulator(size="tiny", seed=7) as sim:
+        gh = github.Github(base_url=sim.url, seconds_between_requests=0)
+        gl = gitlab.Gitlab(sim.url, private_token="x")
+        sim.switches.budget = 50          # rate-limit after 50 more requests
+        sim.request_count("GET /repos/{owner}/{repo}/pulls")
+
+It is a stdlib ``ThreadingHTTPServer`` in a daemon thread, speaking HTTP/1.1 keep-alive with Nagle
+disabled on every connection (without TCP_NODELAY each keep-alive request costs ~40 ms).  Authorization
+headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections import Counter, deque
+from datetime import datetime
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from miners.simulator import github_routes, gitlab_routes, html_pages
+from miners.simulator.faults import Decision, FaultPlan, Switches
+from miners.simulator.http import BadRequest, NotFound, Request, Response, Router
+from miners.simulator.org import Org, build_org
+
+GITHUB_DOCS = "https://docs.github.com/rest"
+ENTERPRISE_PREFIX = "/api/v3"
+GITLAB_PREFIX = "/api/v4"
+
+
+def _router() -> Router:
+    router = Router()
+    github_routes.register(router)
+    gitlab_routes.register(router)
+    html_pages.register(router)  # last: its templates are the most general
+    return router
+
+
+class ForgeSimulator:
+    """A running (or startable) simulator around one :class:`Org`."""
+
+    def __init__(
+        self,
+        org: Org | None = None,
+        *,
+        size: str = "tiny",
+        seed: int = 42,
+        now: datetime | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        switches: Switches | None = None,
+    ) -> None:
+        self.org = org or build_org(seed, size, now)
+        self.switches = switches or Switches()
+        self.faults = FaultPlan(self.switches)
+        self.router = _router()
+        self._host, self._port = host, port
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._count_lock = threading.Lock()
+        self.requests: Counter[str] = Counter()  # "GET /repos/{owner}/{repo}/pulls" -> n
+        self.statuses: Counter[int] = Counter()
+        self.log: deque[tuple[str, str, int]] = deque(maxlen=20_000)  # (method, path?query, status); no headers
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no trailing slash).  GitHub Enterprise style: ``url + "/api/v3"``."""
+        if self._server is None:
+            raise RuntimeError("simulator not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> ForgeSimulator:
+        if self._server is not None:
+            return self
+        server = ThreadingHTTPServer((self._host, self._port), _Handler)
+        server.daemon_threads = True
+        server.sim = self  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="forge-simulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> ForgeSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------ counters and switches
+    def request_count(self, template: str | None = None) -> int:
+        """Requests seen for one endpoint template (``"GET /api/v4/projects/{id}/merge_requests"``), or all."""
+        with self._count_lock:
+            return self.requests[template] if template else sum(self.requests.values())
+
+    def reset_requests(self) -> None:
+        """Zero the request counter, status counter and log."""
+        with self._count_lock:
+            self.requests.clear()
+            self.statuses.clear()
+            self.log.clear()
+
+    def restore_budget(self) -> None:
+        """Give back the full primary rate-limit budget now."""
+        self.faults.restore_budget()
+
+    def _count(self, key: str, method: str, target: str, status: int) -> None:
+        with self._count_lock:
+            self.requests[key] += 1
+            self.statuses[status] += 1
+            self.log.append((method, target, status))
+
+    # ------------------------------------------------------------ dispatch
+    def handle(self, method: str, target: str, headers: dict[str, str]) -> Response | None:
+        """Answer one request; ``None`` means drop the connection without a response."""
+        parts = urlsplit(target)
+        raw_path = parts.path or "/"
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        prefix, path = "", raw_path
+        if raw_path == ENTERPRISE_PREFIX or raw_path.startswith(ENTERPRISE_PREFIX + "/"):
+            prefix, path = ENTERPRISE_PREFIX, raw_path[len(ENTERPRISE_PREFIX) :] or "/"
+        forge = "gitlab" if path.startswith(GITLAB_PREFIX + "/") else "github"
+        req = Request(
+            method=method,
+            raw_path=raw_path,
+            query=query,
+            host_url=self.url,
+            prefix=prefix,
+            headers={k: v for k, v in headers.items() if k.lower() not in ("authorization", "private-token")},
+        )
+        found = self.router.match(method, path)
+        if path == "/rate_limit" and method == "GET":  # does not count against the budget, as on GitHub
+            d = self.faults.peek("github")
+            resp = github_routes.rate_limit(
+                self.org, req, {"limit": d.limit, "used": d.used, "remaining": d.remaining, "reset": d.reset}
+            )
+            self._finish("GET /rate_limit", req, resp, d, forge)
+            return resp
+        key = f"{method} {found[0].template}" if found else f"{method} <unmatched>"
+        is_api = found is not None and not getattr(found[0].handler, "html_page", False)
+        decision = self.faults.decide(forge) if is_api else Decision()
+        if decision.delay:
+            time.sleep(decision.delay)
+        if decision.action == "drop":
+            self._count(key, method, target, 0)
+            return None
+        if decision.action != "ok":
+            resp = _limit_response(forge, decision)
+        elif found is None:
+            resp = _error(forge, 404, "Not Found")
+        else:
+            route, params = found
+            try:
+                with self.org.lock:
+                    resp = route.handler(self.org, req, **params)
+            except NotFound:
+                resp = _error(forge, 404, "Not Found")
+            except BadRequest as exc:
+                resp = _error(forge, 422 if forge == "github" else 400, str(exc))
+            except Exception as exc:  # a simulator bug: say so loudly, answer 500
+                traceback.print_exc(file=sys.stderr)
+                resp = _error(forge, 500, f"simulator error: {type(exc).__name__}")
+        self._finish(key, req, resp, decision, forge)
+        return resp
+
+    def _finish(self, key: str, req: Request, resp: Response, d: Decision, forge: str) -> None:
+        if resp.content_type.startswith("application/json"):
+            resp.headers.update(_rate_headers(forge, d))
+        self._count(
+            key,
+            req.method,
+            req.raw_path + ("?" + "&".join(f"{k}={v}" for k, v in req.query.items()) if req.query else ""),
+            resp.status,
+        )
+
+
+def _rate_headers(forge: str, d: Decision) -> dict[str, str]:
+    if forge == "github":
+        return {
+            "X-RateLimit-Limit": str(d.limit),
+            "X-RateLimit-Remaining": str(d.remaining),
+            "X-RateLimit-Reset": str(d.reset),
+            "X-RateLimit-Used": str(d.used),
+            "X-RateLimit-Resource": "core",
+            "X-GitHub-Media-Type": "github.v3; format=json",
+            "X-GitHub-Api-Version-Selected": "2022-11-28",
+        }
+    return {
+        "RateLimit-Limit": str(d.limit),
+        "RateLimit-Remaining": str(d.remaining),
+        "RateLimit-Reset": str(d.reset),
+        "RateLimit-Observed": str(d.used),
+        "RateLimit-ResetTime": formatdate(d.reset, usegmt=True),
+    }
+
+
+def _error(forge: str, status: int, message: str) -> Response:
+    if forge == "github":
+        return Response(status, {"message": message, "documentation_url": GITHUB_DOCS, "status": str(status)})
+    return Response(status, {"message": f"{status} {message}" if status == 404 else message})
+
+
+def _limit_response(forge: str, d: Decision) -> Response:
+    if d.action == "error":
+        return _error(forge, d.status, "Server Error" if forge == "github" else "Internal Server Error")
+    headers = {"Retry-After": str(d.retry_after)}
+    if forge == "gitlab":
+        return Response(429, {"message": "429 Too Many Requests", "error": "Retry later"}, headers)
+    if d.action == "primary":
+        msg = (
+            "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
+            "please include the request ID."
+        )
+        return Response(
+            d.status, {"message": msg, "documentation_url": GITHUB_DOCS + "#rate-limiting", "status": str(d.status)}
+        )
+    msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+    return Response(
+        d.status,
+        {"message": msg, "documentation_url": GITHUB_DOCS + "#secondary-rate-limits", "status": str(d.status)},
+        headers,
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Thin adapter: HTTP in, :meth:`ForgeSimulator.handle`, HTTP out."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "leadsig-forge-simulator/1"
+    timeout = 60  # idle keep-alive connections end after a minute
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _serve(self) -> None:
+        sim: ForgeSimulator = self.server.sim  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        resp = sim.handle(self.command, self.path, dict(self.headers.items()))
+        if resp is None:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        payload = resp.encode()
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Silent: request lines could carry secrets in query strings; counters and ``sim.log`` suffice."""
