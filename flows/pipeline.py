@@ -92,6 +92,9 @@ def prepare(cfg: Config) -> Prepared:
     roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)
+    from warehouse.trust import Suppression
+
+    resolver.suppression = Suppression.load(engine)
     store.sync_roster(engine, roster, resolver)
     return Prepared(cfg, engine, roster, resolver)
 

@@ -316,7 +316,9 @@ class IdentityResolver:
 
     def __init__(self, roster: Roster | None, bot_patterns: list[str] | None = None):
         self.roster = roster or Roster()
-        self.bot_patterns = [p.lower() for p in (bot_patterns or [])]
+        # "[" is literal in login patterns ("*[bot]"), not fnmatch's character class
+        self.bot_patterns = [p.lower().replace("[", "[[]") for p in (bot_patterns or [])]
+        self.suppression: Any = None  # warehouse.trust.Suppression of forgotten people, set per run
         self._any_host: dict[tuple[str, str], Person] = {}
         self._on_host: dict[tuple[str, str, str], Person] = {}
         self._email: dict[str, Person] = {}
@@ -345,6 +347,15 @@ class IdentityResolver:
                 lg = m.group("login").lower()
                 return self._on_host.get((forge, host.lower(), lg)) or self._any_host.get((forge, lg))
         return None
+
+    def suppressed(self, forge: str | None, login: str | None, email: str | None, person_id: str | None) -> bool:
+        """True for identifiers of a person who was forgotten: nothing of theirs may be stored again."""
+        s = self.suppression
+        if s is None or not s.hashes:
+            return False
+        if person_id and s.matches_key(f"person:{person_id}"):
+            return True
+        return s.matches(forge, login, email)
 
     def is_bot(self, login: str | None, forge_says_bot: bool = False) -> bool:
         if forge_says_bot:

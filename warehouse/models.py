@@ -160,3 +160,32 @@ class MiningRun(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
     waits: Mapped[list] = mapped_column(JSON, default=list)
     errors: Mapped[dict] = mapped_column(JSON, default=dict)  # repo -> message
+
+
+class Setting(Base):
+    """Per-warehouse values such as the suppression salt (never a token)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Suppression(Base):
+    """Salted hashes of a forgotten person's identifiers: later runs store nothing that matches."""
+
+    __tablename__ = "suppressions"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccessLog(Base):
+    """Who generated or exported what, about whom: the person can see what was viewed about them."""
+
+    __tablename__ = "access_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    viewer: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))  # report-monthly, report-packet, export, forget, ...
+    subject_person_id: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    __table_args__ = (Index("ix_access_log_subject", "subject_person_id", "at"),)

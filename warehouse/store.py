@@ -142,6 +142,8 @@ def save_batch(
         person = resolver.person(a.forge, a.host, a.actor_login, a.actor_email)
         if person is not None and person.opt_out:
             continue
+        if resolver.suppressed(a.forge, a.actor_login, a.actor_email, person.id if person else None):
+            continue
         is_bot = resolver.is_bot(a.actor_login, a.actor_is_bot)
         if is_bot != a.actor_is_bot:
             from dataclasses import replace
@@ -210,6 +212,7 @@ def clear_cursors(engine: Engine, source: str | None = None, repo: str | None = 
 
 def sync_roster(engine: Engine, roster: Roster, resolver: IdentityResolver) -> None:
     """Mirror the roster into people/identities, drop opted-out people's rows, re-resolve activity owners."""
+    roster = Roster([p for p in roster.people if not resolver.suppressed(None, None, None, p.id)], roster.path)
     with engine.begin() as conn:
         upsert(
             conn,

@@ -113,3 +113,9 @@ def test_roster_sync_removes_a_person_who_opts_out_later(sqlite_url: str) -> Non
     store.sync_roster(engine, r2.roster, r2)
     counts = store.table_counts(engine)
     assert (counts["activities"], counts["identities"], counts["people"]) == (0, 0, 0)
+
+
+def test_bracket_in_a_bot_pattern_is_literal() -> None:
+    r = make_resolver(bot_patterns=["*[bot]"])
+    assert r.is_bot("helper[bot]")
+    assert not r.is_bot("robert")  # would match if [bot] were a character class

@@ -6,7 +6,10 @@ from sqlalchemy import inspect
 
 from warehouse.db import current_revision, head_revision, make_engine, upgrade
 
-TABLES = {"repositories", "people", "identities", "activities", "signals", "cursors", "mining_runs"}
+TABLES = {
+    "repositories", "people", "identities", "activities", "signals", "cursors", "mining_runs",
+    "settings", "suppressions", "access_log",
+}
 
 
 def test_upgrade_creates_schema_then_is_a_noop(warehouse_url: str) -> None:
