@@ -1,0 +1,93 @@
+"""pandas aggregations shared by the monthly report and the evidence pack.
+
+Every table here is about a group or about signal types of one person; none sums a person's signals
+into one number, so nothing here can be sorted into a ranking of people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from reports.indicators import IMPACTS, SIGNAL_TYPES, IndicatorInfo
+
+
+def type_impact_rows(signals: pd.DataFrame) -> list[dict]:
+    """One row per signal type with counts per impact (high, medium, low)."""
+    table = pd.crosstab(signals["signal_type"], signals["impact"]) if len(signals) else pd.DataFrame()
+    rows = []
+    for t in SIGNAL_TYPES:
+        row = {"signal_type": t}
+        for imp in IMPACTS:
+            row[imp] = int(table.at[t, imp]) if t in table.index and imp in table.columns else 0
+        rows.append(row)
+    return rows
+
+
+def indicator_rows(signals: pd.DataFrame, registry: Iterable[IndicatorInfo]) -> list[dict]:
+    """Counts per indicator in registry order; indicators of local rule packs follow, by id."""
+    counts = signals["indicator"].value_counts() if len(signals) else pd.Series(dtype=int)
+    rows, known = [], set()
+    for info in registry:
+        known.add(info.id)
+        n = int(counts.get(info.id, 0))
+        if n:
+            rows.append({"id": info.id, "label": info.label, "signal_type": info.signal_type, "count": n})
+    for ind in sorted(set(counts.index) - known):
+        rows.append({"id": ind, "label": ind.replace("_", " "), "signal_type": "other", "count": int(counts[ind])})
+    return rows
+
+
+def missing_indicators(signals: pd.DataFrame, registry: Iterable[IndicatorInfo]) -> list[IndicatorInfo]:
+    """Indicators with no evidence at all in these signals: a prompt to look, not a verdict."""
+    seen = set(signals["indicator"]) if len(signals) else set()
+    return [info for info in registry if info.id not in seen]
+
+
+def trend_rows(counts: pd.DataFrame, months: Iterable[str]) -> list[dict]:
+    """Counts per month per signal type, every month present (zeros included) so gaps stay visible."""
+    months = list(months)
+    table = pd.crosstab(counts["month"], counts["signal_type"]) if len(counts) else pd.DataFrame()
+    rows = []
+    for mo in months:
+        row = {"month": mo}
+        for t in SIGNAL_TYPES:
+            row[t] = int(table.at[mo, t]) if mo in table.index and t in table.columns else 0
+        rows.append(row)
+    return rows
+
+
+def share_rows(people: pd.DataFrame, signals: pd.DataFrame, column: str, min_group: int) -> list[dict]:
+    """Where the team sits (people per group) beside where its signals come from (signals per group).
+
+    Signal numbers of groups smaller than ``min_group`` are withheld: with a handful of people a group's
+    count is nearly a person's count.
+    """
+    sizes = people[column].value_counts()
+    by_person = people.set_index("id")[column]
+    sig_groups = signals["person_id"].map(by_person).value_counts() if len(signals) else pd.Series(dtype=int)
+    n_people, n_signals = int(sizes.sum()), int(sig_groups.sum())
+    rows = []
+    for group in sorted(sizes.index, key=str.casefold):
+        size = int(sizes[group])
+        shown = size >= min_group
+        count = int(sig_groups.get(group, 0))
+        rows.append({
+            "group": group, "people": size, "people_share": size / n_people if n_people else 0.0,
+            "shown": shown, "signals": count if shown else None,
+            "signal_share": (count / n_signals if n_signals else 0.0) if shown else None,
+        })
+    return rows
+
+
+def tenure_band(start, on) -> str:  # noqa: ANN001 - date-like or NaT
+    """Tenure bands coarse enough that a band is a group, not a person."""
+    if start is None or pd.isna(start):
+        return "unknown"
+    years = (pd.Timestamp(on) - pd.Timestamp(start)).days / 365.25
+    if years < 1:
+        return "under 1 year"
+    if years < 3:
+        return "1-3 years"
+    return "3+ years"

@@ -1,0 +1,115 @@
+"""Warehouse queries for the reports, returned as pandas DataFrames.
+
+Two queries serve a monthly report whatever its size: light counts (person, type, indicator, impact,
+month) over the trend window, and the evidence rows of the report month with their text cut to a
+bounded length in SQL, so a one-megabyte comment body is never loaded only to be shortened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from flows.errors import Problem, UserError
+from warehouse import models as m
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+PEOPLE_COLUMNS = ["id", "name", "team", "level", "start_date", "timezone", "region"]
+NO_TEAM = "(no team)"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class MonthWindow:
+    """The report month and the months before it that the trend shows."""
+
+    month: str  # YYYY-MM
+    start: datetime  # first instant of the month, UTC
+    end: datetime  # first instant of the next month, UTC
+    months: tuple[str, ...]  # trend months, oldest first, ending with the report month
+
+    @property
+    def trend_start(self) -> datetime:
+        return month_start(self.months[0])
+
+
+def month_start(month: str) -> datetime:
+    year, mon = int(month[:4]), int(month[5:7])
+    return datetime(year, mon, 1, tzinfo=UTC)
+
+
+def shift_month(month: str, delta: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def parse_month(value: str, trend_months: int = 6, key: str = "--month") -> MonthWindow:
+    """A YYYY-MM string into its window; anything else is the user's to fix, named as such."""
+    match = MONTH_RE.match(value.strip()) if isinstance(value, str) else None
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1970:
+        last = shift_month(date.today().strftime("%Y-%m"), -1)
+        raise UserError(Problem(f"not a month: {value!r}", key=key, code="bad-argument",
+                                hint=f"use YYYY-MM, e.g. --month {last} for last month"))
+    month = f"{match.group(1)}-{match.group(2)}"
+    months = tuple(shift_month(month, d) for d in range(-trend_months, 1))
+    return MonthWindow(month=month, start=month_start(month), end=month_start(shift_month(month, 1)),
+                       months=months)
+
+
+def load_people(engine: Engine) -> pd.DataFrame:
+    """Everyone in the warehouse's roster mirror; missing team, level or region read as explicit labels."""
+    p = m.Person.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(*(p.c[c] for c in PEOPLE_COLUMNS))).all()
+    df = pd.DataFrame(rows, columns=PEOPLE_COLUMNS)
+    df["team"] = df["team"].fillna(NO_TEAM)
+    for col in ("level", "region", "timezone"):
+        df[col] = df[col].fillna(UNKNOWN)
+    df["name"] = df["name"].fillna(df["id"])
+    return df
+
+
+def load_counts(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
+    """One light row per signal in [start, end): who, type, indicator, impact and the month it fell in."""
+    s = m.Signal.__table__
+    stmt = select(s.c.person_id, s.c.signal_type, s.c.indicator, s.c.impact, s.c.occurred_at).where(
+        s.c.occurred_at >= start, s.c.occurred_at < end)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    df = pd.DataFrame(rows, columns=["person_id", "signal_type", "indicator", "impact", "occurred_at"])
+    df["month"] = _months(df["occurred_at"])
+    return df
+
+
+def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: list[str] | None = None,
+                  text_limit: int = 600) -> pd.DataFrame:
+    """Signals in [start, end) with what a reader needs to judge them: title, repo, link, summary, excerpt."""
+    s, a = m.Signal.__table__, m.Activity.__table__
+    stmt = (
+        select(s.c.person_id, s.c.signal_type, s.c.indicator, s.c.impact, s.c.evidence_url, s.c.occurred_at,
+               s.c.rule_id, func.substr(s.c.summary, 1, text_limit).label("summary"),
+               func.substr(a.c.parent_title, 1, text_limit).label("title"), a.c.repo, a.c.kind,
+               a.c.parent_number, func.substr(a.c.body, 1, text_limit).label("excerpt"))
+        .select_from(s.join(a, a.c.id == s.c.activity_id, isouter=True))
+        .where(s.c.occurred_at >= start, s.c.occurred_at < end)
+        .order_by(s.c.occurred_at, s.c.id)
+    )
+    if person_ids is not None:
+        stmt = stmt.where(s.c.person_id.in_(person_ids))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = ["person_id", "signal_type", "indicator", "impact", "evidence_url", "occurred_at", "rule_id", "summary",
+            "title", "repo", "kind", "parent_number", "excerpt"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["month"] = _months(df["occurred_at"])
+    return df
+
+
+def _months(col: pd.Series) -> pd.Series:
+    if col.empty:
+        return pd.Series([], dtype=object, index=col.index)
+    return pd.to_datetime(col, utc=True).dt.strftime("%Y-%m")

@@ -1,0 +1,173 @@
+"""The monthly signal report: Markdown, one self-contained HTML file, and CSV, per team and per person.
+
+People are listed alphabetically and never summed into one number: the report is a set of prompts
+for conversations, not a league table. Team aggregates appear only for groups large enough not to
+expose one person, and rates by region, level and tenure are checked against the team's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from flows.config import Config
+from flows.errors import Problem, UserError
+from flows.yamlfile import did_you_mean
+from reports import aggregates as agg
+from reports import charts
+from reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
+from reports.fairness import bias_flags
+from reports.indicators import IndicatorInfo, indicators, label_of
+from reports.render import html_env, md_env, render, write_atomic
+from reports.settings import ReportSettings, report_settings
+from reports.text import clean, csv_cell, safe_url
+
+CSV_COLUMNS = ["Team Member", "Signal Type", "Evidence", "Date", "Impact", "Indicator", "Rule"]
+MAX_ITEMS_PER_PERSON = 200
+NOTE = [
+    "Signals are prompts for a conversation, not a performance score. Each one links to its evidence: "
+    "read it before drawing any conclusion.",
+    "leadsig sees only what leaves a trace in GitHub and GitLab. It cannot see mentoring in calls or in "
+    "person, design work outside Git, incident work, hiring, or help given in chat.",
+    "People are listed alphabetically. No one is ranked, and no person's signals are added up into a score.",
+    "Few or no signals for someone says more about where their work happens than about their leadership.",
+]
+
+
+def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = None,
+                  out_dir: Path | None = None) -> dict[str, Path]:
+    """Write the month's report in every format; returns {"md": path, "html": path, "csv": path}."""
+    window = parse_month(month)
+    settings = report_settings(cfg)
+    people = load_people(engine)
+    teams = select_teams(people, cfg, team)
+    scope = people[people["team"].isin(teams)]
+    counts = load_counts(engine, window.trend_start, window.end)
+    counts = counts[counts["person_id"].isin(scope["id"])]
+    evidence = load_evidence(engine, window.start, window.end)
+    evidence = evidence[evidence["person_id"].isin(scope["id"])]
+    context = monthly_context(window, teams, scope, counts, evidence, settings, team)
+    out = Path(out_dir or cfg.reports_out_dir)
+    stem = f"leadsig-{window.month}" + (f"-{_slug(team)}" if team else "")
+    paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html", "csv": out / f"{stem}.csv"}
+    texts = {"md": render(md_env(), "monthly.md.j2", context),
+             "html": render(html_env(), "monthly.html.j2", context),
+             "csv": signals_csv(scope, evidence if settings.per_person else evidence.iloc[0:0])}
+    for fmt, path in paths.items():
+        write_atomic(path, texts[fmt])
+    return paths
+
+
+def select_teams(people: pd.DataFrame, cfg: Config, team: str | None) -> list[str]:
+    """The teams in scope, alphabetically; an unknown --team is the user's to fix, with a suggestion."""
+    known = sorted(set(people["team"]) | set(cfg.teams), key=str.casefold)
+    if team is None:
+        return known
+    if team not in known:
+        hint = did_you_mean(team, known) or ("known teams: " + ", ".join(known) if known else
+                                             "the warehouse has no people yet: run leadsig mine first")
+        raise UserError(Problem(f"unknown team {team!r}", key="--team", hint=hint, code="unknown-team"))
+    return [team]
+
+
+def monthly_context(window: MonthWindow, teams: list[str], scope: pd.DataFrame, counts: pd.DataFrame,
+                    evidence: pd.DataFrame, settings: ReportSettings, team: str | None) -> dict:
+    registry = indicators()
+    scope_shown = len(scope) >= settings.min_group_size
+    return {
+        "month": window.month, "months": list(window.months), "team": team,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "note": NOTE,
+        "settings": settings, "registry": registry, "people_count": len(scope),
+        "scope_shown": scope_shown,
+        "missing": agg.missing_indicators(evidence, registry) if scope_shown else [],
+        "teams": [team_section(t, scope[scope["team"] == t], counts, evidence, window, settings, registry)
+                  for t in teams],
+    }
+
+
+def team_section(name: str, members: pd.DataFrame, counts: pd.DataFrame, evidence: pd.DataFrame,
+                 window: MonthWindow, settings: ReportSettings, registry: tuple[IndicatorInfo, ...]) -> dict:
+    ids = set(members["id"])
+    t_counts = counts[counts["person_id"].isin(ids)]
+    t_ev = evidence[evidence["person_id"].isin(ids)]
+    section: dict = {"name": name, "size": len(members), "shown": len(members) >= settings.min_group_size}
+    if section["shown"]:
+        trend = agg.trend_rows(t_counts, window.months)
+        regions = agg.share_rows(members, t_ev, "region", settings.min_group_size)
+        section.update(
+            signals=len(t_ev), by_type=agg.type_impact_rows(t_ev), by_indicator=agg.indicator_rows(t_ev, registry),
+            missing=agg.missing_indicators(t_ev, registry), trend=trend,
+            trend_svg=charts.trend_chart(trend, f"Team {name}: signals per month by type"),
+            sparklines={t: charts.sparkline([r[t] for r in trend]) for t in ("technical", "operational",
+                                                                             "communication")},
+            regions=regions, region_svg=charts.share_chart(regions, f"Team {name}: people and signals by region"),
+            timezones=agg.share_rows(members, t_ev, "timezone", settings.min_group_size),
+            bias=bias_flags(members, t_ev, window.end, min_group=settings.min_group_size),
+        )
+    people = []
+    if settings.per_person:
+        ordered = members.sort_values(["name", "id"], key=lambda col: col.str.casefold())
+        for row in ordered.itertuples(index=False):
+            people.append(person_section(row, t_counts[t_counts["person_id"] == row.id],
+                                         t_ev[t_ev["person_id"] == row.id], window, registry))
+    section["people"] = people
+    return section
+
+
+def person_section(person, counts: pd.DataFrame, evidence: pd.DataFrame, window: MonthWindow,  # noqa: ANN001
+                   registry: tuple[IndicatorInfo, ...]) -> dict:
+    trend = agg.trend_rows(counts, window.months)
+    items = evidence_items(evidence.head(MAX_ITEMS_PER_PERSON))
+    return {
+        "id": person.id, "name": clean(person.name, 200), "level": person.level, "region": person.region,
+        "timezone": person.timezone, "has_signals": not evidence.empty,
+        "by_type": agg.type_impact_rows(evidence), "by_indicator": agg.indicator_rows(evidence, registry),
+        "trend": trend, "trend_svg": charts.mini_trend(trend),
+        "sparklines": {t: charts.sparkline([r[t] for r in trend]) for t in ("technical", "operational",
+                                                                            "communication")},
+        "items": items, "more": max(0, len(evidence) - MAX_ITEMS_PER_PERSON),
+    }
+
+
+def evidence_items(evidence: pd.DataFrame) -> list[dict]:
+    """Evidence rows as display-ready dicts: cleaned text, and a URL only when it is http(s)."""
+    items = []
+    for row in evidence.itertuples(index=False):
+        items.append({
+            "date": pd.Timestamp(row.occurred_at).strftime("%Y-%m-%d"), "signal_type": row.signal_type,
+            "indicator": label_of(row.indicator), "impact": row.impact,
+            "title": clean(row.title, 160) or "(untitled)", "url": safe_url(row.evidence_url),
+            "raw_url": clean(row.evidence_url, 2000), "repo": clean(row.repo, 200),
+            "summary": clean(row.summary, 300), "excerpt": clean(row.excerpt, 200),
+            "kind": row.kind or "", "rule_id": clean(row.rule_id, 200),
+        })
+    return items
+
+
+def signals_csv(people: pd.DataFrame, evidence: pd.DataFrame) -> str:
+    """Notion/Airtable-importable rows: the framework's five fields, then indicator and rule id."""
+    names = people.set_index("id")["name"]
+    ordered = evidence.assign(member=evidence["person_id"].map(names).fillna(evidence["person_id"]))
+    ordered = ordered.sort_values(["member", "occurred_at"], key=_casefold_key, kind="stable")
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for row in ordered.itertuples(index=False):
+        writer.writerow([csv_cell(row.member), row.signal_type, csv_cell(row.evidence_url),
+                         pd.Timestamp(row.occurred_at).strftime("%Y-%m-%d"), row.impact, csv_cell(row.indicator),
+                         csv_cell(row.rule_id)])
+    return buf.getvalue()
+
+
+def _casefold_key(col: pd.Series) -> pd.Series:
+    return col.str.casefold() if col.dtype == object else col
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "team"

@@ -1,0 +1,148 @@
+"""The evidence pack for one person: FRAMEWORK.md's promotion packet, filled with linked evidence.
+
+The tool fills what the forge shows (evidence, examples, counts) and leaves clearly marked
+placeholders for what it cannot know: the proposed role, the 360 feedback and the committee's
+weighing. The pack describes one person; it never compares them with anyone.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from flows.config import Config
+from flows.errors import Problem, UserError
+from flows.yamlfile import did_you_mean
+from reports import aggregates as agg
+from reports.data import load_evidence, load_people, shift_month
+from reports.indicators import IndicatorInfo, indicators
+from reports.monthly import evidence_items
+from reports.render import md_env, render, write_atomic
+from reports.text import clean
+
+MAX_ITEMS_PER_SECTION = 30
+IMPACT_ORDER = {"high": 0, "medium": 1, "low": 2}
+# Which packet heading each indicator's evidence belongs under; other indicators go by signal type.
+SECTIONS = (
+    ("technical", "Technical leadership", {"reviews_proactively", "proposes_architecture", "documents_decisions"}),
+    ("people", "People leadership", {"mentors_in_reviews", "bridges_team_segments"}),
+    ("operational", "Operational leadership", {"identifies_bottlenecks", "suggests_workflow_improvements",
+                                               "volunteers_cross_functional", "coordinates_handoffs"}),
+    ("async", "Asynchronous communication examples", {"writes_documentation", "facilitates_async_discussion",
+                                                       "summarizes_for_timezones"}),
+)
+BY_TYPE = {"technical": "technical", "operational": "operational", "communication": "async"}
+
+
+def build_packet(engine: Engine, cfg: Config, person_id: str, months: int = 12, out_dir: Path | None = None,
+                 now: datetime | None = None) -> Path:
+    """Write the pack as Markdown and return its path; an unknown person or bad --months is a UserError."""
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        raise UserError(Problem(f"not a number of months between 1 and 120: {months!r}", key="--months",
+                                hint="e.g. --months 12", code="bad-argument"))
+    people = load_people(engine)
+    person = _person(people, person_id)
+    now = now or datetime.now(UTC)
+    start = _months_back(now, months)
+    evidence = load_evidence(engine, start, now, person_ids=[person_id])
+    context = packet_context(cfg, person, evidence, start, now)
+    out = Path(out_dir or cfg.reports_out_dir)
+    path = out / f"packet-{_slug(person_id)}-{now:%Y-%m-%d}.md"
+    write_atomic(path, render(md_env(), "packet.md.j2", context))
+    return path
+
+
+def _person(people: pd.DataFrame, person_id: str) -> pd.Series:
+    found = people[people["id"] == person_id]
+    if found.empty:
+        ids = sorted(people["id"])
+        hint = did_you_mean(person_id, ids) or ("see the ids in the roster file" if ids else
+                                               "the warehouse has no people yet: run leadsig mine first")
+        raise UserError(Problem(f"unknown person {person_id!r}", key="--person", hint=hint, code="unknown-person"))
+    return found.iloc[0]
+
+
+def _months_back(now: datetime, months: int) -> datetime:
+    """The same day ``months`` months ago (clamped to the 28th so every month has it)."""
+    month = shift_month(now.strftime("%Y-%m"), -months)
+    return datetime(int(month[:4]), int(month[5:7]), min(now.day, 28), tzinfo=UTC)
+
+
+def packet_context(cfg: Config, person: pd.Series, evidence: pd.DataFrame, start: datetime,
+                   now: datetime) -> dict:
+    registry = indicators()
+    months = _month_range(start, now)
+    return {
+        "person": {"id": person["id"], "name": clean(person["name"], 200), "team": person["team"],
+                   "level": person["level"], "region": person["region"], "timezone": person["timezone"],
+                   "start_date": person["start_date"], "time_in_role": time_in_role(person["start_date"], now)},
+        "start": start.strftime("%Y-%m-%d"), "end": now.strftime("%Y-%m-%d"), "generated_at": now.strftime("%Y-%m-%d"),
+        "sections": evidence_sections(evidence, registry), "signals": len(evidence),
+        "by_type": agg.type_impact_rows(evidence), "by_indicator": agg.indicator_rows(evidence, registry),
+        "missing": agg.missing_indicators(evidence, registry), "registry": registry,
+        "trend": agg.trend_rows(evidence, months), "repos": repo_rows(evidence),
+        "other_team_signals": other_team_signals(cfg, person["team"], evidence),
+    }
+
+
+def evidence_sections(evidence: pd.DataFrame, registry: tuple[IndicatorInfo, ...]) -> list[dict]:
+    """Evidence under the packet's headings, strongest first (impact, then newest)."""
+    known = {i.id: key for key, _, ids in SECTIONS for i in registry if i.id in ids}
+    section_of = evidence["indicator"].map(known)
+    section_of = section_of.fillna(evidence["signal_type"].map(BY_TYPE)).fillna("technical")
+    ordered = evidence.assign(_section=section_of, _impact=evidence["impact"].map(IMPACT_ORDER).fillna(3))
+    ordered = ordered.sort_values(["_impact", "occurred_at"], ascending=[True, False], kind="stable")
+    out = []
+    for key, title, _ in SECTIONS:
+        rows = ordered[ordered["_section"] == key]
+        out.append({"key": key, "title": title, "count": len(rows),
+                    "items": evidence_items(rows.head(MAX_ITEMS_PER_SECTION)),
+                    "more": max(0, len(rows) - MAX_ITEMS_PER_SECTION)})
+    return out
+
+
+def time_in_role(start_date, now: datetime) -> str | None:  # noqa: ANN001 - date or None/NaT
+    if start_date is None or pd.isna(start_date):
+        return None
+    months = (now.year - start_date.year) * 12 + now.month - start_date.month - (now.day < start_date.day)
+    years, rest = divmod(max(months, 0), 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    return " ".join([*parts, f"{rest} month{'s' if rest != 1 else ''}"])
+
+
+def repo_rows(evidence: pd.DataFrame) -> list[dict]:
+    """Repositories with evidence, alphabetically: breadth of where the person's work shows."""
+    if evidence.empty:
+        return []
+    counts = evidence["repo"].fillna("(unknown)").value_counts()
+    return [{"repo": clean(r, 200), "count": int(counts[r])} for r in sorted(counts.index, key=str.casefold)]
+
+
+def other_team_signals(cfg: Config, team: str, evidence: pd.DataFrame) -> int | None:
+    """Signals in repositories another configured team owns: cross-team reach, when teams are configured."""
+    owners = {name: t.repos for name, t in cfg.teams.items() if t.repos}
+    if not owners or evidence.empty:
+        return None
+
+    def other(repo: object) -> bool:
+        return any(any(fnmatch.fnmatch(str(repo), g) for g in globs) for name, globs in owners.items()
+                   if name != team)
+
+    return int(evidence["repo"].map(other).sum())
+
+
+def _month_range(start: datetime, end: datetime) -> list[str]:
+    first, last = start.strftime("%Y-%m"), end.strftime("%Y-%m")
+    out = [first]
+    while out[-1] < last:
+        out.append(shift_month(out[-1], 1))
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "person"

@@ -1,0 +1,70 @@
+"""Factories for report tests: people, activities and signals inserted straight into a SQLite warehouse."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, insert
+
+from flows.config import Config, ScheduleConfig
+from warehouse import models as m
+from warehouse.db import open_warehouse
+
+OCT = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+
+
+class Warehouse:
+    """Inserts rows with only the fields a test cares about; everything else has a plain default."""
+
+    def __init__(self, engine: Engine, tmp_path: Path):
+        self.engine = engine
+        self.tmp_path = tmp_path
+        self._ids = itertools.count(1)
+
+    def person(self, pid: str, **over: Any) -> str:
+        row = {"id": pid, "name": pid.title(), "team": "payments", "level": "senior",
+               "start_date": date(2022, 1, 10), "timezone": "Europe/Berlin", "region": "Europe"}
+        row.update(over)
+        with self.engine.begin() as conn:
+            conn.execute(insert(m.Person), [row])
+        return pid
+
+    def people(self, n: int, prefix: str = "p", **over: Any) -> list[str]:
+        return [self.person(f"{prefix}{i:02d}", **over) for i in range(n)]
+
+    def signal(self, person_id: str, at: datetime = OCT, signal_type: str = "technical",
+               indicator: str = "reviews_proactively", impact: str = "medium", **over: Any) -> str:
+        n = next(self._ids)
+        url = over.pop("url", f"https://github.com/acme/api/pull/{n}#pullrequestreview-{n}")
+        activity = {"id": f"github:github.com:pr_review:{n}", "forge": "github", "host": "github.com",
+                    "kind": "pr_review", "native_id": str(n), "repo": over.pop("repo", "acme/api"),
+                    "actor_login": person_id, "person_id": person_id, "occurred_at": at, "url": url,
+                    "parent_number": n, "parent_title": over.pop("title", f"Change {n}"),
+                    "body": over.pop("body", "Looks good, one question about retries."), "content_hash": "x",
+                    "mined_at": at, "parent_labels": [], "path_groups": [], "extra": {}}
+        sig = {"activity_id": activity["id"], "rule_id": over.pop("rule_id", f"{indicator}.default"),
+               "rule_version": 1, "rule_hash": "h", "person_id": person_id, "signal_type": signal_type,
+               "indicator": indicator, "impact": impact, "evidence_url": url, "occurred_at": at,
+               "summary": over.pop("summary", f"reviewed change {n}"), "why": {}, "classified_at": at}
+        assert not over, f"unknown fields {over}"
+        with self.engine.begin() as conn:
+            conn.execute(insert(m.Activity), [activity])
+            conn.execute(insert(m.Signal), [sig])
+        return url
+
+    def config(self, **reports: Any) -> Config:
+        return Config(path=self.tmp_path / "leadsig.yaml", warehouse=str(self.engine.url), roster=None,
+                      since=date(2026, 1, 1), rules=["default"], path_groups={}, sources=[], teams={},
+                      schedule=ScheduleConfig(), reports_out_dir=self.tmp_path / "out", bot_patterns=[],
+                      extra={"reports": reports} if reports else {})
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Warehouse:
+    engine = open_warehouse(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    yield Warehouse(engine, tmp_path)
+    engine.dispose()
