@@ -18,7 +18,9 @@ def demo(
     ] = Path("leadsig-demo"),
 ) -> None:
     """The whole pipeline offline, against the built-in forge simulator, into SQLite."""
-    not_built("leadsig demo")
+    from flows.demo import run_demo
+
+    run_demo(workdir)
 
 
 @app.command()
