@@ -124,7 +124,7 @@ class RepoRun:
         if number is None:
             return None
         if number not in self.parents and self.is_new(stream, updated):
-            self.parents[number] = cv.parent_of(raw(self.gh_repo.get_issue(number)))
+            self.parents[number] = cv.parent_of(self.gh_repo.get_issue(number).raw_data)
         return self.parents.get(number)
 
     # ------------------------------------------------------------------ streams
@@ -221,7 +221,7 @@ class RepoRun:
         for i, shas in enumerate(groups):
             out = []
             for sha in shas:
-                full = raw(self.gh_repo.get_commit(sha))
+                full = self.gh_repo.get_commit(sha).raw_data  # lazy object: raw_data fetches it
                 hit = self.m.groups.match(f.get("filename", "") for f in full.get("files") or [])
                 if hit:
                     out.append(cv.commit_activity(self.m.host, self.repo, full, hit))

@@ -101,7 +101,7 @@ def make_github(source: SourceConfig, stats: MiningStats) -> Github:
         "base_url": source.url,
         "per_page": source.per_page,
         "retry": make_retry(source, stats),
-        "timeout": source.timeout,
+        "timeout": max(1, round(source.timeout)),  # PyGithub insists on an int
         "lazy": True,
     }
     if source.seconds_between_requests is not None:  # None keeps PyGithub's polite default

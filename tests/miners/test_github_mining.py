@@ -1,0 +1,157 @@
+"""The GitHub miner over real HTTP against the forge simulator, into SQLite, checked against ground truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from miners import activity as k
+from miners.identity import IdentityResolver
+from miners.paths import PathGroups
+from miners.runner import SourceResult, mine_source
+from miners.simulator import GITHUB, ForgeSimulator
+from miners.simulator import github_render as render
+from warehouse import models as m
+from warehouse.db import open_warehouse
+
+
+@pytest.fixture
+def sim() -> Iterator[ForgeSimulator]:
+    with ForgeSimulator(size="tiny", seed=7) as s:
+        yield s
+
+
+def make_config(tmp_path: Path, url: str, **source: object) -> Config:
+    src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0,
+                       **source)  # type: ignore[arg-type]
+    return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / 'w.db'}", roster=None,
+                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
+                  teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
+
+
+def mine(cfg: Config, engine: Engine) -> SourceResult:
+    result = mine_source(engine, cfg, cfg.sources[0], IdentityResolver(None, cfg.bot_patterns))
+    assert result.error is None and not result.stats.failed_repos, (result.error, result.stats.failed_repos)
+    return result
+
+
+def stored(engine: Engine, kind: str) -> dict[str, str]:
+    """native_id -> evidence URL of every stored activity of ``kind``."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.native_id, m.Activity.url).where(m.Activity.kind == kind)).all()
+    return {nid: url for nid, url in rows}
+
+
+def expected(sim: ForgeSimulator, api: str) -> dict[str, dict[str, str]]:
+    """Ground truth from the simulator's org, with evidence URLs rendered as its API renders them."""
+    org, web = sim.org, sim.url
+    groups = PathGroups(DEFAULT_PATH_GROUPS)
+    return {
+        k.PR_REVIEW: {str(r.id): render.review_json(r, api, web)["html_url"] for r in org.all_reviews()},
+        k.REVIEW_COMMENT: {str(c.id): render.review_comment_json(c, api, web)["html_url"]
+                           for c in org.all_review_comments(GITHUB)},
+        k.PR_COMMENT: {str(c.id): render.issue_comment_json(c, api, web)["html_url"]
+                       for c in org.all_pr_comments(GITHUB)},
+        k.ISSUE_COMMENT: {str(c.id): render.issue_comment_json(c, api, web)["html_url"]
+                          for c in org.all_issue_comments(GITHUB)},
+        k.COMMIT: {c.sha: f"{web}/{c.repo}/commit/{c.sha}" for c in org.all_commits(GITHUB)
+                   if groups.match(f.filename for f in c.files)},
+        k.PR_OPENED: {f"{p.repo}#{p.number}": f"{web}/{p.repo}/pull/{p.number}" for p in org.all_pulls(GITHUB)},
+        k.ISSUE_OPENED: {f"{i.repo}#{i.number}": f"{web}/{i.repo}/issues/{i.number}" for i in org.all_issues(GITHUB)},
+    }
+
+
+def test_full_run_stores_every_activity_of_the_org_exactly_once_with_its_evidence(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    result = mine(cfg, engine)
+    for kind, truth in expected(sim, sim.url).items():
+        assert truth, kind
+        assert stored(engine, kind) == truth, kind
+    assert result.stats.requests == sim.request_count()  # our count agrees with the server's
+    merged = {f"{p.repo}#{p.number}" for p in sim.org.all_pulls(GITHUB) if p.merged_at}
+    assert set(stored(engine, k.PR_MERGED)) == merged
+
+
+def test_review_carries_state_and_its_inline_comment_count(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.native_id, m.Activity.state, m.Activity.review_comment_count)
+                            .where(m.Activity.kind == k.PR_REVIEW)).all()
+    inline = {}
+    for c in sim.org.all_review_comments(GITHUB):
+        inline[c.review_id] = inline.get(c.review_id, 0) + 1
+    states = {str(r.id): (r.state.lower(), inline.get(r.id, 0)) for r in sim.org.all_reviews()}
+    assert {nid: (state, n) for nid, state, n in rows} == states
+    assert {s for s, _ in states.values()} >= {"approved", "changes_requested", "commented"}
+
+
+def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_requests_per_repo(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        before = conn.execute(select(m.Activity.id, m.Activity.content_hash).order_by(m.Activity.id)).all()
+    sim.reset_requests()
+    second = mine(cfg, engine)
+    repos = len(sim.org.repos_of(GITHUB))
+    assert sim.request_count() - sim.request_count("GET /orgs/{org_name}/repos") <= 5 * repos
+    assert sum(r.stored for r in second.repos) <= len(before)  # re-read overlap only, upserted in place
+    with engine.connect() as conn:
+        after = conn.execute(select(m.Activity.id, m.Activity.content_hash).order_by(m.Activity.id)).all()
+    assert after == before
+
+
+def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    old_pr = min(org.all_pulls(GITHUB), key=lambda p: p.updated_at)
+    at = org.now + timedelta(hours=1)
+    review = org.add_late_review(old_pr.repo, old_pr.number, state="CHANGES_REQUESTED", at=at)
+    old_comment = min(org.all_issue_comments(GITHUB), key=lambda c: c.updated_at)
+    org.edit_comment(GITHUB, old_comment.id, "Edited: the fix is in #3.", at=at)
+    old_inline = min(org.all_review_comments(GITHUB), key=lambda c: c.updated_at)
+    org.edit_comment(GITHUB, old_inline.id, "Edited inline remark.", at=at)
+    sim.reset_requests()
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        rows = {(r.kind, r.native_id): r for r in conn.execute(select(m.Activity.__table__)).all()}
+    late = rows[(k.PR_REVIEW, str(review.id))]
+    assert (late.state, late.parent_number, late.repo) == ("changes_requested", old_pr.number, old_pr.repo)
+    assert rows[(k.ISSUE_COMMENT, str(old_comment.id))].body == "Edited: the fix is in #3."
+    assert rows[(k.REVIEW_COMMENT, str(old_inline.id))].body == "Edited inline remark."
+    assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 1  # only the touched PR
+
+
+def test_full_after_incremental_duplicates_nothing(sim, tmp_path):
+    from warehouse.store import clear_cursors
+
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        before = conn.execute(select(m.Activity.id).order_by(m.Activity.id)).scalars().all()
+    clear_cursors(engine, "gh")  # what --full does
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(m.Activity.id).order_by(m.Activity.id)).scalars().all() == before
+
+
+def test_enterprise_server_base_url(sim, tmp_path):
+    api = sim.url + "/api/v3"
+    cfg = make_config(tmp_path, api)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    truth = expected(sim, api)
+    assert stored(engine, k.PR_REVIEW) == truth[k.PR_REVIEW]
+    assert stored(engine, k.ISSUE_COMMENT) == truth[k.ISSUE_COMMENT]
+    assert all(path.startswith("/api/v3/") for _, path, _ in sim.log)
