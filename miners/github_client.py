@@ -59,16 +59,18 @@ class ObservedRetry(GithubRetry):
 
     def wait_reason(self, response: BaseHTTPResponse | None) -> tuple[str, float]:
         """The wait urllib3 is about to make, mirroring Retry.sleep: Retry-After first, else backoff."""
+        limited = response is not None and response.status in (403, 429)
+        primary = limited and response.headers.get("X-RateLimit-Remaining") == "0"
         if response is not None and self.respect_retry_after_header:
             after = self.get_retry_after(response)
             if after:
-                kind = "secondary rate limit" if response.status in (403, 429) else f"HTTP {response.status}"
+                kind = "secondary rate limit" if limited else f"HTTP {response.status}"
+                kind = "primary rate limit" if primary else kind
                 return f"{kind}, Retry-After", float(after)
         seconds = float(self.get_backoff_time())
         last = self.history[-1] if self.history else None
-        if last is not None and last.status == 403:
-            remaining = response.headers.get("X-RateLimit-Remaining") if response is not None else None
-            return ("primary rate limit, until reset" if remaining == "0" else "secondary rate limit"), seconds
+        if limited:
+            return ("primary rate limit, until reset" if primary else "secondary rate limit"), seconds
         if last is not None and last.status:
             return f"HTTP {last.status}, backoff", seconds
         return f"{type(last.error).__name__ if last and last.error else 'error'}, backoff", seconds
