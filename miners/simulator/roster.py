@@ -1,0 +1,83 @@
+"""Roster and config export, so ``leadsig simulate --write-config`` gives a ready-to-mine setup.
+
+The roster lists humans only (bots stay out of signals by design) with every identity the simulator
+uses for them: GitHub login, GitLab username, work email, GitHub noreply email and the home email some
+commits carry (linked to no forge account, so only the roster can resolve it).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from miners.simulator.model import GITHUB, GITLAB
+from miners.simulator.org import Org
+
+DEFAULT_PATH_GROUPS = {
+    "docs": ["docs/**", "**/*.md", "**/*.rst", "adr/**"],
+    "ci": [".github/workflows/**", ".gitlab-ci.yml"],
+    "process": ["CONTRIBUTING*", "CODEOWNERS", ".github/*TEMPLATE*", ".gitlab/merge_request_templates/**"],
+}
+
+
+def roster_entries(org: Org, opt_out: set[str] | None = None) -> list[dict[str, Any]]:
+    """One dict per human, in the roster file's format (``people.yaml``)."""
+    opt_out = opt_out or set()
+    return [
+        {
+            "id": p.key,
+            "name": p.name,
+            "team": p.team,
+            "level": p.level,
+            "start_date": p.start_date.strftime("%Y-%m-%d"),
+            "timezone": p.timezone,
+            "region": p.region,
+            "github": [p.gh_login],
+            "gitlab": [p.gl_username],
+            "emails": [p.email, *p.extra_emails],
+            "opt_out": p.key in opt_out,
+        }
+        for p in org.humans()
+    ]
+
+
+def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people.yaml") -> dict[str, Any]:
+    """A leadsig config mining both halves of the simulated org.  No token_env: the simulator needs none."""
+    common = {"url": url, "per_page": 100, "seconds_between_requests": 0, "max_retries": 5, "timeout": 30}
+    teams: dict[str, dict[str, list[str]]] = {}
+    for r in org.repos:
+        teams.setdefault(r.team, {"repos": []})["repos"].append(r.full_name)
+    return {
+        "warehouse": f"sqlite:///{(config_dir / 'leadsig.db').resolve()}",
+        "roster": roster_name,
+        "since": (org.now - timedelta(days=200)).strftime("%Y-%m-%d"),
+        "rules": ["default"],
+        "path_groups": DEFAULT_PATH_GROUPS,
+        "sources": [
+            {"kind": GITHUB, "name": "sim-github", **common, "orgs": [org.github_org]},
+            {"kind": GITLAB, "name": "sim-gitlab", **common, "groups": [org.gitlab_group]},
+        ],
+        "teams": teams,
+        "schedule": {"nightly": "0 2 * * *", "monthly_report": "0 6 1 * *", "timezone": "UTC"},
+        "reports": {"out_dir": str((config_dir / "reports" / "out").resolve())},
+    }
+
+
+def _dump(data: Any, path: Path) -> None:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+
+
+def write_config(org: Org, url: str, config_path: Path) -> tuple[Path, Path]:
+    """Write the config YAML and ``people.yaml`` beside it; returns both paths."""
+    config_path = Path(config_path)
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    roster_path = config_path.parent / "people.yaml"
+    _dump({"people": roster_entries(org)}, roster_path)
+    _dump(config_dict(org, url, config_path.parent, roster_path.name), config_path)
+    return config_path, roster_path
