@@ -85,7 +85,9 @@ def tenure_band(start, on) -> str:  # noqa: ANN001 - date-like or NaT
     """Tenure bands coarse enough that a band is a group, not a person."""
     if start is None or pd.isna(start):
         return "unknown"
-    years = (pd.Timestamp(on) - pd.Timestamp(start)).days / 365.25
+    on_day = on.date() if hasattr(on, "date") else on
+    start_day = start.date() if hasattr(start, "date") else start
+    years = (on_day - start_day).days / 365.25
     if years < 1:
         return "under 1 year"
     if years < 3:

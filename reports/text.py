@@ -16,7 +16,7 @@ MAX_TEXT = 300
 # that can hide text, and the BOM.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#!|~])")  # with [ ] escaped, ( ) cannot form a link
 _URL_SAFE = "/:?#=&%@+,;~*$'!"  # no parentheses, brackets, quotes, angle brackets or spaces
 
 
