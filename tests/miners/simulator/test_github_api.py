@@ -33,12 +33,35 @@ def test_enterprise_prefix(sim) -> None:
 
 
 def test_pull_shape(sim) -> None:
-    pr = requests.get(f"{sim.url}/repos/acme/api/pulls/1").json() if 1 in {
-        p.number for p in sim.org.pulls["acme/api"]} else requests.get(
-        f"{sim.url}/repos/acme/api/pulls/{sim.org.pulls['acme/api'][0].number}").json()
-    for key in ["id", "node_id", "number", "html_url", "url", "user", "state", "title", "body", "labels",
-                "created_at", "updated_at", "closed_at", "merged_at", "merged_by", "requested_reviewers", "head",
-                "base", "merged", "additions", "deletions", "changed_files"]:
+    pr = (
+        requests.get(f"{sim.url}/repos/acme/api/pulls/1").json()
+        if 1 in {p.number for p in sim.org.pulls["acme/api"]}
+        else requests.get(f"{sim.url}/repos/acme/api/pulls/{sim.org.pulls['acme/api'][0].number}").json()
+    )
+    for key in [
+        "id",
+        "node_id",
+        "number",
+        "html_url",
+        "url",
+        "user",
+        "state",
+        "title",
+        "body",
+        "labels",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "merged_at",
+        "merged_by",
+        "requested_reviewers",
+        "head",
+        "base",
+        "merged",
+        "additions",
+        "deletions",
+        "changed_files",
+    ]:
         assert key in pr, key
     assert set(pr["user"]) >= {"login", "id", "type", "site_admin"}
     assert pr["head"]["ref"] and pr["base"]["ref"] == "main"
@@ -48,8 +71,10 @@ def test_filters_state_sort_direction_since(sim) -> None:
     org = sim.org
     r = requests.get(f"{sim.url}/repos/acme/api/pulls", params={"state": "open", "per_page": 100}).json()
     assert {p["number"] for p in r} == {p.number for p in org.pulls["acme/api"] if p.state == "open"}
-    asc = requests.get(f"{sim.url}/repos/acme/api/pulls", params={"state": "all", "sort": "updated",
-                                                                   "direction": "asc", "per_page": 100}).json()
+    asc = requests.get(
+        f"{sim.url}/repos/acme/api/pulls",
+        params={"state": "all", "sort": "updated", "direction": "asc", "per_page": 100},
+    ).json()
     assert [p["updated_at"] for p in asc] == sorted(p["updated_at"] for p in asc)
     cut = sorted(c.updated_at for pr in org.pulls["acme/api"] for c in pr.comments)[-3]
     since = cut.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -56,9 +56,10 @@ def test_updated_after_and_state(sim) -> None:
     r = _project(sim)
     prs = sim.org.pulls[r.full_name]
     cut = sorted(p.updated_at for p in prs)[len(prs) // 2]
-    got = requests.get(f"{sim.url}{API}/projects/{r.id}/merge_requests",
-                       params={"updated_after": cut.isoformat(), "per_page": 100, "order_by": "updated_at",
-                               "sort": "asc"}).json()
+    got = requests.get(
+        f"{sim.url}{API}/projects/{r.id}/merge_requests",
+        params={"updated_after": cut.isoformat(), "per_page": 100, "order_by": "updated_at", "sort": "asc"},
+    ).json()
     assert {m["iid"] for m in got} == {p.number for p in prs if p.updated_at >= cut}
     assert [m["updated_at"] for m in got] == sorted(m["updated_at"] for m in got)
     merged = requests.get(f"{sim.url}{API}/projects/{r.id}/merge_requests", params={"state": "merged"}).json()
@@ -83,8 +84,9 @@ def test_notes_discussions_approvals(sim) -> None:
 
 def test_commits_stats_and_diff(sim) -> None:
     r = _project(sim)
-    commits = requests.get(f"{sim.url}{API}/projects/{r.id}/repository/commits",
-                           params={"with_stats": "true", "per_page": 100}).json()
+    commits = requests.get(
+        f"{sim.url}{API}/projects/{r.id}/repository/commits", params={"with_stats": "true", "per_page": 100}
+    ).json()
     c = commits[0]
     assert c["authored_date"][-6] in "+-" and "stats" in c
     diff = requests.get(f"{sim.url}{API}/projects/{r.id}/repository/commits/{c['id']}/diff").json()

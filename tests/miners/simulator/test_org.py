@@ -59,10 +59,24 @@ def test_content_variety() -> None:
     assert any(f.startswith("docs/") for f in files) and any(f.startswith("adr/") for f in files)
     assert ".github/workflows/ci.yml" in files and ".gitlab-ci.yml" in files
     assert files & {"CONTRIBUTING.md", "CODEOWNERS", ".github/PULL_REQUEST_TEMPLATE.md"}
-    bodies = " ".join(c.body for forge in (GITHUB, GITLAB) for c in
-                      org.all_pr_comments(forge) + org.all_review_comments(forge) + org.all_issue_comments(forge))
-    for phrase in ["nit:", "Have you considered", "RFC", "ADR", "We chose", "CI is slow", "flaky", "TL;DR",
-                   "Summary of today's sync", "Handing off to @", "cc @"]:
+    bodies = " ".join(
+        c.body
+        for forge in (GITHUB, GITLAB)
+        for c in org.all_pr_comments(forge) + org.all_review_comments(forge) + org.all_issue_comments(forge)
+    )
+    for phrase in [
+        "nit:",
+        "Have you considered",
+        "RFC",
+        "ADR",
+        "We chose",
+        "CI is slow",
+        "flaky",
+        "TL;DR",
+        "Summary of today's sync",
+        "Handing off to @",
+        "cc @",
+    ]:
         assert phrase in bodies, phrase
     assert any(not c.linked for c in org.all_commits(GITHUB))  # some authors GitHub cannot link
     assert any(re.search(r"noreply", c.author_email) for c in org.all_commits(GITHUB))
@@ -107,6 +121,17 @@ def test_roster_entries() -> None:
     entries = roster_entries(org)
     assert len(entries) == len(org.humans())
     e = entries[0]
-    assert set(e) == {"id", "name", "team", "level", "start_date", "timezone", "region", "github", "gitlab",
-                      "emails", "opt_out"}
+    assert set(e) == {
+        "id",
+        "name",
+        "team",
+        "level",
+        "start_date",
+        "timezone",
+        "region",
+        "github",
+        "gitlab",
+        "emails",
+        "opt_out",
+    }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", e["start_date"]) and e["github"] and e["gitlab"]
