@@ -30,7 +30,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flows.config import SourceConfig
@@ -58,6 +58,17 @@ class GitLabMiner:
         self.host = source.host
         self.gl = make_client(source, self.stats)
         self.opts = call_opts(source)
+        from miners.runner import OVERLAP
+
+        self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
+
+    def is_new(self, mark: datetime | None, when: datetime | None) -> bool:
+        """Changed after the *stored* watermark, not merely inside the overlap window re-read for safety.
+
+        Items in the overlap window were fully read when first seen at this ``updated_at``; re-reading
+        them would cost per-item calls on every run with nothing new.
+        """
+        return mark is None or when is None or when > mark + self.overlap
 
     # ------------------------------------------------------------------ projects
     def list_repos(self) -> list[str]:
@@ -72,30 +83,34 @@ class GitLabMiner:
 
     def mine_repo(self, repo: str, watermarks: dict[str, datetime | None]) -> Iterator[Batch]:
         project = self.gl.projects.get(repo, lazy=True)  # no request: calls use the URL-encoded path
-        yield from self._pulls(project, repo, watermarks.get(STREAM_PULLS) or self.start)
-        yield from self._issues(project, repo, watermarks.get(STREAM_ISSUES) or self.start)
-        yield from self._commits(project, repo, watermarks.get(STREAM_COMMITS) or self.start)
+        yield from self._pulls(project, repo, watermarks.get(STREAM_PULLS))
+        yield from self._issues(project, repo, watermarks.get(STREAM_ISSUES))
+        yield from self._commits(project, repo, watermarks.get(STREAM_COMMITS))
 
     # ------------------------------------------------------------------ streams
-    def _pulls(self, project: Any, repo: str, since: datetime) -> Iterator[Batch]:
+    def _pulls(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None
-        for mr in self._updated_since(project.mergerequests, since, state="all"):
-            notes = [x.attributes for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True,
-                                                          **self.opts)]
-            approvals = mr.approvals.get(**self.opts).attributes
+        for mr in self._updated_since(project.mergerequests, mark or self.start, state="all"):
+            updated = gm.parse_ts(mr.updated_at)
+            notes: list[dict[str, Any]] = []
+            approvals = None
+            if self.is_new(mark, updated):  # else: only what the listing says (opened, merged)
+                notes = [x.attributes for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True,
+                                                              **self.opts)]
+                approvals = mr.approvals.get(**self.opts).attributes
             acts += gm.mr_activities(repo, self.host, mr.attributes, notes, approvals, self.start)
-            n, last = n + 1, gm.parse_ts(mr.updated_at)
+            n, last = n + 1, updated
             if n % BATCH_ITEMS == 0:
                 yield Batch(repo, STREAM_PULLS, acts, last)
                 acts = []
         if acts or last:
             yield Batch(repo, STREAM_PULLS, acts, last)
 
-    def _issues(self, project: Any, repo: str, since: datetime) -> Iterator[Batch]:
+    def _issues(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None
-        for issue in self._updated_since(project.issues, since, state="all"):
+        for issue in self._updated_since(project.issues, mark or self.start, state="all"):
             notes: list[dict[str, Any]] = []
-            if issue.attributes.get("user_notes_count", 1):
+            if issue.attributes.get("user_notes_count", 1) and self.is_new(mark, gm.parse_ts(issue.updated_at)):
                 notes = [x.attributes for x in issue.notes.list(sort="asc", order_by="created_at", iterator=True,
                                                                  **self.opts)]
             acts += gm.issue_activities(repo, self.host, issue.attributes, notes, self.start)
@@ -106,14 +121,14 @@ class GitLabMiner:
         if acts or last:
             yield Batch(repo, STREAM_ISSUES, acts, last)
 
-    def _commits(self, project: Any, repo: str, since: datetime) -> Iterator[Batch]:
+    def _commits(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, newest = [], None
-        for c in project.commits.list(since=iso(since), with_stats="true", iterator=True, **self.opts):
+        for c in project.commits.list(since=iso(mark or self.start), with_stats="true", iterator=True, **self.opts):
             attrs = c.attributes
             committed = gm.parse_ts(attrs.get("committed_date") or attrs.get("created_at"))
             newest = committed if newest is None or (committed and committed > newest) else newest
-            if not self.groups.groups or len(attrs.get("parent_ids") or []) > 1:
-                continue  # no path groups configured, or a merge commit (its changes are its parents')
+            if not self.groups.groups or len(attrs.get("parent_ids") or []) > 1 or not self.is_new(mark, committed):
+                continue  # no path groups; a merge commit (its changes are its parents'); or already read
             diff = c.diff(get_all=True, **self.opts)
             act = gm.commit_activity(repo, self.host, attrs, gm.diff_paths(diff), len(diff), self.groups)
             if act is not None and act.occurred_at >= self.start:
