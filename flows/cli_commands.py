@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import DEFAULT_CONFIG, ConfigOpt, app, not_built
+from flows.cli import DEFAULT_CONFIG, ConfigOpt, app
 
 
 @app.command()
@@ -75,10 +75,23 @@ def simulate(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
     size: Annotated[str, typer.Option(help="tiny | small | medium | large")] = "small",
     seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 1,
-    write_config: Annotated[Path | None, typer.Option(help="Write a leadsig config for it here.")] = None,
+    write_config: Annotated[Path | None, typer.Option(help="Write a leadsig config (and roster) for it here.")] = None,
+    error_rate: Annotated[float, typer.Option(help="Fraction of API responses that are 5xx.")] = 0.0,
+    drop_rate: Annotated[float, typer.Option(help="Fraction of requests answered by a dropped connection.")] = 0.0,
+    latency: Annotated[float, typer.Option(help="Seconds added to every API response.")] = 0.0,
+    budget: Annotated[int | None, typer.Option(help="Primary rate-limit budget per window.")] = None,
+    secondary_every: Annotated[int, typer.Option(help="Every Nth request hits a secondary limit.")] = 0,
 ) -> None:
-    """Serve the forge simulator alone until stopped."""
-    not_built("leadsig simulate")
+    """Serve the forge simulator alone until stopped (Ctrl-C)."""
+    from flows.errors import Problem, UserError
+    from miners.simulator.cli import run_simulator
+    from miners.simulator.org import SIZES
+
+    if size not in SIZES:
+        raise UserError(Problem(f"unknown size {size!r}", key="--size", hint="one of: " + ", ".join(SIZES),
+                                code="bad-argument"))
+    run_simulator(port, size, seed, write_config, error_rate=error_rate, drop_rate=drop_rate, latency=latency,
+                  budget=budget, secondary_every=secondary_every)
 
 
 def parse_date(value: str | None, option: str) -> date | None:

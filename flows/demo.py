@@ -23,7 +23,7 @@ DEMO_SEED = 7
 
 def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh: bool = True) -> dict[str, Path]:
     from flows.nightly import last_complete_month, monthly_report, nightly
-    from miners.simulator.cli import write_config
+    from miners.simulator.roster import write_config
     from miners.simulator.server import ForgeSimulator
 
     started = time.monotonic()
@@ -36,7 +36,7 @@ def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh:
                 target.unlink()
     workdir.mkdir(parents=True, exist_ok=True)
     with ForgeSimulator(size=size, seed=seed, now=datetime.now(UTC)) as sim:
-        config = write_config(sim, workdir / "leadsig.yaml")
+        config, _roster = write_config(sim.org, sim.url, workdir / "leadsig.yaml")
         console.print(f"forge simulator on {sim.url}: {_describe(sim.org.counts())}")
         console.print(f"config: {config}")
         console.print("running the nightly flow through Prefect (a local Prefect API starts first) ...")
