@@ -1,0 +1,148 @@
+"""The PyGithub-facing code replayed from vcrpy cassettes (pytest-recording), with no server and no token.
+
+Cassettes live in tests/cassettes/github and are recorded from the forge simulator (or from a real GitHub:
+see docs/recording-cassettes.md). Replay matches on method, path and query only, so the recording's host
+and port do not matter; URLs of the recording host inside responses are rewritten to ``FAKE`` on record.
+CI (``CI`` set) replays with recording off; locally a missing cassette is recorded once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from flows.config import DEFAULT_PATH_GROUPS, SourceConfig
+from miners import activity as k
+from miners.base import Batch
+from miners.github import GitHubMiner
+from miners.paths import PathGroups
+from miners.runner import with_overlap
+
+CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "github"
+FAKE = "http://github.test"
+TOKEN_ENV = "LEADSIG_CASSETTE_TOKEN"
+RECORD_URL = os.environ.get("LEADSIG_CASSETTE_GITHUB_URL")  # re-record against a real GitHub
+RECORD_REPO = os.environ.get("LEADSIG_CASSETTE_GITHUB_REPO", "acme/api")
+START = datetime(2000, 1, 1, tzinfo=UTC)
+_recorded_base: list[str] = []  # the live base URL while recording, rewritten to FAKE
+
+
+def _rewrite(text: str) -> str:
+    for base in _recorded_base:
+        text = text.replace(base, FAKE).replace("//" + urlsplit(base).netloc, "//" + urlsplit(FAKE).netloc)
+    return text
+
+
+def _scrub_request(request: Any) -> Any:
+    request.uri = _rewrite(request.uri)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    body = response["body"].get("string")
+    if isinstance(body, bytes):
+        response["body"]["string"] = _rewrite(body.decode("utf-8")).encode("utf-8")
+    for name in list(response["headers"]):
+        if name.lower() == "link":
+            response["headers"][name] = [_rewrite(v) for v in response["headers"][name]]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(CASSETTES)
+
+
+@pytest.fixture
+def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "filter_headers": ["authorization"],
+        "match_on": ["method", "path", "query"],
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+    }
+    if request.config.getoption("--record-mode") is None:  # an explicit --record-mode wins
+        config["record_mode"] = "none" if os.environ.get("CI") else "once"
+    return config
+
+
+@pytest.fixture
+def base_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """FAKE when replaying; while recording, the simulator (or LEADSIG_CASSETTE_GITHUB_URL)."""
+    cassette = CASSETTES / f"{request.node.name}.yaml"
+    mode = request.config.getoption("--record-mode")
+    if cassette.exists() and mode not in ("rewrite", "all"):
+        monkeypatch.setenv(TOKEN_ENV, "replay-token")
+        yield FAKE
+        return
+    if RECORD_URL:
+        _recorded_base[:] = [RECORD_URL.rstrip("/")]
+        yield RECORD_URL
+        return
+    from miners.simulator import ForgeSimulator
+
+    monkeypatch.setenv(TOKEN_ENV, "ghp_recording_token_never_stored")
+    with ForgeSimulator(size="tiny", seed=7) as sim:
+        _recorded_base[:] = [sim.url]
+        yield sim.url
+    _recorded_base.clear()
+
+
+def miner(url: str) -> GitHubMiner:
+    src = SourceConfig(kind="github", url=url, name="gh", token_env=TOKEN_ENV, repos=[RECORD_REPO],
+                       seconds_between_requests=0)
+    return GitHubMiner(src, PathGroups(DEFAULT_PATH_GROUPS), START)
+
+
+def run(m: GitHubMiner, watermarks: dict[str, datetime | None]) -> list[Batch]:
+    return list(m.mine_repo(RECORD_REPO, with_overlap(watermarks)))
+
+
+def cursors(batches: list[Batch]) -> dict[str, datetime | None]:
+    out: dict[str, datetime | None] = {}
+    for b in batches:
+        if b.watermark is not None:
+            out[b.stream] = b.watermark
+    return out
+
+
+@pytest.mark.vcr
+def test_full_then_nothing_new_run_of_one_repo(base_url):
+    m = miner(base_url)
+    first = run(m, {})
+    acts = [a for b in first for a in b.activities]
+    kinds = Counter(a.kind for a in acts)
+    assert set(kinds) == set(k.KINDS), kinds
+    assert len({a.id for a in acts}) == len(acts)  # nothing twice within a run
+    assert all(a.url.startswith(("https://github.com/", FAKE + "/", base_url + "/")) for a in acts)
+    assert {a.state for a in acts if a.kind == k.PR_REVIEW} <= {"approved", "changes_requested", "commented",
+                                                                "dismissed"}
+    assert all(a.path_groups and a.files for a in acts if a.kind == k.COMMIT)
+    assert any(a.review_comment_count for a in acts if a.kind == k.PR_REVIEW)
+    assert all(a.occurred_at.tzinfo is not None for a in acts)
+    full_requests = m.stats.requests
+    second = run(m, cursors(first))
+    assert m.stats.requests - full_requests <= 5
+    assert {a.id for b in second for a in b.activities} <= {a.id for a in acts}
+
+
+@pytest.mark.vcr
+def test_list_repos_expands_the_org_and_applies_excludes(base_url):
+    src = SourceConfig(kind="github", url=base_url, name="gh", token_env=TOKEN_ENV, orgs=["acme"],
+                       repos=["acme/api", "other/tool"], exclude=["acme/w*"], seconds_between_requests=0)
+    repos = GitHubMiner(src, PathGroups({}), START).list_repos()
+    assert repos == ["acme/api", "other/tool"]
+
+
+def test_cassettes_hold_no_token():
+    for path in CASSETTES.glob("*.yaml"):
+        text = path.read_text()
+        assert "ghp_" not in text and "replay-token" not in text and "Authorization" not in text, path
