@@ -32,3 +32,16 @@ def test_deployments_follow_the_configured_schedule(tmp_path: Path) -> None:
     assert nightly.schedules[0].schedule.timezone == "Europe/Berlin"
     assert monthly.schedules[0].schedule.cron == "0 6 1 * *"
     assert nightly.parameters["config_path"] == str(cfg_path.resolve())
+
+
+def test_simulator_config_validates_with_its_roster(tmp_path: Path) -> None:
+    from miners.simulator.org import build_org
+    from miners.simulator.roster import write_config
+
+    org = build_org(3, "tiny")
+    cfg_path, _ = write_config(org, "http://127.0.0.1:9", tmp_path / "leadsig.yaml")
+    cfg = load_config(cfg_path)
+    roster = load_roster(cfg.roster, known_teams=set(cfg.teams))
+    assert {s.kind for s in cfg.sources} == {"github", "gitlab"}
+    assert {p.id for p in roster.people} == {p.key for p in org.humans()}
+    assert len({p.region for p in roster.people}) >= 2  # several regions, so reports can show the spread
