@@ -1,0 +1,155 @@
+"""The boolean condition language: named conditions combined with and / or / not and parentheses.
+
+A tiny recursive-descent parser turns the text into a tree; nothing in rule text is ever evaluated
+as Python. Errors carry the character offset so the loader can point a caret at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TOKEN_RE = re.compile(r"\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<bad>\S))")
+KEYWORDS = {"and", "or", "not"}
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+Node = Ref | Not | And | Or
+
+
+class ExprError(ValueError):
+    def __init__(self, message: str, pos: int, code: str = "condition-syntax"):
+        super().__init__(message)
+        self.message, self.pos, self.code = message, pos, code
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out, i = [], 0
+    while i < len(text):
+        m = TOKEN_RE.match(text, i)
+        if m is None:  # only trailing whitespace is left
+            break
+        kind = m.lastgroup or "bad"
+        value = m.group(kind)
+        start = m.start(kind)
+        if kind == "bad":
+            raise ExprError(f"unexpected character {value!r}; use and, or, not, parentheses and condition names",
+                            start)
+        if kind == "word" and value.lower() in KEYWORDS:
+            kind, value = value.lower(), value.lower()
+        out.append((kind, value, start))
+        i = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self) -> Node:
+        if not self.toks:
+            raise ExprError("empty condition", 0)
+        node = self.or_()
+        tok = self.peek()
+        if tok is not None:
+            if tok[0] == "rp":
+                raise ExprError("unbalanced parentheses: ')' without '('", tok[2], "unbalanced")
+            raise ExprError(f"unexpected {tok[1]!r}; expected and / or between conditions", tok[2])
+        return node
+
+    def or_(self) -> Node:
+        items = [self.and_()]
+        while (tok := self.peek()) is not None and tok[0] == "or":
+            self.take()
+            items.append(self.and_())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_(self) -> Node:
+        items = [self.not_()]
+        while (tok := self.peek()) is not None and tok[0] == "and":
+            self.take()
+            items.append(self.not_())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def not_(self) -> Node:
+        tok = self.peek()
+        if tok is not None and tok[0] == "not":
+            self.take()
+            return Not(self.not_())
+        return self.atom()
+
+    def atom(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise ExprError("condition ends too early; a condition name is missing", len(self.text.rstrip()))
+        kind, value, pos = self.take()
+        if kind == "word":
+            return Ref(value, pos)
+        if kind == "lp":
+            node = self.or_()
+            close = self.peek()
+            if close is None or close[0] != "rp":
+                raise ExprError("unbalanced parentheses: '(' is never closed", pos, "unbalanced")
+            self.take()
+            return node
+        if kind == "rp":
+            raise ExprError("unbalanced parentheses: ')' without '('" if self._depth_at(pos) < 0 else
+                            "empty parentheses or missing condition before ')'", pos,
+                            "unbalanced" if self._depth_at(pos) < 0 else "condition-syntax")
+        raise ExprError(f"{value!r} needs a condition name before/after it", pos)
+
+    def _depth_at(self, pos: int) -> int:
+        text = self.text[: pos + 1]
+        return text.count("(") - text.count(")")
+
+
+def parse(text: str) -> Node:
+    return _Parser(text).parse()
+
+
+def refs(node: Node) -> list[Ref]:
+    if isinstance(node, Ref):
+        return [node]
+    if isinstance(node, Not):
+        return refs(node.item)
+    return [r for item in node.items for r in refs(item)]
+
+
+def canonical(node: Node) -> str:
+    """A normal text form, used in the rule hash (so whitespace edits do not change signals)."""
+    if isinstance(node, Ref):
+        return node.name
+    if isinstance(node, Not):
+        return f"not {canonical(node.item)}"
+    joiner = " and " if isinstance(node, And) else " or "
+    return "(" + joiner.join(canonical(i) for i in node.items) + ")"
