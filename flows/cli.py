@@ -69,10 +69,12 @@ def main() -> None:
     _register()
     try:
         rc = app(standalone_mode=False)
-    except click.exceptions.ClickException as exc:
+    except (click.exceptions.ClickException, typer.TyperException) as exc:
+        if not hasattr(exc, "show"):  # Typer's own non-usage errors keep their traceback
+            raise
         exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+        sys.exit(getattr(exc, "exit_code", 2))
+    except (click.exceptions.Abort, typer.Abort):
         console.print("aborted")
         sys.exit(130)
     except UserError as exc:
