@@ -1,0 +1,74 @@
+"""A distinctive token in the environment appears nowhere: logs, warehouse, reports, artifacts, cassettes, errors."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dumps import dump
+from simconfig import write_sim_config
+
+from miners.simulator.server import ForgeSimulator
+from warehouse.db import open_warehouse
+
+TOKEN = "lsfake-Zq7Wk2Vd9Rt4Hm8Np3Xc6"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _with_token_env(cfg: Path) -> None:
+    text = cfg.read_text()
+    text = text.replace(
+        "    seconds_between_requests: 0", "    seconds_between_requests: 0\n    token_env: LEADSIG_TEST_TOKEN"
+    )
+    text = text.replace("    groups: [acme]", "    groups: [acme]\n    token_env: LEADSIG_TEST_TOKEN")
+    cfg.write_text(text)
+
+
+def _all_text_under(path: Path) -> str:
+    chunks = []
+    for f in path.rglob("*"):
+        if f.is_file():
+            chunks.append(f.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(chunks)
+
+
+def test_token_never_leaks(prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.nightly import monthly_report, nightly
+
+    monkeypatch.setenv("LEADSIG_TEST_TOKEN", TOKEN)
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    caplog.set_level(logging.DEBUG)
+    with ForgeSimulator(size="tiny", seed=4) as sim:
+        cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, db)
+        _with_token_env(cfg)
+        assert nightly(config_path=str(cfg), return_state=True).is_completed()
+        sim.switches.error_rate = 1.0  # every request fails: error messages and retries are logged too
+        nightly(config_path=str(cfg), full=True, return_state=True)
+        sim.switches.error_rate = 0.0
+        proc = subprocess.run(
+            [sys.executable, "-m", "flows", "-vvv", "mine", "--config", str(cfg), "--full"],
+            capture_output=True,
+            text=True,
+            env={**__import__("os").environ},
+        )
+        monthly_report(config_path=str(cfg), month="2025-05")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "DEBUG" in proc.stderr or "debug" in proc.stderr.lower() or proc.stderr  # debug logging was on
+    with get_client(sync_client=True) as client:
+        artifacts = " ".join(str(a.data) for a in client.read_artifacts())
+    places = {
+        "captured logs": caplog.text,
+        "CLI output": proc.stdout + proc.stderr,
+        "warehouse": repr(dump(open_warehouse(db))),
+        "files written": _all_text_under(tmp_path),
+        "prefect artifacts": artifacts,
+        "cassettes": _all_text_under(ROOT / "tests" / "cassettes") if (ROOT / "tests" / "cassettes").exists() else "",
+    }
+    leaked = [where for where, text in places.items() if TOKEN in text]
+    assert not leaked, f"token found in: {leaked}"
+    assert "token" in caplog.text.lower() or caplog.text  # logs were really captured
