@@ -155,3 +155,36 @@ def test_enterprise_server_base_url(sim, tmp_path):
     assert stored(engine, k.PR_REVIEW) == truth[k.PR_REVIEW]
     assert stored(engine, k.ISSUE_COMMENT) == truth[k.ISSUE_COMMENT]
     assert all(path.startswith("/api/v3/") for _, path, _ in sim.log)
+
+
+def dump(engine: Engine) -> list[tuple]:
+    cols = [c for c in m.Activity.__table__.columns if c.name != "mined_at"]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*cols).order_by(m.Activity.id)).all()]
+
+
+@pytest.mark.parametrize("crash_after", [2, 11, 15, 20, 25])  # in each stream of acme/api, in order
+def test_a_crash_between_batches_loses_nothing_on_the_next_run(sim, tmp_path, monkeypatch, crash_after):
+    from miners import github
+    from miners.github import GitHubMiner
+
+    monkeypatch.setattr(github, "BATCH", 4)  # many small batches per stream, so the crash lands mid-stream
+    (tmp_path / "ref").mkdir()
+    reference = open_warehouse(make_config(tmp_path / "ref", sim.url).warehouse)
+    mine(make_config(tmp_path / "ref", sim.url), reference)
+    original = GitHubMiner.mine_repo
+
+    def crashing(self, repo, watermarks):
+        for i, batch in enumerate(original(self, repo, watermarks)):
+            if i == crash_after:
+                raise ConnectionError("killed")
+            yield batch
+
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    monkeypatch.setattr(GitHubMiner, "mine_repo", crashing)
+    crashed = mine_source(engine, cfg, cfg.sources[0], IdentityResolver(None, cfg.bot_patterns))
+    assert crashed.stats.failed_repos
+    monkeypatch.setattr(GitHubMiner, "mine_repo", original)
+    mine(cfg, engine)
+    assert dump(engine) == dump(reference)
