@@ -6,6 +6,7 @@ into one number, so nothing here can be sorted into a ranking of people.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
@@ -13,29 +14,37 @@ import pandas as pd
 from reports.indicators import IMPACTS, SIGNAL_TYPES, IndicatorInfo
 
 
-def type_impact_rows(signals: pd.DataFrame) -> list[dict]:
+def counts_by(signals: pd.DataFrame, cols: list[str]) -> dict[tuple, int]:
+    """Signal counts per combination of ``cols``, as a plain dict (one groupby, no pivot)."""
+    if signals.empty:
+        return {}
+    return {(k if isinstance(k, tuple) else (k,)): int(n) for k, n in signals.groupby(cols, sort=False).size().items()}
+
+
+def counts_per_person(signals: pd.DataFrame, cols: list[str]) -> dict[str, dict[tuple, int]]:
+    """``counts_by`` for every person at once: one groupby for the whole report instead of one per person."""
+    out: dict[str, dict[tuple, int]] = defaultdict(dict)
+    for key, n in counts_by(signals, ["person_id", *cols]).items():
+        out[key[0]][key[1:]] = n
+    return out
+
+
+def type_impact_rows(signals: pd.DataFrame | dict[tuple, int]) -> list[dict]:
     """One row per signal type with counts per impact (high, medium, low)."""
-    table = pd.crosstab(signals["signal_type"], signals["impact"]) if len(signals) else pd.DataFrame()
-    rows = []
-    for t in SIGNAL_TYPES:
-        row = {"signal_type": t}
-        for imp in IMPACTS:
-            row[imp] = int(table.at[t, imp]) if t in table.index and imp in table.columns else 0
-        rows.append(row)
-    return rows
+    c = signals if isinstance(signals, dict) else counts_by(signals, ["signal_type", "impact"])
+    return [{"signal_type": t, **{imp: c.get((t, imp), 0) for imp in IMPACTS}} for t in SIGNAL_TYPES]
 
 
-def indicator_rows(signals: pd.DataFrame, registry: Iterable[IndicatorInfo]) -> list[dict]:
+def indicator_rows(signals: pd.DataFrame | dict[tuple, int], registry: Iterable[IndicatorInfo]) -> list[dict]:
     """Counts per indicator in registry order; indicators of local rule packs follow, by id."""
-    counts = signals["indicator"].value_counts() if len(signals) else pd.Series(dtype=int)
+    c = signals if isinstance(signals, dict) else counts_by(signals, ["indicator"])
     rows, known = [], set()
     for info in registry:
         known.add(info.id)
-        n = int(counts.get(info.id, 0))
-        if n:
-            rows.append({"id": info.id, "label": info.label, "signal_type": info.signal_type, "count": n})
-    for ind in sorted(set(counts.index) - known):
-        rows.append({"id": ind, "label": ind.replace("_", " "), "signal_type": "other", "count": int(counts[ind])})
+        if c.get((info.id,)):
+            rows.append({"id": info.id, "label": info.label, "signal_type": info.signal_type, "count": c[(info.id,)]})
+    for (ind,) in sorted(set(c) - {(k,) for k in known}):
+        rows.append({"id": ind, "label": ind.replace("_", " "), "signal_type": "other", "count": c[(ind,)]})
     return rows
 
 
@@ -45,17 +54,10 @@ def missing_indicators(signals: pd.DataFrame, registry: Iterable[IndicatorInfo])
     return [info for info in registry if info.id not in seen]
 
 
-def trend_rows(counts: pd.DataFrame, months: Iterable[str]) -> list[dict]:
+def trend_rows(counts: pd.DataFrame | dict[tuple, int], months: Iterable[str]) -> list[dict]:
     """Counts per month per signal type, every month present (zeros included) so gaps stay visible."""
-    months = list(months)
-    table = pd.crosstab(counts["month"], counts["signal_type"]) if len(counts) else pd.DataFrame()
-    rows = []
-    for mo in months:
-        row = {"month": mo}
-        for t in SIGNAL_TYPES:
-            row[t] = int(table.at[mo, t]) if mo in table.index and t in table.columns else 0
-        rows.append(row)
-    return rows
+    c = counts if isinstance(counts, dict) else counts_by(counts, ["month", "signal_type"])
+    return [{"month": mo, **{t: c.get((mo, t), 0) for t in SIGNAL_TYPES}} for mo in months]
 
 
 def share_rows(people: pd.DataFrame, signals: pd.DataFrame, column: str, min_group: int) -> list[dict]:

@@ -23,7 +23,7 @@ from reports import aggregates as agg
 from reports import charts
 from reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
 from reports.fairness import bias_flags
-from reports.indicators import IndicatorInfo, indicators, label_of
+from reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
 from reports.render import html_env, md_env, render, write_atomic
 from reports.settings import ReportSettings, report_settings
 from reports.text import clean, csv_cell, safe_url
@@ -104,50 +104,52 @@ def team_section(name: str, members: pd.DataFrame, counts: pd.DataFrame, evidenc
             signals=len(t_ev), by_type=agg.type_impact_rows(t_ev), by_indicator=agg.indicator_rows(t_ev, registry),
             missing=agg.missing_indicators(t_ev, registry), trend=trend,
             trend_svg=charts.trend_chart(trend, f"Team {name}: signals per month by type"),
-            sparklines={t: charts.sparkline([r[t] for r in trend]) for t in ("technical", "operational",
-                                                                             "communication")},
+            sparklines={t: charts.sparkline([r[t] for r in trend]) for t in SIGNAL_TYPES},
             regions=regions, region_svg=charts.share_chart(regions, f"Team {name}: people and signals by region"),
             timezones=agg.share_rows(members, t_ev, "timezone", settings.min_group_size),
             bias=bias_flags(members, t_ev, window.end, min_group=settings.min_group_size),
         )
-    people = []
-    if settings.per_person:
-        ordered = members.sort_values(["name", "id"], key=lambda col: col.str.casefold())
-        for row in ordered.itertuples(index=False):
-            people.append(person_section(row, t_counts[t_counts["person_id"] == row.id],
-                                         t_ev[t_ev["person_id"] == row.id], window, registry))
-    section["people"] = people
+    section["people"] = people_sections(members, t_counts, t_ev, window, registry) if settings.per_person else []
     return section
 
 
-def person_section(person, counts: pd.DataFrame, evidence: pd.DataFrame, window: MonthWindow,  # noqa: ANN001
-                   registry: tuple[IndicatorInfo, ...]) -> dict:
-    trend = agg.trend_rows(counts, window.months)
-    items = evidence_items(evidence.head(MAX_ITEMS_PER_PERSON))
+def people_sections(members: pd.DataFrame, counts: pd.DataFrame, evidence: pd.DataFrame, window: MonthWindow,
+                    registry: tuple[IndicatorInfo, ...]) -> list[dict]:
+    """Per-person sections, alphabetically by name; all counts come from one groupby per table."""
+    by_type = agg.counts_per_person(evidence, ["signal_type", "impact"])
+    by_indicator = agg.counts_per_person(evidence, ["indicator"])
+    trend = agg.counts_per_person(counts, ["month", "signal_type"])
+    records: dict[str, list[dict]] = {}
+    for rec in evidence.to_dict("records"):
+        records.setdefault(rec["person_id"], []).append(rec)
+    ordered = members.sort_values(["name", "id"], key=lambda col: col.str.casefold())
+    return [person_section(row, by_type.get(row.id, {}), by_indicator.get(row.id, {}), trend.get(row.id, {}),
+                           records.get(row.id, []), window, registry) for row in ordered.itertuples(index=False)]
+
+
+def person_section(person, by_type: dict, by_indicator: dict, trend_counts: dict,  # noqa: ANN001
+                   records: list[dict], window: MonthWindow, registry: tuple[IndicatorInfo, ...]) -> dict:
+    trend = agg.trend_rows(trend_counts, window.months)
     return {
         "id": person.id, "name": clean(person.name, 200), "level": person.level, "region": person.region,
-        "timezone": person.timezone, "has_signals": not evidence.empty,
-        "by_type": agg.type_impact_rows(evidence), "by_indicator": agg.indicator_rows(evidence, registry),
+        "timezone": person.timezone, "has_signals": bool(records),
+        "by_type": agg.type_impact_rows(by_type), "by_indicator": agg.indicator_rows(by_indicator, registry),
         "trend": trend, "trend_svg": charts.mini_trend(trend),
-        "sparklines": {t: charts.sparkline([r[t] for r in trend]) for t in ("technical", "operational",
-                                                                            "communication")},
-        "items": items, "more": max(0, len(evidence) - MAX_ITEMS_PER_PERSON),
+        "sparklines": {t: charts.sparkline([r[t] for r in trend]) for t in SIGNAL_TYPES},
+        "items": evidence_items(records[:MAX_ITEMS_PER_PERSON]), "more": max(0, len(records) - MAX_ITEMS_PER_PERSON),
     }
 
 
-def evidence_items(evidence: pd.DataFrame) -> list[dict]:
+def evidence_items(records: list[dict]) -> list[dict]:
     """Evidence rows as display-ready dicts: cleaned text, and a URL only when it is http(s)."""
-    items = []
-    for row in evidence.itertuples(index=False):
-        items.append({
-            "date": pd.Timestamp(row.occurred_at).strftime("%Y-%m-%d"), "signal_type": row.signal_type,
-            "indicator": label_of(row.indicator), "impact": row.impact,
-            "title": clean(row.title, 160) or "(untitled)", "url": safe_url(row.evidence_url),
-            "raw_url": clean(row.evidence_url, 2000), "repo": clean(row.repo, 200),
-            "summary": clean(row.summary, 300), "excerpt": clean(row.excerpt, 200),
-            "kind": row.kind or "", "rule_id": clean(row.rule_id, 200),
-        })
-    return items
+    return [{
+        "date": pd.Timestamp(r["occurred_at"]).strftime("%Y-%m-%d"), "signal_type": r["signal_type"],
+        "indicator": label_of(r["indicator"]), "impact": r["impact"],
+        "title": clean(r["title"], 160) or "(untitled)", "url": safe_url(r["evidence_url"]),
+        "raw_url": clean(r["evidence_url"], 2000), "repo": clean(r["repo"], 200),
+        "summary": clean(r["summary"], 300), "excerpt": clean(r["excerpt"], 200),
+        "kind": r["kind"] or "", "rule_id": clean(r["rule_id"], 200),
+    } for r in records]
 
 
 def signals_csv(people: pd.DataFrame, evidence: pd.DataFrame) -> str:

@@ -101,7 +101,7 @@ def evidence_sections(evidence: pd.DataFrame, registry: tuple[IndicatorInfo, ...
     for key, title, _ in SECTIONS:
         rows = ordered[ordered["_section"] == key]
         out.append({"key": key, "title": title, "count": len(rows),
-                    "items": evidence_items(rows.head(MAX_ITEMS_PER_SECTION)),
+                    "items": evidence_items(rows.head(MAX_ITEMS_PER_SECTION).to_dict("records")),
                     "more": max(0, len(rows) - MAX_ITEMS_PER_SECTION)})
     return out
 

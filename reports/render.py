@@ -29,6 +29,8 @@ def _md_finalize(value: object) -> str:
         return value
     if value is None:
         return ""
+    if isinstance(value, int | float):
+        return str(value)
     return md(value, limit=20_000)
 
 
