@@ -38,10 +38,13 @@ def layer_files(layer: str, base_dir: Path) -> list[Path]:
                             code="missing-file"))
 
 
-def check_rules(layers: list[str], base_dir: Path, texts: dict[str, str] | None = None) -> tuple[RuleSet, Collector]:
+Sources = list[tuple[int, str, str]]  # (layer index, shown file name, text)
+
+
+def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None) -> tuple[RuleSet, Collector]:
     """Load every layer, returning what could be built and every problem (errors and warnings).
 
-    ``texts`` maps shown file names to contents (used by ``rules diff`` to read files at a git ref).
+    ``texts`` gives the files' contents directly (``rules diff`` reads them at a git ref).
     """
     c = Collector()
     specs: dict[str, RuleSpec] = {}
@@ -66,7 +69,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: dict[str, str] | None 
     return RuleSet(rules=rules, warnings=c.warnings, files=files), c
 
 
-def load_rules(layers: list[str], base_dir: Path, texts: dict[str, str] | None = None) -> RuleSet:
+def load_rules(layers: list[str], base_dir: Path, texts: Sources | None = None) -> RuleSet:
     """The rule set of the layers; every error of every file at once as a UserError."""
     ruleset, c = check_rules(layers, base_dir, texts)
     if c.errors:
@@ -74,9 +77,9 @@ def load_rules(layers: list[str], base_dir: Path, texts: dict[str, str] | None =
     return ruleset
 
 
-def _sources(layers: list[str], base_dir: Path, texts: dict[str, str] | None) -> list[tuple[int, str, str]]:
+def _sources(layers: list[str], base_dir: Path, texts: Sources | None) -> Sources:
     if texts is not None:
-        return [(0 if name.startswith("default/") else 1, name, text) for name, text in texts.items()]
+        return list(texts)
     out = []
     for i, layer in enumerate(layers):
         for path in layer_files(layer, base_dir):

@@ -1,0 +1,195 @@
+"""``leadsig rules validate|test|explain|diff``: the tools tech leads tune rules with.
+
+Loading rules needs no warehouse and no Prefect; explain and diff open the warehouse named in the
+config. Output that carries forge or rule text is printed without Rich markup (it is untrusted).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.cli import DEFAULT_CONFIG, ConfigOpt, app
+from flows.errors import Problem, UserError
+
+rules_app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
+app.add_typer(rules_app, name="rules")
+out = Console(highlight=False)
+
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="Rule files or folders (layered on the built-in pack).")]
+NoDefault = Annotated[bool, typer.Option("--no-default", help="Do not put the built-in pack underneath PATHS.")]
+
+
+def _layers(paths: list[Path] | None, no_default: bool, config: Path) -> tuple[list[str], Path]:
+    """PATHS on top of the built-in pack; without PATHS, the config's layers (or the pack alone)."""
+    if paths:
+        return ([] if no_default else ["default"]) + [str(p.resolve()) for p in paths], Path.cwd()
+    if config.exists():
+        from flows.config import load_config
+
+        cfg = load_config(config)
+        return cfg.rules, cfg.path.resolve().parent
+    return ["default"], Path.cwd()
+
+
+def format_problem(p: Problem, warning: bool = False) -> str:
+    """``file:line:col: code: message``, the offending line with a caret, and the hint."""
+    where = f"{p.file}:{p.line or 1}:{p.col or 1}"
+    text = f"{where}: {'warning: ' if warning else ''}{p.code}: {p.message}"
+    source = _source_line(p.file, p.line)
+    if source is not None:
+        text += f"\n    {source}\n    {' ' * max((p.col or 1) - 1, 0)}^"
+    if p.hint:
+        text += "\n  hint: " + p.hint.replace("\n", "\n        ")
+    return text
+
+
+def _source_line(file: str | None, line: int | None) -> str | None:
+    if not file or not line:
+        return None
+    try:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[line - 1].expandtabs(1) if 0 < line <= len(lines) else None
+
+
+@rules_app.command("validate")
+def validate(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Report every problem of the rule files at once; exit 2 on any error (warnings do not fail)."""
+    from rules.loader import check_rules
+
+    layers, base = _layers(paths, no_default, config)
+    ruleset, c = check_rules(layers, base)
+    for p in sorted(c.errors, key=_order):
+        typer.echo(format_problem(p))
+    for p in sorted(c.warnings, key=_order):
+        typer.echo(format_problem(p, warning=True))
+    typer.echo(f"{len(ruleset.rules)} rules in {len(ruleset.files)} files: {len(c.errors)} errors, "
+               f"{len(c.warnings)} warnings")
+    if c.errors:
+        raise typer.Exit(2)
+
+
+def _order(p: Problem) -> tuple[str, int, int]:
+    return (p.file or "", p.line or 0, p.col or 0)
+
+
+@rules_app.command("test")
+def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG,
+         verbose: Annotated[bool, typer.Option("--show-all", help="List passing examples too.")] = False) -> None:
+    """Run every rule's inline examples: true/false positives and negatives and todos per rule."""
+    from rules.examples import run_all
+    from rules.loader import load_rules
+
+    layers, base = _layers(paths, no_default, config)
+    reports = run_all(load_rules(layers, base).rules)
+    table = Table(title="rule examples")
+    table.add_column("rule", overflow="fold")
+    for head in ("TP", "TN", "FP", "FN", "wrong impact", "todo"):
+        table.add_column(head, justify="right")
+    for r in reports:
+        table.add_row(r.rule.id, *(str(r.count(v)) for v in ("tp", "tn", "fp", "fn", "wrong-impact")),
+                      str(r.count("todo") + r.count("todo-passes")))
+    out.print(table, markup=False)
+    failed = [o for r in reports for o in r.failed]
+    for r in reports:
+        for o in r.outcomes:
+            if o in failed or (verbose or o.verdict == "todo-passes"):
+                mark = {"todo-passes": "TODO PASSES (promote it)"}.get(o.verdict, o.verdict.upper())
+                typer.echo(f"{o.rule.file}:{o.example.line}: {mark}: {o.rule.id}: {o.example.name}: "
+                           f"expected {o.example.expect}, got {o.got}")
+    no_examples = [r.rule.id for r in reports if not r.outcomes]
+    if no_examples:
+        typer.echo("rules without examples: " + ", ".join(no_examples))
+    total = sum(len(r.outcomes) for r in reports)
+    typer.echo(f"{total} examples, {len(failed)} failed, "
+               f"{sum(r.count('todo') + r.count('todo-passes') for r in reports)} todo")
+    if failed:
+        raise typer.Exit(1)
+
+
+@rules_app.command("explain")
+def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", help="A stored activity.")],
+            config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
+    from flows.config import load_config
+    from rules.classify import enriched_frame, rules_for
+    from rules.explain import explain as do_explain
+    from warehouse.db import open_warehouse
+
+    cfg = load_config(config)
+    ex = do_explain(enriched_frame(open_warehouse(cfg.warehouse), cfg), activity, rules_for(cfg))
+    rec = ex.record
+    typer.echo(f"{rec['id']}\n  {rec['kind']} by {rec['actor_login']} in {rec['repo']}"
+               f"#{_num(rec.get('parent_number'))}  {rec['url']}")
+    typer.echo(f"  person: {rec.get('person_id') or '-'} ({ex.eligible_reason})")
+    for r in ex.rules:
+        if not r.considered:
+            typer.echo(f"\n- {r.rule.id}: not considered ({r.reason})")
+            continue
+        verdict = f"MATCH -> {r.impact} (impact step {r.step + 1})" if r.impact else "no match"
+        typer.echo(f"\n- {r.rule.id} v{r.rule.version} [{r.rule.indicator}]: {verdict}\n    {r.reason}")
+        for c in r.conditions:
+            typer.echo(f"    [{'x' if c.held else ' '}] {c.name}: {c.field} {c.op} {c.expected!r} "
+                       f"(value: {c.value!r})")
+    if not ex.eligible:
+        typer.echo(f"\nno signals are stored for this activity: {ex.eligible_reason}")
+
+
+def _num(v: object) -> str:
+    return str(int(v)) if isinstance(v, float) else str(v or "")
+
+
+@rules_app.command("diff")
+def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref, or layers 'default,PATH,...'.")],
+         since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
+         fmt: Annotated[str, typer.Option("--format", help="text | json | markdown")] = "text",
+         fail_if_changed: Annotated[float | None, typer.Option(
+             "--fail-if-changed", metavar="PCT", help="Exit 1 when more than PCT % of base signals change.")] = None,
+         samples: Annotated[int, typer.Option(help="Sample changes shown per rule.")] = 3,
+         config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Replay stored activity through the base and the working rules; report the signals that change."""
+    from flows.cli_commands import parse_date
+    from flows.config import load_config
+    from rules.classify import enriched_frame, rules_for
+    from rules.diff import diff_signals, render_markdown, render_text
+    from rules.enrich import select_rows
+    from warehouse.db import open_warehouse
+
+    if fmt not in ("text", "json", "markdown"):
+        raise UserError(Problem(f"unknown format {fmt!r}", key="--format", hint="text, json or markdown",
+                                code="bad-argument"))
+    cfg = load_config(config)
+    work = rules_for(cfg)
+    base_rules = _base_rules(base, cfg)
+    df = enriched_frame(open_warehouse(cfg.warehouse), cfg)
+    df = df[select_rows(df, parse_date(since, "--since"), None)]
+    report = diff_signals(df, base_rules, work, samples)
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_json(), indent=2, default=str))
+    else:
+        typer.echo(render_markdown(report) if fmt == "markdown" else render_text(report))
+    if fail_if_changed is not None and report.changed_pct > fail_if_changed:
+        typer.echo(f"{report.changed_pct:.2f}% of signals changed (limit {fail_if_changed}%)", err=True)
+        raise typer.Exit(1)
+
+
+def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported lazily
+    from rules.gitref import is_ref, sources_at
+    from rules.loader import load_rules
+
+    folder = cfg.path.resolve().parent  # type: ignore[attr-defined]
+    items = [s.strip() for s in base.split(",") if s.strip()]
+    if items and all(i == "default" or (folder / i).exists() or Path(i).exists() for i in items):
+        return load_rules(items, folder)
+    if is_ref(base, folder) or is_ref(base, Path.cwd()):
+        return load_rules(cfg.rules, folder, texts=sources_at(base, cfg.rules, folder))  # type: ignore[attr-defined]
+    raise UserError(Problem(f"--base {base!r} is neither a rules path nor a git ref", key="--base",
+                            hint="e.g. --base main, --base HEAD~1, or --base default,./rules-old",
+                            code="bad-argument"))
