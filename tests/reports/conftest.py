@@ -65,6 +65,15 @@ class Warehouse:
 
 @pytest.fixture
 def wh(tmp_path: Path) -> Warehouse:
+    """SQLite only: most report tests are about rendering, not about the database."""
     engine = open_warehouse(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    yield Warehouse(engine, tmp_path)
+    engine.dispose()
+
+
+@pytest.fixture
+def wh_any(warehouse_url: str, tmp_path: Path) -> Warehouse:
+    """SQLite and PostgreSQL (when LEADSIG_TEST_POSTGRES is set): for the queries themselves."""
+    engine = open_warehouse(warehouse_url)
     yield Warehouse(engine, tmp_path)
     engine.dispose()
