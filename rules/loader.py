@@ -7,11 +7,12 @@ rewrite what a rule means. All problems of all files are collected and raised to
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 from flows.errors import Problem, UserError
-from flows.yamlfile import parse_yaml, read_text
+from flows.yamlfile import node_line, parse_yaml, read_text
 from rules.model import RuleSet
 from rules.problems import Collector, suggest
 from rules.spec import ID_RE, SCALAR, RuleSpec, build_rule, read_named
@@ -94,9 +95,15 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+@functools.lru_cache(maxsize=64)
+def _parse_cached(text: str, shown: str) -> Any:
+    """Parsed documents are only read, never changed, so a re-load (tests, diff) reuses them."""
+    return parse_yaml(text, shown, "rules", allow_empty=True)
+
+
 def _parse(c: Collector, shown: str, text: str) -> Any:
     try:
-        data = parse_yaml(text, shown, "rules", allow_empty=True)
+        data = _parse_cached(text, shown)
     except UserError as exc:
         c.errors.extend(exc.problems)
         return None
@@ -104,7 +111,9 @@ def _parse(c: Collector, shown: str, text: str) -> Any:
         c.warnings.append(Problem("rule file is empty", file=shown, line=1, code="empty-file"))
         return None
     if not isinstance(data, dict):
-        c.errors.append(Problem("a rule file is a mapping with rules: and/or overrides:", file=shown, line=1, col=1,
+        line, col = node_line(data)
+        c.errors.append(Problem("a rule file is a mapping with rules: and/or overrides:", file=shown, line=line or 1,
+                                col=col or 1,
                                 code="type", hint="rules:\n  - id: my.rule\n    ..."))
         return None
     c.unknown_keys(data, FILE_KEYS, "a rule file")
