@@ -22,12 +22,12 @@ class BiasCheck:
 
 
 def bias_flags(people: pd.DataFrame, signals: pd.DataFrame, on, min_team: int = 10, min_group: int = 5,  # noqa: ANN001
-               low: float = 0.8, high: float = 1.25) -> BiasCheck:
-    """Compare signals per person in each group with signals per person in the whole team."""
+               low: float = 0.8, high: float = 1.25, whole: str = "team") -> BiasCheck:
+    """Compare signals per person in each group with signals per person in the whole team (or ``whole``)."""
     check = BiasCheck()
     if len(people) < min_team:
         check.notes.append(f"Rates by region, level and tenure are compared only in teams of {min_team} or more "
-                           f"people; this team has {len(people)}.")
+                           f"people; this {whole} has {len(people)}.")
         return check
     if signals.empty:
         check.notes.append("No signals this month, so there are no rates to compare.")
@@ -48,8 +48,8 @@ def bias_flags(people: pd.DataFrame, signals: pd.DataFrame, on, min_team: int = 
             if ratio < low or ratio > high:
                 direction = "fewer" if ratio < low else "more"
                 check.flags.append(
-                    f"People in {noun} {group} ({len(members)} people) had {ratio:.2f} times the team's signal rate "
-                    f"this month ({direction} signals per person than the team as a whole; the expected range is "
+                    f"People in {noun} {group} ({len(members)} people) had {ratio:.2f} times the {whole}'s signal rate "
+                    f"this month ({direction} signals per person than the {whole} as a whole; the expected range is "
                     f"{low}-{high}). Check whether the rules miss how this group works before drawing conclusions.")
     if skipped:
         check.notes.append(f"{skipped} group(s) with fewer than {min_group} people were not compared.")

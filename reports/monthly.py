@@ -86,13 +86,17 @@ def monthly_context(window: MonthWindow, teams: list[str], scope: pd.DataFrame, 
         "settings": settings, "registry": registry, "people_count": len(scope),
         "scope_shown": scope_shown,
         "missing": agg.missing_indicators(evidence, registry) if scope_shown else [],
+        "overview": (team_section("all teams", scope, counts, evidence, window, settings, registry,
+                                  whole="organisation") if team is None and len(teams) > 1 else None),
         "teams": [team_section(t, scope[scope["team"] == t], counts, evidence, window, settings, registry)
                   for t in teams],
     }
 
 
 def team_section(name: str, members: pd.DataFrame, counts: pd.DataFrame, evidence: pd.DataFrame,
-                 window: MonthWindow, settings: ReportSettings, registry: tuple[IndicatorInfo, ...]) -> dict:
+                 window: MonthWindow, settings: ReportSettings, registry: tuple[IndicatorInfo, ...],
+                 whole: str = "team") -> dict:
+    """A team's aggregates (when it is big enough) and its people; ``whole="organisation"``: no people."""
     ids = set(members["id"])
     t_counts = counts[counts["person_id"].isin(ids)]
     t_ev = evidence[evidence["person_id"].isin(ids)]
@@ -107,9 +111,11 @@ def team_section(name: str, members: pd.DataFrame, counts: pd.DataFrame, evidenc
             sparklines={t: charts.sparkline([r[t] for r in trend]) for t in SIGNAL_TYPES},
             regions=regions, region_svg=charts.share_chart(regions, f"Team {name}: people and signals by region"),
             timezones=agg.share_rows(members, t_ev, "timezone", settings.min_group_size),
-            bias=bias_flags(members, t_ev, window.end, min_group=settings.min_group_size),
+            bias=bias_flags(members, t_ev, window.end, min_group=settings.min_group_size, whole=whole),
         )
-    section["people"] = people_sections(members, t_counts, t_ev, window, registry) if settings.per_person else []
+    per_person = settings.per_person and whole == "team"
+    section["people"] = people_sections(members, t_counts, t_ev, window, registry) if per_person else []
+    section["whole"] = whole
     return section
 
 
@@ -145,11 +151,19 @@ def evidence_items(records: list[dict]) -> list[dict]:
     return [{
         "date": pd.Timestamp(r["occurred_at"]).strftime("%Y-%m-%d"), "signal_type": r["signal_type"],
         "indicator": label_of(r["indicator"]), "impact": r["impact"],
-        "title": clean(r["title"], 160) or "(untitled)", "url": safe_url(r["evidence_url"]),
+        "title": _title(r), "url": safe_url(r["evidence_url"]),
         "raw_url": clean(r["evidence_url"], 2000), "repo": clean(r["repo"], 200),
         "summary": clean(r["summary"], 300), "excerpt": clean(r["excerpt"], 200),
         "kind": r["kind"] or "", "rule_id": clean(r["rule_id"], 200),
     } for r in records]
+
+
+def _title(record: dict) -> str:
+    """The PR/MR/issue title; for a commit (no parent) its message's first line, as the forge shows it."""
+    title = clean(record["title"], 160)
+    if not title and record.get("excerpt"):
+        title = clean(str(record["excerpt"]).strip().split("\n", 1)[0], 160)
+    return title or f"({record.get('kind') or 'untitled'})"
 
 
 def signals_csv(people: pd.DataFrame, evidence: pd.DataFrame) -> str:

@@ -50,7 +50,8 @@ def html_env() -> Environment:
 def md_env() -> Environment:
     env = Environment(loader=PackageLoader("reports", TEMPLATES), autoescape=False, undefined=StrictUndefined,
                       finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(link=lambda title, url: MdSafe(md_link(title, url)), pct=lambda v: MdSafe(_pct(v)))
+    env.filters.update(link=lambda title, url: MdSafe(md_link(title, url)), pct=lambda v: MdSafe(_pct(v)),
+                       raw=MdSafe)  # only for the output of the template's own macros, never for data
     return env
 
 

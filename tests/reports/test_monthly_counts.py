@@ -56,3 +56,10 @@ def test_trend_counts_six_previous_months_per_type(wh):
     assert rows[4][1:] == ("0", "2", "0")
     assert "2026-03" not in md
     assert md.count('class="bar"') == 0 and paths["html"].read_text().count("<svg") >= 2
+
+
+def test_commit_without_parent_title_shows_its_message_headline(wh):
+    wh.person("ana", name="Ana")
+    wh.signal("ana", title="", body="Document the retry policy\n\nLonger explanation.")
+    md = build_monthly(wh.engine, wh.config(min_group_size=1), "2026-10")["md"].read_text()
+    assert "[Document the retry policy](<https://" in md

@@ -52,3 +52,24 @@ def test_min_group_size_is_configurable(wh):
     wh.signal("p00")
     md = build_monthly(wh.engine, wh.config(min_group_size=3), "2026-10")["md"].read_text()
     assert "Team figures are not shown" not in md and "| Europe | 3 | 100% | 1 | 100% |" in md
+
+
+def test_all_teams_overview_compares_regions_across_small_teams(wh):
+    for team in ("api", "web", "data"):
+        wh.people(2, prefix=f"{team}-eu", team=team)
+        wh.people(2, prefix=f"{team}-ap", team=team, region="Asia-Pacific", timezone="Asia/Tokyo")
+    wh.signal("api-eu00")
+    wh.signal("web-ap00")
+    md = build_monthly(wh.engine, wh.config(), "2026-10")["md"].read_text()
+    overview = md.split("## All teams (12 people)\n", 1)[1].split("\n## Team ", 1)[0]
+    rows = _region_rows(overview)
+    assert rows == {"Asia-Pacific": ["6", "50%", "1", "50%"], "Europe": ["6", "50%", "1", "50%"]}
+    assert "### " not in overview.replace("### Signals", "").replace("### Trend", "").replace(
+        "### Where the organisation sits", "").replace("### Balance checks", "")  # no person sections
+    assert "Team figures are not shown: this team has fewer than 5 people." in md.split("## Team api", 1)[1]
+
+
+def test_single_team_report_has_no_overview(wh):
+    wh.people(5)
+    wh.person("x", team="search")
+    assert "## All teams" not in build_monthly(wh.engine, wh.config(), "2026-10", team="payments")["md"].read_text()
