@@ -112,7 +112,12 @@ class RepoRun:
         return min(self.wm.get(s) or self.m.start for s in streams)
 
     def is_new(self, stream: str, when: datetime | None) -> bool:
-        """Updated after the stored watermark (not just inside the overlap window re-read for safety)."""
+        """Updated after the stored watermark, not merely inside the overlap window the runner re-reads.
+
+        Items in the window were read by the previous run at this same ``updated_at``: re-listing them is
+        free (same page), but their per-item calls (reviews, commit files, parents) are skipped, which is
+        what keeps a nothing-new run at one page per listing.
+        """
         mark = self.wm.get(stream)
         return mark is None or when is None or when > mark + self.m.overlap
 
@@ -129,6 +134,7 @@ class RepoRun:
 
     # ------------------------------------------------------------------ streams
     def mine(self) -> Iterator[Batch]:
+        """Review comments before reviews (for their counts); issues before issue comments (for parents)."""
         pulls = self.list_pulls()
         counts: Counter[int] = Counter()
         yield from self.review_comments(counts)
