@@ -1,0 +1,161 @@
+"""Requests the GitHub miner spends: full run, nothing-new run, and the commit stream with and without path filters.
+
+Mines a simulated org of 20 GitHub repos and over 5,000 PRs (the simulator's "large" profile, widened to
+20 repos) over HTTP into SQLite, with ``seconds_between_requests=0``. Requests are the simulator's own
+counter per endpoint. Baselines measured in the same run:
+
+- commits: every commit's file list (default path groups, which include ``**/*.md``: no folder filter
+  possible) against folder-only groups, where ``/commits?path=FOLDER`` listings pick candidates first;
+- PR streams: a per-PR strategy (reviews + review comments + conversation comments per PR, plus the
+  PR listing) is counted from the same org, as the figure the repository-wide ``since`` listings replace.
+
+    .venv/bin/python benchmarks/github_mining.py [--repos 20] [--pulls-per-repo 260]
+Writes benchmarks/results/github_mining.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from miners.identity import IdentityResolver
+from miners.runner import mine_source
+from miners.simulator import GITHUB, ForgeSimulator, Org
+from miners.simulator.generate import Generator
+from miners.simulator.org import DEFAULT_NOW, SIZES
+from warehouse.db import open_warehouse
+from warehouse.store import table_counts
+
+OUT = Path(__file__).resolve().parent / "results" / "github_mining.md"
+PR_ENDPOINTS = ("pulls", "pulls/{number}/reviews", "pulls/comments", "issues/comments")
+COMMIT_ENDPOINTS = ("commits", "commits/{sha}")
+FOLDER_GROUPS = {"docs": ["docs/**"], "ci": [".github/workflows/**"]}
+
+
+def build(repos: int, pulls_per_repo: int, seed: int = 42) -> Org:
+    size = SIZES["large"].__class__(**{**SIZES["large"].__dict__, "gh_repos": repos, "gl_repos": 1,
+                                       "pulls_per_repo": pulls_per_repo})
+    org = Org(seed=seed, size="large", now=DEFAULT_NOW)
+    Generator(org, size).run()
+    return org
+
+
+def config(tmp: Path, url: str, name: str, groups: dict[str, list[str]]) -> Config:
+    src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0)
+    return Config(path=tmp / "leadsig.yaml", warehouse=f"sqlite:///{tmp / name}", roster=None, since=date(2000, 1, 1),
+                  rules=["default"], path_groups=groups, sources=[src], teams={}, schedule=ScheduleConfig(),
+                  reports_out_dir=tmp, bot_patterns=DEFAULT_BOT_PATTERNS)
+
+
+def run(sim: ForgeSimulator, cfg: Config) -> tuple[Counter[str], float, Counter[str]]:
+    """One mining run; returns requests per endpoint (short name), seconds, and stored activities by kind."""
+    engine = open_warehouse(cfg.warehouse)
+    sim.reset_requests()
+    started = time.perf_counter()
+    result = mine_source(engine, cfg, cfg.sources[0], IdentityResolver(None, cfg.bot_patterns))
+    seconds = time.perf_counter() - started
+    if result.error or result.stats.failed_repos:
+        raise SystemExit(f"mining failed: {result.error or result.stats.failed_repos}")
+    per = Counter({key.split(" ", 1)[1].removeprefix("/repos/{owner}/{repo}/"): n for key, n in sim.requests.items()})
+    engine.dispose()
+    return per, seconds, Counter(result.stats.by_kind)
+
+
+def pick(per: Counter[str], names: tuple[str, ...]) -> int:
+    return sum(per[n] for n in names)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repos", type=int, default=20)
+    ap.add_argument("--pulls-per-repo", type=int, default=260)
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    org = build(args.repos, args.pulls_per_repo)
+    build_s = time.perf_counter() - t0
+    repos = len(org.repos_of(GITHUB))
+    pulls = org.all_pulls(GITHUB)
+    n_pr = len(pulls)
+    with ForgeSimulator(org) as sim, tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        full, full_s, kinds = run(sim, config(tmp, sim.url, "full.db", dict(DEFAULT_PATH_GROUPS)))
+        again, again_s, _ = run(sim, config(tmp, sim.url, "full.db", dict(DEFAULT_PATH_GROUPS)))
+        folders, folders_s, fkinds = run(sim, config(tmp, sim.url, "folders.db", FOLDER_GROUPS))
+        counts = table_counts(open_warehouse(config(tmp, sim.url, "full.db", {}).warehouse))
+
+    per_page = 100
+    naive_pr = sum(math.ceil(max(1, len(org.pulls[r.full_name])) / per_page) for r in org.repos_of(GITHUB)) + 3 * n_pr
+    pr_req = pick(full, PR_ENDPOINTS)
+    # /issues/comments serves issue comments too: its pages, shared in proportion of PR conversation comments
+    n_prc, n_ic = len(org.all_pr_comments(GITHUB)), len(org.all_issue_comments(GITHUB))
+    pr_share = pr_req - full["issues/comments"] * n_ic / max(1, n_prc + n_ic)
+    floor = n_pr + sum(math.ceil(len(org.pulls[r.full_name]) / per_page)
+                       + math.ceil(sum(1 for p in org.pulls[r.full_name] for c in p.comments
+                                       if c.kind == "review_comment") / per_page)
+                       + math.ceil(sum(1 for p in org.pulls[r.full_name] for c in p.comments
+                                       if c.kind == "conversation") / per_page) for r in org.repos_of(GITHUB))
+    commit_req, commit_hits = pick(full, COMMIT_ENDPOINTS), kinds["commit"]
+    folder_req, folder_hits = pick(folders, COMMIT_ENDPOINTS), fkinds["commit"]
+    listed_commits = len(org.all_commits(GITHUB))
+    folder_base = pick(folders, ("commits",)) + listed_commits  # the same groups, one file list per commit
+    again_repo = sum(again.values()) - again["/orgs/{org_name}/repos"]
+    lines = [
+        "# GitHub miner: requests",
+        "",
+        f"Simulated org: {repos} GitHub repos, {n_pr} PRs, {len(org.all_reviews())} reviews, "
+        f"{len(org.all_review_comments(GITHUB))} review comments, {len(org.all_pr_comments(GITHUB))} PR comments, "
+        f"{len(org.all_issues(GITHUB))} issues, {len(org.all_issue_comments(GITHUB))} issue comments, "
+        f"{listed_commits} commits on main (seed 42; built in {build_s:.1f} s).",
+        f"PyGithub per_page={per_page}, seconds_between_requests=0, SQLite warehouse; requests counted by the "
+        "simulator.",
+        "",
+        "| figure | measured | target | baseline (same run) |",
+        "|---|---|---|---|",
+        f"| requests per PR, PR streams, full run ({pr_req} requests / {n_pr} PRs) | {pr_req / n_pr:.3f} | <= 1.05 "
+        f"| per-PR comment calls: {naive_pr / n_pr:.3f} (ratio {pr_req / naive_pr:.2f}) |",
+        f"| same, `/issues/comments` pages shared with issue comments by count ({pr_share:.0f} / {n_pr}) | "
+        f"{pr_share / n_pr:.3f} | <= 1.05 | |",
+        f"| floor through REST: one `/reviews` per PR + full pages of PRs, review and PR comments | "
+        f"{floor / n_pr:.3f} | | {floor} requests |",
+        f"| requests per path-group commit, default groups ({commit_req} / {commit_hits}) | "
+        f"{commit_req / max(1, commit_hits):.2f} | - | every commit's files: this is it |",
+        f"| requests per path-group commit, folder groups + path filter ({folder_req} / {folder_hits}) | "
+        f"{folder_req / max(1, folder_hits):.2f} | - | every commit's files: {folder_base / max(1, folder_hits):.2f} "
+        f"(ratio {folder_req / folder_base:.2f}) |",
+        f"| requests per repo, nothing-new run ({again_repo} / {repos}) | {again_repo / repos:.2f} | <= 5 | "
+        f"full run: {sum(full.values()) / repos:.0f} per repo |",
+        f"| wall time, full run ({sum(full.values())} requests, {sum(kinds.values())} activities) | {full_s:.1f} s "
+        f"| - | PyGithub's default 0.25 s pause would add {sum(full.values()) * 0.25 / 60:.0f} min |",
+        f"| wall time, nothing-new run | {again_s:.2f} s | - | |",
+        f"| wall time, folder-groups run | {folders_s:.1f} s | - | |",
+        "",
+        "Requests by endpoint, full run (default path groups):",
+        "",
+        *[f"- `{k}`: {v}" for k, v in sorted(full.items())],
+        "",
+        f"Activities stored by kind: {dict(sorted(kinds.items()))}; warehouse rows: {counts}.",
+        "",
+        "Reading: a PR costs one `/reviews` call (REST has no repository-wide review listing); PRs, review",
+        "comments and conversation comments come from repository-wide listings of 100 per page. Commit file",
+        "lists cost one request per commit through REST; with folder-only groups, path-filtered listings",
+        "select the candidates first. A nothing-new run reads one page of each of the five listings per repo.",
+        "",
+        "The PR-stream target of 1.05 is below the REST floor for this org's density (about 3.3 inline",
+        "comments and 1.4 conversation comments per PR): REST has no repository-wide review listing, so every",
+        "PR costs one `/reviews` call and the comment listings add their pages on top (the floor row). The",
+        "miner's figure is at that floor; only fewer comments per PR, or GraphQL, would bring it under 1.05.",
+        "",
+    ]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
