@@ -44,5 +44,5 @@ def setup_logging(verbose: int = 0, extra_env_names: list[str] | None = None) ->
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     logging.getLogger("leadsig").setLevel(level)
-    for noisy in ("urllib3", "github", "gitlab"):
+    for noisy in ("urllib3", "github", "gitlab", "github.GithubRetry"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose > 2 else logging.WARNING)

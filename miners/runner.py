@@ -82,9 +82,8 @@ def mine_repo(
                 batch.watermark,
                 resolver,
                 team=team,
+                kinds=miner.stats.by_kind,
             )
-            for a in batch.activities:
-                miner.stats.by_kind[a.kind] += 1
     except Exception as exc:  # one failing repo must not stop the others
         from flows.logs import redact
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -129,10 +130,12 @@ def save_batch(
     watermark: datetime | None,
     resolver: IdentityResolver,
     team: str | None = None,
+    kinds: Counter[str] | None = None,
 ) -> int:
     """Store activities (bots marked, opted-out people dropped) and move the cursor, in one transaction.
 
-    Returns the number of activities stored or updated-in-place.
+    Returns how many activities were new or changed (re-reads of the overlap window are not counted);
+    ``kinds`` is updated with the same count per activity kind.
     """
     now = datetime.now(UTC)
     rows, idents = [], {}
@@ -166,10 +169,24 @@ def save_batch(
                 ["forge", "host", "full_name"],
             )
         upsert(conn, m.Identity.__table__, list(idents.values()), ["forge", "host", "login"])
-        upsert(conn, m.Activity.__table__, rows, ["id"], only_if_changed="content_hash")
+        rows = changed_rows(conn, rows)
+        upsert(conn, m.Activity.__table__, rows, ["id"])
         if watermark is not None:
             set_cursor(conn, source, repo, stream, watermark)
+    if kinds is not None:
+        kinds.update(r["kind"] for r in rows)
     return len(rows)
+
+
+def changed_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only rows that are new or whose content changed: unchanged rows keep their mined_at untouched."""
+    rows = list({r["id"]: r for r in rows}.values())  # a batch may hold the same item twice (page overlap)
+    known: dict[str, str] = {}
+    ids = [r["id"] for r in rows]
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        known.update(conn.execute(select(m.Activity.id, m.Activity.content_hash).where(m.Activity.id.in_(chunk))).all())
+    return [r for r in rows if known.get(r["id"]) != r["content_hash"]]
 
 
 def set_cursor(conn: Connection, source: str, repo: str, stream: str, watermark: datetime) -> None:

@@ -26,7 +26,7 @@ def test_forget_then_mine_again_stores_nothing(warehouse_url: str) -> None:
     assert _load(engine, resolver, batch) == 3
     counts = trust.forget(engine, "alice", [("github", "alice")], ["alice@acme.example"])
     assert counts["activities"] == 2 and counts["people"] == 1
-    assert _load(engine, resolver, batch) == 1  # only bob's, even though alice is still on the roster
+    assert _load(engine, resolver, batch) == 0  # bob's is unchanged; alice's is refused though still on the roster
     with engine.connect() as conn:
         assert [r[0] for r in conn.exec_driver_sql("select actor_login from activities")] == ["bob"]
         assert [r[0] for r in conn.exec_driver_sql("select id from people")] == ["bob"]
