@@ -25,7 +25,7 @@ def test_loading_twice_gives_the_same_rows(warehouse_url: str) -> None:
     store.save_batch(engine, "gh", "acme/api", "review_comments", batch, None, resolver)
     first = store.table_counts(engine)
     before = _activities(engine)
-    store.save_batch(engine, "gh", "acme/api", "review_comments", batch, None, resolver)
+    assert store.save_batch(engine, "gh", "acme/api", "review_comments", batch, None, resolver) == 0
     assert store.table_counts(engine) == first
     assert first["activities"] == 1200
     assert _activities(engine) == before  # untouched rows keep even their mined_at
@@ -36,7 +36,7 @@ def test_an_edited_activity_updates_in_place(warehouse_url: str) -> None:
     resolver = make_resolver(make_person("alice"))
     a = make_activity(body="first text")
     store.save_batch(engine, "gh", "acme/api", "review_comments", [a], None, resolver)
-    store.save_batch(
+    changed = store.save_batch(
         engine,
         "gh",
         "acme/api",
@@ -47,6 +47,7 @@ def test_an_edited_activity_updates_in_place(warehouse_url: str) -> None:
     )
     rows = _activities(engine)
     assert len(rows) == 1
+    assert changed == 1
     assert rows[a.id].body == "edited text"
     assert rows[a.id].person_id == "alice"
 
