@@ -50,6 +50,11 @@ class CountingSession(requests.Session):
                 self._note_wait(key, f"{type(exc).__name__}", None)
             raise
         status = response.status_code
+        if status != 429 and status in RETRYABLE:
+            # python-gitlab waits until RateLimit-Reset for ANY retryable status when the header is there,
+            # and GitLab sends it on every answer: a transient 5xx would then sleep until the rate window
+            # resets (a minute on gitlab.com, an hour on some servers). Without it: 0.1 * 2**n s backoff.
+            response.headers.pop("RateLimit-Reset", None)
         if status == 429 or (self.retry_transient and status in RETRYABLE):
             self._note_wait(key, f"HTTP {status}", response.headers)
         else:

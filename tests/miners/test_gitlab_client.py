@@ -96,3 +96,14 @@ def test_token_read_from_env_and_sent_as_private_token(server: str, monkeypatch:
 def test_expected_wait_follows_python_gitlab() -> None:
     assert expected_wait(0, {"Retry-After": "3"}) == 3.0
     assert expected_wait(3, {}) == pytest.approx(0.8)
+
+
+def test_a_5xx_with_a_rate_limit_reset_header_backs_off_instead_of_waiting_for_the_reset(server: str) -> None:
+    import time
+
+    Scripted.script = [(503, {"RateLimit-Reset": str(int(time.time()) + 3600)}), (200, {})]
+    stats = MiningStats()
+    src = source(server)
+    began = time.monotonic()
+    make_client(src, stats).projects.get("acme/api", **call_opts(src))
+    assert stats.waits == [("HTTP 503", 0.1)] and time.monotonic() - began < 30

@@ -1,0 +1,187 @@
+"""The GitLab miner over real HTTP (python-gitlab) against the forge simulator, into SQLite, vs ground truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from miners import activity as k
+from miners.identity import IdentityResolver
+from miners.paths import PathGroups
+from miners.runner import SourceResult, mine_source
+from miners.simulator import GITLAB, ForgeSimulator
+from warehouse import models as m
+from warehouse.db import open_warehouse
+
+MR_TEMPLATE = "GET /api/v4/projects/{pid}/merge_requests/{iid}"
+
+
+@pytest.fixture
+def sim() -> Iterator[ForgeSimulator]:
+    with ForgeSimulator(size="tiny", seed=7) as s:
+        yield s
+
+
+def make_config(tmp_path: Path, url: str, name: str = "w", **source: object) -> Config:
+    src = SourceConfig(kind="gitlab", url=url, name="gl", groups=["acme"], max_retries=10,
+                       **source)  # type: ignore[arg-type]
+    return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / name}.db", roster=None,
+                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
+                  teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
+
+
+def mine(cfg: Config, engine: Engine, expect_ok: bool = True) -> SourceResult:
+    result = mine_source(engine, cfg, cfg.sources[0], IdentityResolver(None, cfg.bot_patterns))
+    if expect_ok:
+        assert result.error is None and not result.stats.failed_repos, (result.error, result.stats.failed_repos)
+    return result
+
+
+def stored(engine: Engine, kind: str) -> dict[str, str]:
+    """native_id -> evidence URL of every stored activity of ``kind``."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.native_id, m.Activity.url).where(m.Activity.kind == kind)).all()
+    return {nid: url for nid, url in rows}
+
+
+def dump(engine: Engine) -> list[tuple]:
+    """Every activity row in id order, minus mined_at (the only column that may differ between runs)."""
+    cols = [c for c in m.Activity.__table__.c if c.name != "mined_at"]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*cols).order_by(m.Activity.id)).all()]
+
+
+def web(sim: ForgeSimulator, repo: str, kind: str, iid: int) -> str:
+    return f"{sim.url}/{repo}/-/{kind}/{iid}"
+
+
+def expected(sim: ForgeSimulator) -> dict[str, dict[str, str]]:
+    """Ground truth from the simulator's org, evidence URLs as GitLab shapes them."""
+    org = sim.org
+    groups = PathGroups(DEFAULT_PATH_GROUPS)
+    mrs = org.all_pulls(GITLAB)
+    mr_url = {(p.repo, p.number): web(sim, p.repo, "merge_requests", p.number) for p in mrs}
+    return {
+        k.PR_OPENED: {f"{p.repo}!{p.number}": mr_url[(p.repo, p.number)] for p in mrs},
+        k.PR_MERGED: {f"{p.repo}!{p.number}": mr_url[(p.repo, p.number)] for p in mrs if p.merged_at},
+        k.PR_REVIEW: {f"{a.repo}!{a.number}:approval:{a.user.gl_id}": f"{mr_url[(a.repo, a.number)]}#note_{a.note_id}"
+                      for a in org.all_approvals()},
+        k.REVIEW_COMMENT: {str(c.id): f"{mr_url[(c.repo, c.number)]}#note_{c.id}"
+                           for c in org.all_review_comments(GITLAB)},
+        k.PR_COMMENT: {str(c.id): f"{mr_url[(c.repo, c.number)]}#note_{c.id}" for c in org.all_pr_comments(GITLAB)},
+        k.ISSUE_OPENED: {f"{i.repo}#{i.number}": web(sim, i.repo, "issues", i.number) for i in org.all_issues(GITLAB)},
+        k.ISSUE_COMMENT: {str(c.id): f"{web(sim, c.repo, 'issues', c.number)}#note_{c.id}"
+                          for c in org.all_issue_comments(GITLAB)},
+        k.COMMIT: {c.sha: f"{sim.url}/{c.repo}/-/commit/{c.sha}" for c in org.all_commits(GITLAB)
+                   if groups.match(f.filename for f in c.files)},
+    }
+
+
+def test_full_run_stores_every_activity_exactly_once_with_its_evidence(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    result = mine(cfg, engine)
+    for kind, truth in expected(sim).items():
+        assert truth, kind
+        assert stored(engine, kind) == truth, kind
+    assert result.stats.requests == sim.request_count()  # our count agrees with the server's
+    approval_notes = {str(a.note_id) for a in sim.org.all_approvals()}  # approvals link their system note
+    system = {str(c.id) for c in sim.org.all_system_notes()} - approval_notes
+    with engine.connect() as conn:
+        urls = conn.execute(select(m.Activity.native_id, m.Activity.url)).all()
+    assert system and not any(nid in system or url.rsplit("#note_", 1)[-1] in system for nid, url in urls)
+
+
+def test_approvals_are_reviews_dated_by_their_approval(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.native_id, m.Activity.state, m.Activity.occurred_at,
+                                   m.Activity.actor_login).where(m.Activity.kind == k.PR_REVIEW)).all()
+    truth = {f"{a.repo}!{a.number}:approval:{a.user.gl_id}": ("approved", a.approved_at, a.user.gl_username)
+             for a in sim.org.all_approvals()}
+    assert {nid: (state, at, login) for nid, state, at, login in rows} == truth
+
+
+def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_requests_per_project(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    before = dump(engine)
+    sim.reset_requests()
+    mine(cfg, engine)
+    projects = len(sim.org.repos_of(GITLAB))
+    assert sim.request_count() - sim.request_count("GET /api/v4/groups/{gid}/projects") <= 5 * projects
+    assert sim.request_count(MR_TEMPLATE + "/notes") == 0
+    assert dump(engine) == before
+
+
+def test_late_approval_and_edited_notes_are_picked_up(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    at = org.now + timedelta(hours=1)
+    old_mr = min(org.all_pulls(GITLAB), key=lambda p: p.updated_at)
+    approval = org.add_late_approval(old_mr.repo, old_mr.number, at=at)
+    diff_note = min(org.all_review_comments(GITLAB), key=lambda c: c.updated_at)
+    org.edit_note(diff_note.id, "Edited: use the decimal type here.", at=at)
+    issue_note = min(org.all_issue_comments(GITLAB), key=lambda c: c.updated_at)
+    org.edit_note(issue_note.id, "Edited: reproduced on main.", at=at)
+    sim.reset_requests()
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        rows = {(r.kind, r.native_id): r for r in conn.execute(select(m.Activity.__table__)).all()}
+    late = rows[(k.PR_REVIEW, f"{old_mr.repo}!{old_mr.number}:approval:{approval.user.gl_id}")]
+    assert (late.state, late.occurred_at, late.actor_login) == ("approved", at, approval.user.gl_username.lower())
+    assert rows[(k.REVIEW_COMMENT, str(diff_note.id))].body == "Edited: use the decimal type here."
+    assert rows[(k.ISSUE_COMMENT, str(issue_note.id))].body == "Edited: reproduced on main."
+    touched = {(old_mr.repo, old_mr.number), (diff_note.repo, diff_note.number)}
+    assert sim.request_count(MR_TEMPLATE + "/approvals") == len(touched)  # only the touched MRs
+
+
+def test_faults_and_429s_end_in_the_same_warehouse_as_a_clean_run(sim, tmp_path):
+    clean_cfg = make_config(tmp_path, sim.url, name="clean")
+    clean = open_warehouse(clean_cfg.warehouse)
+    mine(clean_cfg, clean)
+    sim.switches.error_rate = 0.1
+    sim.switches.drop_rate = 0.03
+    sim.switches.secondary_every = 10  # every 10th request: 429 with Retry-After
+    sim.switches.retry_after = 0
+    faulty_cfg = make_config(tmp_path, sim.url, name="faulty")
+    faulty = open_warehouse(faulty_cfg.warehouse)
+    result = mine(faulty_cfg, faulty)
+    assert result.stats.retries > 0 and any(reason == "HTTP 429" for reason, _ in result.stats.waits)
+    assert sim.statuses[429] > 0 and sum(n for s, n in sim.statuses.items() if s >= 500) > 0
+    assert dump(faulty) == dump(clean)
+
+
+def test_a_failing_project_is_recorded_and_the_others_finish(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url, projects=["acme/does-not-exist"])
+    engine = open_warehouse(cfg.warehouse)
+    result = mine(cfg, engine, expect_ok=False)
+    assert set(result.stats.failed_repos) == {"acme/does-not-exist"}
+    assert "404" in result.stats.failed_repos["acme/does-not-exist"]
+    assert stored(engine, k.PR_OPENED) == expected(sim)[k.PR_OPENED]
+
+
+def test_list_repos_expands_subgroups_and_applies_excludes(sim, tmp_path):
+    from miners.gitlab import GitLabMiner
+
+    names = [r.full_name for r in sim.org.repos_of(GITLAB)]
+    cfg = make_config(tmp_path, sim.url, projects=["other/tool"], exclude=[names[0]])
+    miner = GitLabMiner(cfg.sources[0], PathGroups({}), cfg_start(cfg))
+    assert miner.list_repos() == sorted(set(names[1:]) | {"other/tool"})
+    assert all(n.count("/") >= 2 for n in names)  # the group's projects live in subgroups
+
+
+def cfg_start(cfg: Config):
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(cfg.since, time.min, tzinfo=UTC)
