@@ -1,0 +1,129 @@
+"""GitLab mining cost: requests per MR for a full run, requests per project with nothing new.
+
+Mines the simulator's "large" org (12 GitLab projects, 5,400 MRs) over HTTP through python-gitlab into a
+fresh SQLite warehouse, then runs again with nothing new. Requests are counted by the simulator per
+endpoint template (and checked against the miner's own count). The baseline, in the same run, is a
+``--full`` re-mine of the same warehouse (cursors cleared), which pays every per-item call again.
+
+    .venv/bin/python benchmarks/gitlab_mining.py [--size large]
+
+Writes benchmarks/results/gitlab_mining.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from miners.identity import IdentityResolver
+from miners.runner import SourceResult, mine_source
+from miners.simulator import GITLAB, ForgeSimulator
+from warehouse.db import open_warehouse
+from warehouse.store import clear_cursors
+
+OUT = Path(__file__).resolve().parent / "results" / "gitlab_mining.md"
+PERCEVAL_PER_MR_10_NOTES = 17  # from the issue: Perceval's request plan for one MR with 10 notes
+
+
+def config(tmp: Path, url: str) -> Config:
+    src = SourceConfig(kind="gitlab", url=url, name="gl", groups=["acme"])
+    return Config(path=tmp / "leadsig.yaml", warehouse=f"sqlite:///{tmp / 'w.db'}", roster=None,
+                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
+                  teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp, bot_patterns=DEFAULT_BOT_PATTERNS)
+
+
+def run(sim: ForgeSimulator, cfg: Config) -> tuple[SourceResult, Counter[str], float]:
+    sim.reset_requests()
+    began = time.monotonic()
+    resolver = IdentityResolver(None, DEFAULT_BOT_PATTERNS)
+    result = mine_source(open_warehouse(cfg.warehouse), cfg, cfg.sources[0], resolver)
+    took = time.monotonic() - began
+    if result.error or result.stats.failed_repos:
+        raise SystemExit(f"mining failed: {result.error or result.stats.failed_repos}")
+    return result, Counter(sim.requests), took
+
+
+def per_stream(counts: Counter[str]) -> dict[str, int]:
+    def stream(template: str) -> str:
+        if "/merge_requests" in template:
+            return "pulls (MR listing, notes, approvals)"
+        if "/issues" in template:
+            return "issues (listing, notes)"
+        if "/repository/commits" in template:
+            return "commits (listing, one diff per default-branch commit)"
+        return "projects (group listing)"
+
+    out: Counter[str] = Counter()
+    for template, n in counts.items():
+        out[stream(template)] += n
+    return dict(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="large")
+    args = parser.parse_args()
+    with ForgeSimulator(size=args.size, seed=42) as sim, tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        org = sim.org
+        mrs = org.all_pulls(GITLAB)
+        projects = len(org.repos_of(GITLAB))
+        notes = sum(1 for p in mrs for c in p.comments)
+        cfg = config(tmp, sim.url)
+        full, full_counts, full_s = run(sim, cfg)
+        again, again_counts, again_s = run(sim, cfg)
+        clear_cursors(open_warehouse(cfg.warehouse), "gl")
+        base, base_counts, base_s = run(sim, cfg)
+        assert full.stats.requests == sum(full_counts.values()), "miner and simulator disagree on requests"
+    total = sum(full_counts.values())
+    streams = per_stream(full_counts)
+    pulls = streams["pulls (MR listing, notes, approvals)"]
+    nothing_new = sum(again_counts.values())
+    lines = [
+        "# GitLab mining (python-gitlab against the forge simulator)",
+        "",
+        f"Org: size `{args.size}`, seed 42: {projects} GitLab projects, {len(mrs):,} merge requests "
+        f"({notes / len(mrs):.1f} notes each on average, system notes included), "
+        f"{len(org.all_approvals()):,} approvals, {len(org.all_issues(GITLAB)):,} issues, "
+        f"{len(org.all_commits(GITLAB)):,} default-branch commits. per_page 100; SQLite warehouse.",
+        "",
+        "| run | requests | requests per MR | requests per project | wall time (s) |",
+        "|---|---|---|---|---|",
+        f"| full (first) run | {total:,} | {total / len(mrs):.2f} | {total / projects:,.0f} | {full_s:.1f} |",
+        f"| full run, MR stream only | {pulls:,} | **{pulls / len(mrs):.2f}** | {pulls / projects:,.0f} | |",
+        f"| second run, nothing new | {nothing_new:,} | | **{nothing_new / projects:.2f}** | {again_s:.1f} |",
+        f"| baseline: `--full` re-mine, same run | {sum(base_counts.values()):,} | "
+        f"{sum(base_counts.values()) / len(mrs):.2f} | {sum(base_counts.values()) / projects:,.0f} | {base_s:.1f} |",
+        "",
+        f"Nothing-new run vs baseline: {sum(base_counts.values()) / max(nothing_new, 1):,.0f}x fewer requests. "
+        f"Targets: <= 3 requests per MR (Perceval: about {PERCEVAL_PER_MR_10_NOTES} for an MR with 10 notes), "
+        "<= 5 requests per project with nothing new (the group listing is counted too).",
+        "",
+        "Full-run requests by stream:",
+        "",
+        "| stream | requests | per MR |",
+        "|---|---|---|",
+        *[f"| {name} | {n:,} | {n / len(mrs):.2f} |" for name, n in sorted(streams.items())],
+        "",
+        "Full-run requests by endpoint:",
+        "",
+        "| endpoint | requests |",
+        "|---|---|",
+        *[f"| `{t}` | {n:,} |" for t, n in full_counts.most_common()],
+        "",
+        "The commit stream costs one diff call per default-branch commit: GitLab's commit listing names no files,",
+        "and the default path groups (`**/*.md`, ...) cannot be expressed as the API's `path` filter.",
+        "",
+    ]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
