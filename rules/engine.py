@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,14 @@ class Frame:
     """Columns of an activity DataFrame, converted on first use and kept for every rule."""
 
     def __init__(self, df: pd.DataFrame):
-        self.df = df.reset_index(drop=True)
+        plain = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
+        self.df = df if plain else df.reset_index(drop=True)
         self.n = len(self.df)
         self._num: dict[str, np.ndarray] = {}
         self._cat: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._raw: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self._derived: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -48,6 +51,13 @@ class Frame:
     def rows_of(self, kinds: tuple[str, ...]) -> np.ndarray:
         parts = [self.kind_rows[k] for k in kinds if k in self.kind_rows]
         return np.sort(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+
+    def occurred(self, rows: np.ndarray) -> list[Any]:
+        """Python datetimes of ``rows`` (what the warehouse stores), without converting the whole column."""
+        col = self.df["occurred_at"]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            return list(col.array[rows].to_pydatetime())
+        return list(col.to_numpy(object)[rows])
 
     def raw(self, name: str) -> np.ndarray:
         if name not in self._raw:
@@ -77,6 +87,14 @@ class Frame:
     def cat(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes, distinct values); missing values get the last code, whose value is None."""
         if name not in self._cat:
+            f = F.lookup(name)
+            if f is not None and f.distinct:  # hashing a million distinct texts buys nothing
+                raw = self.raw(name)
+                values = np.empty(self.n + 1, dtype=object)
+                values[:-1] = raw
+                values[-1] = None
+                self._cat[name] = (np.where(pd.isna(raw), self.n, np.arange(self.n)), values)
+                return self._cat[name]
             codes, uniques = pd.factorize(self.raw(name), use_na_sentinel=True)
             values = np.empty(len(uniques) + 1, dtype=object)
             values[:-1] = list(uniques)
@@ -100,9 +118,43 @@ class Frame:
         todo = u[answers[u] < 0]
         if todo.size:
             todo = np.unique(todo)
-            pred = predicate(cond)
-            answers[todo] = [pred(v) for v in values[todo]]
+            answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
+
+    def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray) -> list[bool]:
+        """Answers for distinct values; text fields take a fast path (no per-value Python predicate)."""
+        if cond.ftype == F.TEXT and cond.op == "matches":
+            match = cond.value.matcher()
+            enc = self._encoded(cond.field, values, todo)
+            return [b is not None and bool(match(b)) for b in enc]
+        if cond.ftype == F.TEXT and cond.op == "contains" and not cond.case_sensitive:
+            needles = [w.lower() for w in cond.value]
+            low = self._lowered(cond.field, values, todo)
+            if len(needles) == 1:
+                n = needles[0]
+                return [t is not None and n in t for t in low]
+            return [t is not None and any(n in t for n in needles) for t in low]
+        pred = predicate(cond)
+        return [pred(v) for v in values[todo]]
+
+    def _side(self, kind: str, name: str, values: np.ndarray, todo: np.ndarray, make: Callable[[str], Any]
+              ) -> np.ndarray:
+        """A per-distinct-value derived array (UTF-8 bytes, lower case), filled only where needed."""
+        store = self._derived.get((kind, name))
+        if store is None:
+            store = self._derived[(kind, name)] = (np.zeros(len(values), bool), np.empty(len(values), object))
+        done, derived = store
+        missing = todo[~done[todo]]
+        if missing.size:
+            derived[missing] = [None if v is None else make(v) for v in values[missing]]
+            done[missing] = True
+        return derived[todo]
+
+    def _encoded(self, name: str, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
+        return self._side("utf8", name, values, todo, lambda v: str(v).encode("utf-8", "surrogatepass"))
+
+    def _lowered(self, name: str, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
+        return self._side("lower", name, values, todo, lambda v: str(v).lower())
 
     def _num_test(self, cond: Condition, x: np.ndarray) -> np.ndarray:
         present = ~np.isnan(x)
@@ -120,6 +172,12 @@ class Frame:
             a, b = self.num(cond.field)[idx], self.num(cond.value)[idx]
             return ~np.isnan(a) & ~np.isnan(b) & _NUM_OPS[cond.op.removesuffix("_field")](a, b)
         a, b = self.raw(cond.field)[idx], self.raw(cond.value)[idx]
+        if cond.op in ("eq_field", "ne_field") and other is not None and cond.ftype in (F.STR, F.TEXT) \
+                and other.type in (F.STR, F.TEXT):
+            codes, _ = pd.factorize(np.concatenate([a, b]))  # shared codes: compare integers, not strings
+            ca, cb = codes[: len(idx)], codes[len(idx):]
+            same = ca == cb if cond.op == "eq_field" else ca != cb
+            return same & (ca >= 0) & (cb >= 0)
         return np.fromiter((compare_fields(cond.op, x, y) for x, y in zip(a, b, strict=True)), bool, len(idx))
 
 
@@ -132,16 +190,24 @@ class Hits:
 
 
 def cost(node: Node, conds: dict[str, Condition]) -> int:
+    """Rough relative cost per row, so and/or run cheap tests first and expensive ones on fewer rows."""
     if isinstance(node, Ref):
         c = conds[node.name]
         if c.op == "matches":
-            return 50
+            return 40
         if c.op in F.FIELD_OPS:
-            return 20
-        return 1 if c.ftype in NUMERIC else 5 if c.ftype in (F.STR, F.LIST) else 10
+            return 2 if c.ftype in NUMERIC else 6
+        if c.ftype in NUMERIC:
+            return 1
+        if c.ftype == F.TEXT or (c.ftype == F.STR and c.op in ("contains", "starts_with", "ends_with")):
+            return 8 + 2 * len(c.value if isinstance(c.value, tuple) else ())
+        return 3
     if isinstance(node, Not):
         return cost(node.item, conds)
-    return sum(cost(i, conds) for i in node.items)
+    costs = sorted(cost(i, conds) for i in node.items)
+    if isinstance(node, And):  # later parts run only on rows the cheapest part let through
+        return costs[0] + sum(costs[1:]) // 3
+    return sum(costs)
 
 
 def evaluate(frame: Frame, node: Node, conds: dict[str, Condition], idx: np.ndarray,

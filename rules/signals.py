@@ -6,38 +6,40 @@ from typing import Any
 
 import numpy as np
 
+from rules import fields as F
 from rules.engine import Frame, Hits
 from rules.expr import refs
-from rules.templates import render, template_fields
+from rules.templates import render_many, template_fields
 
 MAX_WHY_TEXT = 120
+SPECIAL = ("impact", "rule_id", "indicator")
 
 
-def _value(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
-    from rules import fields as F
-
+def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
+    """Plain JSON-able values of a field for rows (numbers as int where whole, booleans as bool)."""
     f = F.lookup(field)
     if f is not None and f.type in (F.NUM, F.BOOL) and field in frame.df.columns:
-        out = []
-        is_bool = f.type == F.BOOL
-        for x in frame.num(field)[rows]:
-            if x != x:
-                out.append(None)
-            elif is_bool:
-                out.append(bool(x))
-            else:
-                out.append(int(x) if float(x).is_integer() else float(x))
-        return out
-    return [_jsonable(v) for v in frame.raw(field)[rows]]
+        x = frame.num(field)[rows]
+        if f.type == F.BOOL:
+            return [None if v != v else bool(v) for v in x.tolist()]
+        return [None if v != v else int(v) if v.is_integer() else v for v in x.tolist()]
+    raw = frame.raw(field)[rows].tolist()
+    if f is not None and f.type in (F.STR, F.TEXT):
+        cut = MAX_WHY_TEXT - 1
+        return [v if v is None or (isinstance(v, str) and len(v) <= MAX_WHY_TEXT) else
+                v[:cut] + "…" if isinstance(v, str) else jsonable(v) for v in raw]
+    return [jsonable(v) for v in raw]
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, float) and v != v:
-        return None
-    if isinstance(v, tuple):
-        return list(v)
-    if isinstance(v, str) and len(v) > MAX_WHY_TEXT:
-        return v[: MAX_WHY_TEXT - 1] + "…"
+def jsonable(v: Any) -> Any:
+    if v is None or isinstance(v, bool | int):
+        return v
+    if isinstance(v, str):
+        return v if len(v) <= MAX_WHY_TEXT else v[: MAX_WHY_TEXT - 1] + "…"
+    if isinstance(v, float):
+        return None if v != v else v
+    if isinstance(v, tuple | list):
+        return [jsonable(x) for x in v]
     if hasattr(v, "isoformat"):
         return v.isoformat()
     if isinstance(v, np.generic):
@@ -45,33 +47,42 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def signal_records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
-    """One dict per matched row with every Signal column except classified_at."""
-    rule, rows = hits.rule, hits.rows
-    if not rows.size:
-        return []
+def used_conditions(hits: Hits) -> list[str]:
+    rule = hits.rule
     used = {r.name for r in refs(rule.match)}
     for s in rule.impact:
         if s.when is not None:
             used |= {r.name for r in refs(s.when)}
-    held = {name: frame.test(c, rows) for name, c in rule.conditions.items() if name in used}
-    values = {name: _value(frame, rule.conditions[name].field, rows) for name in held}
-    tfields = set(template_fields(rule.summary)) | set(template_fields(rule.evidence))
-    tvalues = {f: _value(frame, f, rows) for f in tfields if f not in ("impact", "rule_id", "indicator")}
-    ids, people = frame.raw("id")[rows], frame.raw("person_id")[rows]
-    urls, when = frame.raw("url")[rows], frame.df["occurred_at"].to_numpy(object)[rows]
-    rhash = rule.hash
-    out = []
-    for j in range(len(rows)):
-        tv = {f: v[j] for f, v in tvalues.items()}
-        tv.update(impact=hits.levels[j], rule_id=rule.id, indicator=rule.indicator)
-        why = {name: {"field": rule.conditions[name].field, "value": values[name][j]}
-               for name, ok in held.items() if ok[j]}
-        out.append({
-            "activity_id": ids[j], "rule_id": rule.id, "rule_version": rule.version, "rule_hash": rhash,
-            "person_id": people[j], "signal_type": rule.signal_type, "indicator": rule.indicator,
-            "impact": hits.levels[j], "evidence_url": urls[j], "occurred_at": when[j],
-            "summary": render(rule.summary, tv),
-            "why": {"conditions": why, "impact_step": int(hits.steps[j]), "evidence": render(rule.evidence, tv)},
-        })
-    return out
+    return [name for name in rule.conditions if name in used]
+
+
+def signal_records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
+    """One dict per matched row with every Signal column except classified_at.
+
+    ``why`` maps each named condition that held to the field's value, with the impact step taken and
+    the rendered evidence line. Columns are built per rule, not per row, to keep a million rows fast.
+    """
+    rule, rows = hits.rule, hits.rows
+    n = len(rows)
+    if not n:
+        return []
+    names = used_conditions(hits)
+    held = [frame.test(rule.conditions[c], rows).tolist() for c in names]
+    vals = [values(frame, rule.conditions[c].field, rows) for c in names]
+    tnames = sorted(set(template_fields(rule.summary)) | set(template_fields(rule.evidence)))
+    tvals = {f: values(frame, f, rows) for f in tnames if f not in SPECIAL}
+    levels, steps = hits.levels.tolist(), hits.steps.tolist()
+    tvals.update(impact=levels, rule_id=[rule.id] * n, indicator=[rule.indicator] * n)
+    summaries = render_many(rule.summary, tvals, n)
+    evidence = render_many(rule.evidence, tvals, n)
+    ids, people = frame.raw("id")[rows].tolist(), frame.raw("person_id")[rows].tolist()
+    urls, when = frame.raw("url")[rows].tolist(), frame.occurred(rows)
+    base = {"rule_id": rule.id, "rule_version": rule.version, "rule_hash": rule.hash, "signal_type": rule.signal_type,
+            "indicator": rule.indicator}
+    whys = [{} for _ in range(n)]
+    for c, h, v in zip(names, held, vals, strict=True):
+        for j in (i for i, ok in enumerate(h) if ok):
+            whys[j][c] = v[j]
+    return [{**base, "activity_id": ids[j], "person_id": people[j], "impact": levels[j], "evidence_url": urls[j],
+             "occurred_at": when[j], "summary": summaries[j],
+             "why": {"conditions": whys[j], "impact_step": steps[j], "evidence": evidence[j]}} for j in range(n)]

@@ -296,6 +296,9 @@ class _Builder:
             if not ok:
                 self.c.add(spec, op, "type", f"{op} on {fdef.name!r} takes text, got {v!r}")
                 return _BAD
+            if text_ops and v == "":
+                self.c.add(spec, op, "empty", f"{op} with empty text always holds", "remove the condition")
+                return _BAD
             return str(v)
         if want == F.NUM and (isinstance(v, bool) or not isinstance(v, int | float)):
             self.c.add(spec, op, "type", f"{op} on {fdef.name!r} takes a number, got {v!r}",

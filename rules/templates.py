@@ -1,12 +1,14 @@
 """One-line summary and evidence templates: ``{field}`` placeholders and nothing else.
 
 No str.format (it allows attribute and index access from template text): placeholders are parsed
-here and filled with plain values, forge text shortened and flattened to one line.
+here once into literal and field parts, and filled with plain values, forge text shortened and
+flattened to one line.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -19,40 +21,59 @@ class TemplateError(ValueError):
     pass
 
 
-def template_fields(text: str) -> list[str]:
-    out = []
+@lru_cache(maxsize=256)
+def parts(text: str) -> tuple[tuple[bool, str], ...]:
+    """(is_field, text) pieces; raises TemplateError on a stray brace or a non-name placeholder."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
     for m in PLACEHOLDER.finditer(text):
+        if m.start() > pos:
+            out.append((False, text[pos:m.start()]))
+        pos = m.end()
         tok = m.group(0)
         if tok in ("{{", "}}"):
+            out.append((False, tok[0]))
             continue
         if m.group(1) is None:
             raise TemplateError(f"unbalanced brace at character {m.start() + 1}")
         name = m.group(1).strip()
         if not NAME.match(name):
             raise TemplateError(f"{{{m.group(1)}}} is not a field name")
-        out.append(name)
-    return out
+        out.append((True, name))
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return tuple(out)
+
+
+def template_fields(text: str) -> list[str]:
+    return [t for is_field, t in parts(text) if is_field]
 
 
 def render(text: str, values: dict[str, Any]) -> str:
-    def fill(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if tok == "{{":
-            return "{"
-        if tok == "}}":
-            return "}"
-        return _show(values.get((m.group(1) or "").strip()))
-
-    line = PLACEHOLDER.sub(fill, text)
+    line = "".join(show(values.get(t)) if is_field else t for is_field, t in parts(text))
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
 
 
-def _show(v: Any) -> str:
-    if v is None or (isinstance(v, float) and v != v):
+def render_many(text: str, columns: dict[str, list[Any]], n: int) -> list[str]:
+    """``render`` for n rows at once: each placeholder's column is shown once, then rows are joined."""
+    pieces = [[show(v) for v in columns.get(t, [None] * n)] if is_field else [t] * n for is_field, t in parts(text)]
+    if not pieces:
+        return [""] * n
+    lines = list(map("".join, zip(*pieces, strict=True)))
+    return [ln if len(ln) <= MAX_LINE else ln[: MAX_LINE - 1] + "…" for ln in lines]
+
+
+def show(v: Any) -> str:
+    if v is None:
         return "?"
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, list | tuple):
-        v = ", ".join(str(x) for x in v)
-    s = " ".join(str(v).split())
+    if isinstance(v, str):
+        s = v if len(v) <= MAX_VALUE and "\n" not in v and "  " not in v else " ".join(v.split())
+    elif isinstance(v, float):
+        if v != v:
+            return "?"
+        s = str(int(v)) if v.is_integer() else str(v)
+    elif isinstance(v, list | tuple):
+        s = ", ".join(str(x) for x in v)
+    else:
+        s = str(v)
     return s if len(s) <= MAX_VALUE else s[: MAX_VALUE - 1] + "…"
