@@ -14,6 +14,13 @@ from miners.simulator.org import Org
 
 LABEL_COLORS = {"bug": "d73a4a", "documentation": "0075ca", "enhancement": "a2eeef", "dependencies": "0366d6"}
 PR_ISSUE_ID_OFFSET = 250_000_000  # a PR's issue id differs from its pull id, as on GitHub
+ORG_ID = 900001
+LABEL_DESCRIPTIONS = {  # GitHub's default labels come with these; the spec requires a string
+    "bug": "Something isn't working",
+    "documentation": "Improvements or additions to documentation",
+    "enhancement": "New feature or request",
+    "dependencies": "Pull requests that update a dependency file",
+}
 
 
 def node_id(kind: str, ident: int | str) -> str:
@@ -23,13 +30,17 @@ def node_id(kind: str, ident: int | str) -> str:
 def user(p: Person | None, api: str, web: str) -> dict[str, Any] | None:
     if p is None:
         return None
-    login = p.gh_login
+    return simple_user(p.gh_login, p.gh_id, "Bot" if p.is_bot else "User", api, web)
+
+
+def simple_user(login: str, ident: int, kind: str, api: str, web: str) -> dict[str, Any]:
+    """GitHub's ``simple-user``: every account reference (authors, owners, reviewers) has all these keys."""
     u = f"{api}/users/{login}"
     return {
         "login": login,
-        "id": p.gh_id,
-        "node_id": node_id("User", p.gh_id),
-        "avatar_url": f"{web}/avatars/u/{p.gh_id}?v=4",
+        "id": ident,
+        "node_id": node_id("Organization" if kind == "Organization" else "User", ident),
+        "avatar_url": f"{web}/avatars/u/{ident}?v=4",
         "gravatar_id": "",
         "url": u,
         "html_url": f"{web}/{login}",
@@ -42,7 +53,7 @@ def user(p: Person | None, api: str, web: str) -> dict[str, Any] | None:
         "repos_url": f"{u}/repos",
         "events_url": f"{u}/events{{/privacy}}",
         "received_events_url": f"{u}/received_events",
-        "type": "Bot" if p.is_bot else "User",
+        "type": kind,
         "user_view_type": "public",
         "site_admin": False,
     }
@@ -75,8 +86,8 @@ def org_json(org: Org, api: str, web: str, full: bool = False) -> dict[str, Any]
     u = f"{api}/orgs/{org.github_org}"
     out: dict[str, Any] = {
         "login": org.github_org,
-        "id": 900001,
-        "node_id": node_id("Organization", 900001),
+        "id": ORG_ID,
+        "node_id": node_id("Organization", ORG_ID),
         "url": u,
         "repos_url": f"{u}/repos",
         "events_url": f"{u}/events",
@@ -84,17 +95,17 @@ def org_json(org: Org, api: str, web: str, full: bool = False) -> dict[str, Any]
         "issues_url": f"{u}/issues",
         "members_url": f"{u}/members{{/member}}",
         "public_members_url": f"{u}/public_members{{/member}}",
-        "avatar_url": f"{web}/avatars/u/900001?v=4",
+        "avatar_url": f"{web}/avatars/u/{ORG_ID}?v=4",
         "description": "Acme Corp (simulated)",
     }
     if full:
         out.update(
             {
                 "name": "Acme",
-                "company": None,
+                "company": "Acme Corp",  # the org schema has no nulls here, unlike a user's
                 "blog": "",
-                "location": None,
-                "email": None,
+                "location": "Remote",
+                "email": "opensource@acme.example",
                 "is_verified": False,
                 "has_organization_projects": True,
                 "has_repository_projects": True,
@@ -113,32 +124,51 @@ def org_json(org: Org, api: str, web: str, full: bool = False) -> dict[str, Any]
 
 
 def owner_json(org: Org, api: str, web: str) -> dict[str, Any]:
-    o = org_json(org, api, web)
-    return {
-        "login": o["login"],
-        "id": o["id"],
-        "node_id": o["node_id"],
-        "avatar_url": o["avatar_url"],
-        "gravatar_id": "",
-        "url": f"{api}/users/{org.github_org}",
-        "html_url": f"{web}/{org.github_org}",
-        "type": "Organization",
-        "site_admin": False,
-    }
+    """The org as a repository's owner (and a PR head/base ``user``): a ``simple-user`` of type Organization."""
+    return simple_user(org.github_org, ORG_ID, "Organization", api, web)
 
 
 def repo_json(org: Org, r: Repo, api: str, web: str) -> dict[str, Any]:
     u = f"{api}/repos/{r.full_name}"
     last = max([pr.updated_at for pr in org.pulls.get(r.full_name, [])] + [r.created_at])
-    templated = {
-        k: f"{u}/{k}{{/{v}}}"
-        for k, v in [
-            ("pulls", "number"),
-            ("issues", "number"),
-            ("commits", "sha"),
-            ("labels", "name"),
-            ("branches", "branch"),
-        ]
+    host = web.split("://")[-1]
+    templated = {  # api.github.com's order; RFC 6570 templates as GitHub writes them
+        "forks_url": f"{u}/forks",
+        "keys_url": f"{u}/keys{{/key_id}}",
+        "collaborators_url": f"{u}/collaborators{{/collaborator}}",
+        "teams_url": f"{u}/teams",
+        "hooks_url": f"{u}/hooks",
+        "issue_events_url": f"{u}/issues/events{{/number}}",
+        "events_url": f"{u}/events",
+        "assignees_url": f"{u}/assignees{{/user}}",
+        "branches_url": f"{u}/branches{{/branch}}",
+        "tags_url": f"{u}/tags",
+        "blobs_url": f"{u}/git/blobs{{/sha}}",
+        "git_tags_url": f"{u}/git/tags{{/sha}}",
+        "git_refs_url": f"{u}/git/refs{{/sha}}",
+        "trees_url": f"{u}/git/trees{{/sha}}",
+        "statuses_url": f"{u}/statuses/{{sha}}",
+        "languages_url": f"{u}/languages",
+        "stargazers_url": f"{u}/stargazers",
+        "contributors_url": f"{u}/contributors",
+        "subscribers_url": f"{u}/subscribers",
+        "subscription_url": f"{u}/subscription",
+        "commits_url": f"{u}/commits{{/sha}}",
+        "git_commits_url": f"{u}/git/commits{{/sha}}",
+        "comments_url": f"{u}/comments{{/number}}",
+        "issue_comment_url": f"{u}/issues/comments{{/number}}",
+        "contents_url": f"{u}/contents/{{+path}}",
+        "compare_url": f"{u}/compare/{{base}}...{{head}}",
+        "merges_url": f"{u}/merges",
+        "archive_url": f"{u}/{{archive_format}}{{/ref}}",
+        "downloads_url": f"{u}/downloads",
+        "issues_url": f"{u}/issues{{/number}}",
+        "pulls_url": f"{u}/pulls{{/number}}",
+        "milestones_url": f"{u}/milestones{{/number}}",
+        "notifications_url": f"{u}/notifications{{?since,all,participating}}",
+        "labels_url": f"{u}/labels{{/name}}",
+        "releases_url": f"{u}/releases{{/id}}",
+        "deployments_url": f"{u}/deployments",
     }
     return {
         "id": r.id,
@@ -151,14 +181,14 @@ def repo_json(org: Org, r: Repo, api: str, web: str) -> dict[str, Any]:
         "description": r.description,
         "fork": False,
         "url": u,
-        **{f"{k}_url": v for k, v in templated.items()},
-        "issue_comment_url": f"{u}/issues/comments{{/number}}",
-        "contributors_url": f"{u}/contributors",
+        **templated,
         "created_at": iso_z(r.created_at),
         "updated_at": iso_z(last),
         "pushed_at": iso_z(last),
-        "git_url": f"git://{web.split('://')[-1]}/{r.full_name}.git",
+        "git_url": f"git://{host}/{r.full_name}.git",
+        "ssh_url": f"git@{host.split(':')[0]}:{r.full_name}.git",
         "clone_url": f"{web}/{r.full_name}.git",
+        "svn_url": f"{web}/{r.full_name}",
         "homepage": None,
         "size": 1024,
         "stargazers_count": 3,
@@ -171,6 +201,7 @@ def repo_json(org: Org, r: Repo, api: str, web: str) -> dict[str, Any]:
         "has_downloads": True,
         "has_discussions": False,
         "forks_count": 0,
+        "mirror_url": None,
         "archived": False,
         "disabled": False,
         "open_issues_count": sum(1 for i in org.issues.get(r.full_name, []) if i.state == "open"),
@@ -183,6 +214,8 @@ def repo_json(org: Org, r: Repo, api: str, web: str) -> dict[str, Any]:
         "open_issues": 0,
         "watchers": 3,
         "default_branch": r.default_branch,
+        "network_count": 0,
+        "subscribers_count": 3,
         "permissions": {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True},
     }
 
@@ -196,7 +229,7 @@ def labels_json(names: list[str], api: str, repo: str) -> list[dict[str, Any]]:
             "name": n,
             "color": LABEL_COLORS.get(n, "ededed"),
             "default": n in LABEL_COLORS,
-            "description": None,
+            "description": LABEL_DESCRIPTIONS.get(n, ""),
         }
         for n in names
     ]

@@ -88,7 +88,12 @@ class ForgeSimulator:
         server.daemon_threads = True
         server.sim = self  # type: ignore[attr-defined]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="forge-simulator", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits for one poll; the default 0.5 s adds up across tests
+            name="forge-simulator",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
