@@ -56,7 +56,8 @@ SIZES: dict[str, Size] = {
     ),
     "small": Size(20, 3, 3, 3, 50, 10, 8),
     "medium": Size(40, 4, 6, 6, 200, 30, 15),
-    "large": Size(80, 6, 12, 12, 450, 60, 30),
+    # benchmark-sized: 20 repos and 5,200 PRs/MRs per forge (issues and direct commits as before, spread wider)
+    "large": Size(80, 6, 20, 20, 260, 36, 18),
 }
 
 

@@ -85,7 +85,7 @@ def test_content_variety() -> None:
 @pytest.mark.slow
 def test_large_size_is_benchmark_sized() -> None:
     org = build_org(1, "large")
-    assert len(org.repos) >= 20
+    assert len(org.repos_of(GITHUB)) >= 20 and len(org.repos_of(GITLAB)) >= 20
     assert len(org.all_pulls(GITHUB)) >= 5000 and len(org.all_pulls(GITLAB)) >= 5000
 
 
