@@ -9,7 +9,8 @@ Usage::
         sim.request_count("GET /repos/{owner}/{repo}/pulls")
 
 It is a stdlib ``ThreadingHTTPServer`` in a daemon thread, speaking HTTP/1.1 keep-alive with Nagle
-disabled on every connection (without TCP_NODELAY each keep-alive request costs ~40 ms).  Authorization
+disabled on every connection (without TCP_NODELAY each keep-alive request costs ~40 ms; ``nodelay=False``
+keeps Nagle on, as the baseline of ``benchmarks/simulator_throughput.py``).  Authorization
 headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never logged.
 """
 
@@ -59,12 +60,14 @@ class ForgeSimulator:
         host: str = "127.0.0.1",
         port: int = 0,
         switches: Switches | None = None,
+        nodelay: bool = True,
     ) -> None:
         self.org = org or build_org(seed, size, now)
         self.switches = switches or Switches()
         self.faults = FaultPlan(self.switches)
         self.router = _router()
         self._host, self._port = host, port
+        self.nodelay = nodelay  # False leaves Nagle on: only benchmarks/simulator_throughput.py wants that
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._count_lock = threading.Lock()
@@ -256,7 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.server.sim.nodelay:  # type: ignore[attr-defined]
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self) -> None:
         sim: ForgeSimulator = self.server.sim  # type: ignore[attr-defined]
