@@ -20,6 +20,9 @@ from rules import fields as F
 from rules.expr import And, Node, Not, Or, Ref
 from rules.model import Condition, Rule
 from rules.predicates import compare_fields, predicate
+from rules.scan import contains_many, regex_many, scannable
+
+SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
 
 NUMERIC = (F.NUM, F.BOOL)
 _NUM_OPS = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "lte": np.less_equal, "gt": np.greater,
@@ -109,6 +112,8 @@ class Frame:
             return self._field_test(cond, idx)
         if cond.ftype in NUMERIC and cond.op != "contains":
             return self._num_test(cond, self.num(cond.field)[idx])
+        if cond.field not in self._cat and len(idx) * 8 < self.n:
+            return self._subset_test(cond, idx)
         codes, values = self.cat(cond.field)
         key = (cond.field, cond.signature())
         answers = self._cache.get(key)
@@ -117,12 +122,32 @@ class Frame:
         u = codes[idx]
         todo = u[answers[u] < 0]
         if todo.size:
-            todo = np.unique(todo)
+            todo = _distinct(todo)
             answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
 
-    def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray) -> list[bool]:
+    def _subset_test(self, cond: Condition, idx: np.ndarray) -> np.ndarray:
+        """A test on few rows of a column nobody factorised yet: de-duplicate just those rows."""
+        codes, uniques = pd.factorize(self.raw(cond.field)[idx], use_na_sentinel=True)
+        values = np.empty(len(uniques) + 1, dtype=object)
+        values[:-1] = list(uniques)
+        values[-1] = None
+        codes = np.where(codes < 0, len(uniques), codes)
+        answers = np.asarray(self._answer(cond, values, np.arange(len(values))), dtype=bool)
+        return answers[codes]
+
+    def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray) -> list[bool] | np.ndarray:
         """Answers for distinct values; text fields take a fast path (no per-value Python predicate)."""
+        if len(todo) >= SCAN_MIN and cond.ftype in (F.TEXT, F.STR) and cond.op in ("matches", "contains"):
+            texts = values[todo]
+            present = ~pd.isna(texts)
+            strs = texts.tolist() if present.all() else [v if ok else "" for v, ok in zip(texts, present, strict=True)]
+            if not all(map(_is_str, strs[:1])):
+                strs = [str(v) for v in strs]
+            if cond.op == "contains":
+                return present & contains_many(strs, cond.value, cond.case_sensitive)
+            if scannable(cond.value.pattern):
+                return present & regex_many(strs, cond.value)
         if cond.ftype == F.TEXT and cond.op == "matches":
             match = cond.value.matcher()
             enc = self._encoded(cond.field, values, todo)
@@ -187,6 +212,20 @@ class Hits:
     rows: np.ndarray  # positions in the frame
     levels: np.ndarray  # impact per row (object: 'high' / 'medium' / 'low')
     steps: np.ndarray  # index of the impact step taken
+
+
+def _is_str(v: object) -> bool:
+    return isinstance(v, str)
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; cheap when ``a`` is already sorted (row positions usually are)."""
+    if a.size > 1 and not (a[1:] >= a[:-1]).all():
+        a = np.sort(a)
+    keep = np.empty(a.size, bool)
+    keep[:1] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def cost(node: Node, conds: dict[str, Condition]) -> int:

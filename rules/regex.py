@@ -61,6 +61,10 @@ class Regex:
     def search(self, text: str) -> bool:
         return self.search_bytes(text.encode("utf-8", "surrogatepass"))
 
+    def raw_match(self) -> tuple[Any, Any]:
+        """(RE2 Match, anchor), for scanning a buffer from a position (rules.scan)."""
+        return self._re.Match, _UNANCHORED  # type: ignore[attr-defined]
+
     def matcher(self) -> Any:
         """bytes -> list of matching pattern ids (empty: no match), for tight loops over encoded texts."""
         return self._set.Match  # type: ignore[attr-defined]

@@ -1,0 +1,121 @@
+"""Matching many texts in one pass: join them with newlines and let RE2 (or str.find) scan the buffer.
+
+A per-text call costs more in Python overhead than RE2 spends scanning the text, so the vectorised
+engine hands a whole column to one scan and pays a Python step only per *match*. The answers are the
+same as searching each text alone: a match that strays across a newline into the next text is checked
+against its own text, and patterns whose meaning depends on where the text starts or ends (``^``, ``$``,
+``\\A``, ``\\z`` outside multi-line mode) are not scanned this way at all.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from rules.regex import Regex
+
+SEP = "\n"  # a non-word character, so \\b and \\B see the same thing at a text's edge as inside the buffer
+
+
+@lru_cache(maxsize=512)
+def scannable(pattern: str) -> bool:
+    """True unless the pattern has \\A / \\z anchors (the buffer's edges are not the texts' edges).
+
+    ``^`` and ``$`` are fine: they are scanned in multi-line mode, where they hold at every text's edge
+    (and at newlines inside texts, which is why every such hit is checked on its own text).
+    """
+    try:
+        import re._constants as c
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern)
+    except (ImportError, re.error, OverflowError, RecursionError):
+        return False
+    return not _has_anchor(tree, c, {c.AT_BEGINNING_STRING, c.AT_END_STRING})
+
+
+@lru_cache(maxsize=512)
+def needs_lines(pattern: str) -> bool:
+    """The pattern uses ^ or $ outside multi-line mode: scan with (?m) and check each hit on its text."""
+    import re._constants as c
+    import re._parser as sre_parse
+
+    tree = sre_parse.parse(pattern)
+    return not (tree.state.flags & re.MULTILINE) and _has_anchor(tree, c, {c.AT_BEGINNING, c.AT_END})
+
+
+def _has_anchor(tree: object, c: object, anchors: set[object]) -> bool:
+    for op, av in tree:  # type: ignore[attr-defined]
+        if op is c.AT and av in anchors:  # type: ignore[attr-defined]
+            return True
+        subs = []
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):  # type: ignore[attr-defined]
+            subs = [av[2]]
+        elif op is c.SUBPATTERN:  # type: ignore[attr-defined]
+            subs = [av[-1]]
+        elif op is c.BRANCH:  # type: ignore[attr-defined]
+            subs = list(av[1])
+        if any(_has_anchor(s, c, anchors) for s in subs):
+            return True
+    return False
+
+
+def _layout(lengths: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lens = np.asarray(lengths, dtype=np.int64)
+    starts = np.zeros(len(lens), np.int64)
+    if len(lens) > 1:
+        starts[1:] = np.cumsum(lens + 1)[:-1]
+    return starts, starts + lens
+
+
+def regex_many(texts: list[str], rx: Regex) -> np.ndarray:
+    """rx.search(t) for every text, in one RE2 scan of the joined buffer."""
+    joined = SEP.join(texts)
+    if joined.isascii():
+        buf = joined.encode("ascii")
+        starts, ends = _layout(np.fromiter(map(len, texts), np.int64, len(texts)))
+    else:  # byte lengths: only non-ASCII texts need encoding to measure (str.isascii is O(1))
+        buf = joined.encode("utf-8", "surrogatepass")
+        starts, ends = _layout([len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts])
+    out = np.zeros(len(texts), bool)
+    check_all = needs_lines(rx.pattern)
+    scan_rx = _multiline(rx.pattern, rx.ignore_case) if check_all else rx
+    match, anchor = scan_rx.raw_match()
+    pos, size = 0, len(buf)
+    while pos <= size:
+        s, e = match(anchor, buf, pos, size)[0]
+        if s < 0:
+            break
+        row = int(np.searchsorted(starts, s, side="right")) - 1
+        if (e <= ends[row] and not check_all) or rx.search_bytes(buf[starts[row]:ends[row]]):
+            out[row] = True
+        pos = int(ends[row]) + 1
+    return out
+
+
+@lru_cache(maxsize=128)
+def _multiline(pattern: str, ignore_case: bool) -> Regex:
+    return Regex("(?m)" + pattern, ignore_case)
+
+
+def contains_many(texts: list[str], needles: tuple[str, ...], case_sensitive: bool) -> np.ndarray:
+    """any(needle in text) for every text, with str.find over the joined buffer."""
+    joined = SEP.join(texts)
+    if not case_sensitive:
+        joined = joined.lower()
+        needles = tuple(n.lower() for n in needles)
+    starts, ends = _layout(np.fromiter(map(len, texts), np.int64, len(texts)))
+    out = np.zeros(len(texts), bool)
+    for needle in needles:
+        pos = joined.find(needle)
+        while pos >= 0:
+            row = int(np.searchsorted(starts, pos, side="right")) - 1
+            if pos + len(needle) <= ends[row]:
+                out[row] = True
+            elif not out[row]:  # straddles into the next text: decide on the text alone
+                own = joined[starts[row]:ends[row]]
+                out[row] = needle in own
+            pos = joined.find(needle, int(ends[row]) + 1)
+    return out
