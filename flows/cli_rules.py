@@ -188,7 +188,7 @@ def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported laz
     items = [s.strip() for s in base.split(",") if s.strip()]
     if items and all(i == "default" or (folder / i).exists() or Path(i).exists() for i in items):
         return load_rules(items, folder)
-    if is_ref(base, folder) or is_ref(base, Path.cwd()):
+    if is_ref(base, folder):
         return load_rules(cfg.rules, folder, texts=sources_at(base, cfg.rules, folder))  # type: ignore[attr-defined]
     raise UserError(Problem(f"--base {base!r} is neither a rules path nor a git ref", key="--base",
                             hint="e.g. --base main, --base HEAD~1, or --base default,./rules-old",

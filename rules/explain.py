@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from flows.errors import Problem, UserError
+from rules import fields as F
 from rules import naive
 from rules.expr import canonical
 from rules.model import Rule, RuleSet
@@ -54,6 +55,8 @@ def find_row(df: pd.DataFrame, ref: str) -> int:
 
 
 def _show(v: Any) -> Any:
+    if isinstance(v, float) and v != v:
+        return None
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return _jsonable(v)
@@ -75,8 +78,11 @@ def explain_record(record: dict[str, Any], ruleset: RuleSet) -> Explanation:
             continue
         res = RuleResult(rule, True)
         for name, c in rule.conditions.items():
-            res.conditions.append(ConditionResult(name, c.field, c.op, _show(c.plain_value()),
-                                                  _show(naive.field_value(record, c.field)), naive.test(c, record)))
+            value = naive.field_value(record, c.field)
+            if c.ftype == F.BOOL and value is not None and value == value:
+                value = bool(value)
+            res.conditions.append(ConditionResult(name, c.field, c.op, _show(c.plain_value()), _show(value),
+                                                  naive.test(c, record)))
         res.matched = naive.holds(rule.match, rule.conditions, record)
         step = naive.impact_of(rule, record) if res.matched else None
         if step is not None:

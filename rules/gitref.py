@@ -31,12 +31,16 @@ def _toplevel(path: Path) -> Path | None:
 
 
 def sources_at(ref: str, layers: list[str], base_dir: Path) -> Sources:
-    """The rule files of ``layers`` as they were at ``ref``."""
+    """The rule files of ``layers`` as they were at ``ref`` in the config folder's repository.
+
+    Layers outside that repository (e.g. the built-in pack of an installed leadsig) are read from disk.
+    """
     out: Sources = []
+    repo = _toplevel(base_dir)
     for i, layer in enumerate(layers):
         path = DEFAULT_DIR if layer == "default" else (Path(layer) if Path(layer).is_absolute() else base_dir / layer)
         top = _toplevel(path)
-        if top is None:
+        if top is None or repo is None or top.resolve() != repo.resolve():
             out += [(i, str(p), p.read_text(encoding="utf-8")) for p in layer_files(layer, base_dir)]
             continue
         rel = path.resolve().relative_to(top.resolve()).as_posix()

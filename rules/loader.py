@@ -49,6 +49,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
     """
     c = Collector()
     specs: dict[str, RuleSpec] = {}
+    duplicates: list[RuleSpec] = []  # still checked, so their own mistakes show up in the same run
     files: list[str] = []
     sources = _sources(layers, base_dir, texts)
     for layer, shown, text in sources:
@@ -58,7 +59,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
         if data is None:
             continue
         for node in _rule_nodes(c, data):
-            _add_spec(c, specs, node, shown, layer)
+            _add_spec(c, specs, node, shown, layer, duplicates)
         for node in _items(c, data, "overrides"):
             _override(c, specs, node, shown, layer)
     rules = []
@@ -67,6 +68,9 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
         rule = build_rule(c, spec)
         if rule is not None:
             rules.append(rule)
+    for spec in duplicates:
+        c.file = spec.file
+        build_rule(c, spec)
     return RuleSet(rules=rules, warnings=c.warnings, files=files), c
 
 
@@ -152,7 +156,8 @@ def _rule_id(c: Collector, node: Any) -> str | None:
     return rid
 
 
-def _add_spec(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, layer: int) -> None:
+def _add_spec(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, layer: int,
+              duplicates: list[RuleSpec]) -> None:
     rid = _rule_id(c, node)
     if rid is None:
         return
@@ -161,6 +166,9 @@ def _add_spec(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, l
         hint = "rename one of them" if first.layer == layer else \
             "to change a rule of an earlier layer, use overrides: (enabled, params, lists, impact)"
         c.add(node, "id", "duplicate-rule", f"rule {rid!r} is already defined in {first.file}", hint)
+        dup = RuleSpec(node=node, file=shown, layer=layer, id=rid)
+        read_named(c, node, dup)
+        duplicates.append(dup)
         return
     spec = RuleSpec(node=node, file=shown, layer=layer, id=rid)
     read_named(c, node, spec)
