@@ -41,6 +41,7 @@ class Frame:
         self._raw: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[str, str], np.ndarray] = {}
         self._derived: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -126,6 +127,27 @@ class Frame:
             answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
 
+    def _texts(self, name: str, values: np.ndarray, todo: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(texts with "" for missing, present mask, character lengths) of distinct values ``todo``.
+
+        Missing-ness and lengths are computed once per column and reused by every text test on it.
+        """
+        info = self._text_info.get(name)
+        if info is None or len(info[0]) != len(values):
+            present = ~pd.isna(values)
+            if not all(isinstance(v, str) for v in values[present][:1]):
+                values[present] = [str(v) for v in values[present]]
+            lens = np.zeros(len(values), np.int64)
+            if name == "body" and "body_length" in self.df.columns and len(values) == self.n + 1:
+                lens[:-1] = np.nan_to_num(self.num("body_length"))  # distinct column: values are the rows
+            else:
+                lens[present] = np.fromiter(map(len, values[present]), np.int64, int(present.sum()))
+            info = self._text_info[name] = (present, lens)
+        present, lens = info[0][todo], info[1][todo]
+        texts = values[todo]
+        strs = texts.tolist() if present.all() else [v if ok else "" for v, ok in zip(texts, present, strict=True)]
+        return strs, present, lens
+
     def _subset_test(self, cond: Condition, idx: np.ndarray) -> np.ndarray:
         """A test on few rows of a column nobody factorised yet: de-duplicate just those rows."""
         codes, uniques = pd.factorize(self.raw(cond.field)[idx], use_na_sentinel=True)
@@ -139,15 +161,11 @@ class Frame:
     def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray) -> list[bool] | np.ndarray:
         """Answers for distinct values; text fields take a fast path (no per-value Python predicate)."""
         if len(todo) >= SCAN_MIN and cond.ftype in (F.TEXT, F.STR) and cond.op in ("matches", "contains"):
-            texts = values[todo]
-            present = ~pd.isna(texts)
-            strs = texts.tolist() if present.all() else [v if ok else "" for v, ok in zip(texts, present, strict=True)]
-            if not all(map(_is_str, strs[:1])):
-                strs = [str(v) for v in strs]
+            strs, present, lens = self._texts(cond.field, values, todo)
             if cond.op == "contains":
-                return present & contains_many(strs, cond.value, cond.case_sensitive)
+                return present & contains_many(strs, cond.value, cond.case_sensitive, lens)
             if scannable(cond.value.pattern):
-                return present & regex_many(strs, cond.value)
+                return present & regex_many(strs, cond.value, lens)
         if cond.ftype == F.TEXT and cond.op == "matches":
             match = cond.value.matcher()
             enc = self._encoded(cond.field, values, todo)

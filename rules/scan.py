@@ -70,12 +70,16 @@ def _layout(lengths: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, starts + lens
 
 
-def regex_many(texts: list[str], rx: Regex) -> np.ndarray:
-    """rx.search(t) for every text, in one RE2 scan of the joined buffer."""
+def _lengths(texts: list[str], lens: np.ndarray | None) -> np.ndarray:
+    return lens if lens is not None else np.fromiter(map(len, texts), np.int64, len(texts))
+
+
+def regex_many(texts: list[str], rx: Regex, lens: np.ndarray | None = None) -> np.ndarray:
+    """rx.search(t) for every text, in one RE2 scan of the joined buffer (``lens``: character lengths)."""
     joined = SEP.join(texts)
     if joined.isascii():
         buf = joined.encode("ascii")
-        starts, ends = _layout(np.fromiter(map(len, texts), np.int64, len(texts)))
+        starts, ends = _layout(_lengths(texts, lens))
     else:  # byte lengths: only non-ASCII texts need encoding to measure (str.isascii is O(1))
         buf = joined.encode("utf-8", "surrogatepass")
         starts, ends = _layout([len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts])
@@ -100,13 +104,14 @@ def _multiline(pattern: str, ignore_case: bool) -> Regex:
     return Regex("(?m)" + pattern, ignore_case)
 
 
-def contains_many(texts: list[str], needles: tuple[str, ...], case_sensitive: bool) -> np.ndarray:
+def contains_many(texts: list[str], needles: tuple[str, ...], case_sensitive: bool,
+                  lens: np.ndarray | None = None) -> np.ndarray:
     """any(needle in text) for every text, with str.find over the joined buffer."""
     joined = SEP.join(texts)
     if not case_sensitive:
         joined = joined.lower()
         needles = tuple(n.lower() for n in needles)
-    starts, ends = _layout(np.fromiter(map(len, texts), np.int64, len(texts)))
+    starts, ends = _layout(_lengths(texts, lens))
     out = np.zeros(len(texts), bool)
     for needle in needles:
         pos = joined.find(needle)

@@ -24,6 +24,8 @@ def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
             return [None if v != v else bool(v) for v in x.tolist()]
         return [None if v != v else int(v) if v.is_integer() else v for v in x.tolist()]
     raw = frame.raw(field)[rows].tolist()
+    if f is not None and f.type == F.LIST:
+        return [None if v is None else list(v) if v.__class__ is tuple else jsonable(v) for v in raw]
     if f is not None and f.type in (F.STR, F.TEXT):
         cut = MAX_WHY_TEXT - 1
         return [v if v is None or (isinstance(v, str) and len(v) <= MAX_WHY_TEXT) else
@@ -73,8 +75,9 @@ def signal_records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
     tvals = {f: values(frame, f, rows) for f in tnames if f not in SPECIAL}
     levels, steps = hits.levels.tolist(), hits.steps.tolist()
     tvals.update(impact=levels, rule_id=[rule.id] * n, indicator=[rule.indicator] * n)
-    summaries = render_many(rule.summary, tvals, n)
-    evidence = render_many(rule.evidence, tvals, n)
+    shown: dict[str, list[str]] = {}
+    summaries = render_many(rule.summary, tvals, n, shown)
+    evidence = render_many(rule.evidence, tvals, n, shown)
     ids, people = frame.raw("id")[rows].tolist(), frame.raw("person_id")[rows].tolist()
     urls, when = frame.raw("url")[rows].tolist(), frame.occurred(rows)
     base = {"rule_id": rule.id, "rule_version": rule.version, "rule_hash": rule.hash, "signal_type": rule.signal_type,

@@ -54,9 +54,34 @@ def render(text: str, values: dict[str, Any]) -> str:
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
 
 
-def render_many(text: str, columns: dict[str, list[Any]], n: int) -> list[str]:
-    """``render`` for n rows at once: each placeholder's column is shown once, then rows are joined."""
-    pieces = [[show(v) for v in columns.get(t, [None] * n)] if is_field else [t] * n for is_field, t in parts(text)]
+def show_column(values: list[Any]) -> list[str]:
+    """``show`` over a column, with the common cases (short one-line text, whole numbers) inlined."""
+    out = []
+    for v in values:
+        if v.__class__ is str and len(v) <= MAX_VALUE and "\n" not in v and "  " not in v:
+            out.append(v)
+        elif v.__class__ is int:
+            out.append(str(v))
+        else:
+            out.append(show(v))
+    return out
+
+
+def render_many(text: str, columns: dict[str, list[Any]], n: int, shown: dict[str, list[str]] | None = None
+                ) -> list[str]:
+    """``render`` for n rows at once: each placeholder's column is shown once, then rows are joined.
+
+    ``shown`` caches shown columns between templates of the same rows (summary and evidence).
+    """
+    shown = {} if shown is None else shown
+    pieces = []
+    for is_field, t in parts(text):
+        if not is_field:
+            pieces.append([t] * n)
+            continue
+        if t not in shown:
+            shown[t] = show_column(columns.get(t, [None] * n))
+        pieces.append(shown[t])
     if not pieces:
         return [""] * n
     lines = list(map("".join, zip(*pieces, strict=True)))
