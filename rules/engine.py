@@ -127,22 +127,26 @@ class Frame:
             answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
 
-    def _texts(self, name: str, values: np.ndarray, todo: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def _texts(self, name: str | None, values: np.ndarray, todo: np.ndarray
+               ) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(texts with "" for missing, present mask, character lengths) of distinct values ``todo``.
 
         Missing-ness and lengths are computed once per column and reused by every text test on it.
         """
-        info = self._text_info.get(name)
+        info = self._text_info.get(name) if name else None
         if info is None or len(info[0]) != len(values):
             present = ~pd.isna(values)
             if not all(isinstance(v, str) for v in values[present][:1]):
                 values[present] = [str(v) for v in values[present]]
             lens = np.zeros(len(values), np.int64)
-            if name == "body" and "body_length" in self.df.columns and len(values) == self.n + 1:
+            if name == "body" and "body_length" in self.df.columns and len(values) == self.n + 1 and \
+                    F.BY_NAME["body"].distinct:
                 lens[:-1] = np.nan_to_num(self.num("body_length"))  # distinct column: values are the rows
             else:
                 lens[present] = np.fromiter(map(len, values[present]), np.int64, int(present.sum()))
-            info = self._text_info[name] = (present, lens)
+            info = (present, lens)
+            if name:
+                self._text_info[name] = info
         present, lens = info[0][todo], info[1][todo]
         texts = values[todo]
         strs = texts.tolist() if present.all() else [v if ok else "" for v, ok in zip(texts, present, strict=True)]
@@ -155,24 +159,29 @@ class Frame:
         values[:-1] = list(uniques)
         values[-1] = None
         codes = np.where(codes < 0, len(uniques), codes)
-        answers = np.asarray(self._answer(cond, values, np.arange(len(values))), dtype=bool)
+        answers = np.asarray(self._answer(cond, values, np.arange(len(values)), cache=False), dtype=bool)
         return answers[codes]
 
-    def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray) -> list[bool] | np.ndarray:
-        """Answers for distinct values; text fields take a fast path (no per-value Python predicate)."""
+    def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray, cache: bool = True
+                ) -> list[bool] | np.ndarray:
+        """Answers for distinct values; text fields take a fast path (no per-value Python predicate).
+
+        ``cache=False``: ``values`` is a one-off array, not the column's, so per-column caches are skipped.
+        """
+        name = cond.field if cache else None
         if len(todo) >= SCAN_MIN and cond.ftype in (F.TEXT, F.STR) and cond.op in ("matches", "contains"):
-            strs, present, lens = self._texts(cond.field, values, todo)
+            strs, present, lens = self._texts(name, values, todo)
             if cond.op == "contains":
                 return present & contains_many(strs, cond.value, cond.case_sensitive, lens)
             if scannable(cond.value.pattern):
                 return present & regex_many(strs, cond.value, lens)
         if cond.ftype == F.TEXT and cond.op == "matches":
             match = cond.value.matcher()
-            enc = self._encoded(cond.field, values, todo)
+            enc = self._encoded(name, values, todo)
             return [b is not None and bool(match(b)) for b in enc]
         if cond.ftype == F.TEXT and cond.op == "contains" and not cond.case_sensitive:
             needles = [w.lower() for w in cond.value]
-            low = self._lowered(cond.field, values, todo)
+            low = self._lowered(name, values, todo)
             if len(needles) == 1:
                 n = needles[0]
                 return [t is not None and n in t for t in low]
@@ -180,9 +189,11 @@ class Frame:
         pred = predicate(cond)
         return [pred(v) for v in values[todo]]
 
-    def _side(self, kind: str, name: str, values: np.ndarray, todo: np.ndarray, make: Callable[[str], Any]
+    def _side(self, kind: str, name: str | None, values: np.ndarray, todo: np.ndarray, make: Callable[[str], Any]
               ) -> np.ndarray:
         """A per-distinct-value derived array (UTF-8 bytes, lower case), filled only where needed."""
+        if name is None:
+            return np.array([None if v is None else make(v) for v in values[todo]] + [None], dtype=object)[:-1]
         store = self._derived.get((kind, name))
         if store is None:
             store = self._derived[(kind, name)] = (np.zeros(len(values), bool), np.empty(len(values), object))
@@ -193,10 +204,10 @@ class Frame:
             done[missing] = True
         return derived[todo]
 
-    def _encoded(self, name: str, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
+    def _encoded(self, name: str | None, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
         return self._side("utf8", name, values, todo, lambda v: str(v).encode("utf-8", "surrogatepass"))
 
-    def _lowered(self, name: str, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
+    def _lowered(self, name: str | None, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
         return self._side("lower", name, values, todo, lambda v: str(v).lower())
 
     def _num_test(self, cond: Condition, x: np.ndarray) -> np.ndarray:
