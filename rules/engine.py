@@ -136,7 +136,7 @@ class Frame:
         info = self._text_info.get(name) if name else None
         if info is None or len(info[0]) != len(values):
             present = ~pd.isna(values)
-            if not all(isinstance(v, str) for v in values[present][:1]):
+            if present.any() and not isinstance(values[int(np.argmax(present))], str):
                 values[present] = [str(v) for v in values[present]]
             lens = np.zeros(len(values), np.int64)
             if name == "body" and "body_length" in self.df.columns and len(values) == self.n + 1 and \

@@ -53,10 +53,12 @@ def enrich(acts: pd.DataFrame, people: pd.DataFrame, identities: pd.DataFrame, r
     cols["occurred_at"] = pd.to_datetime(df["occurred_at"], utc=True)
     for col in ("parent_labels", "path_groups"):
         cols[col] = np.array([tuple(v) if v else () for v in df[col]] + [None], dtype=object)[:-1]
-    cols["extra"] = df["extra"].where(df["extra"].notna(), None)
-    body = df["body"].fillna("")
+    cols["extra"] = df["extra"]
+    body = df["body"].to_numpy(object)
+    if pd.isna(body).any():
+        body = np.where(pd.isna(body), "", body)
     cols["body"] = body
-    cols["body_length"] = body.str.len().to_numpy(np.float64)
+    cols["body_length"] = np.fromiter(map(len, body), np.float64, len(body))
     for col in ("parent_number", "review_comment_count", "files", "additions", "deletions",
                 "actor_utc_offset_minutes"):
         cols[col] = pd.to_numeric(df[col], errors="coerce").to_numpy(np.float64)
@@ -84,9 +86,10 @@ def _obj(series: pd.Series) -> np.ndarray:
     return np.where(pd.isna(arr), None, arr)
 
 
-def _lookup(keys: np.ndarray, table: dict[Any, Any]) -> np.ndarray:
+def _lookup(keys: np.ndarray, table: dict[Any, Any], factorized: tuple[np.ndarray, Any] | None = None
+            ) -> np.ndarray:
     """table[key] per row, None where absent; one dict lookup per distinct key."""
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = factorized if factorized is not None else pd.factorize(keys)
     values = np.empty(len(uniques) + 1, dtype=object)
     values[:-1] = [table.get(u) for u in uniques]
     values[-1] = None
@@ -96,11 +99,12 @@ def _lookup(keys: np.ndarray, table: dict[Any, Any]) -> np.ndarray:
 def _person_facts(prefix: str, person: np.ndarray, people: pd.DataFrame, day: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {f"{prefix}.person": person}
     by_id = people.set_index("id")
+    keyed = pd.factorize(person)  # once for every fact
     for fact in PERSON_FACTS:
         out[f"{prefix}.{fact}"] = _lookup(person, {k: v for k, v in by_id[fact].items() if v is not None
-                                                   and v == v})
+                                                   and v == v}, keyed)
     start = _lookup(person, {k: np.datetime64(v, "ns") for k, v in by_id["start_date"].items() if v is not None
-                             and v == v})
+                             and v == v}, keyed)
     start_ns = np.array([np.datetime64("NaT") if v is None else v for v in start], dtype="datetime64[ns]") \
         if len(start) else np.array([], dtype="datetime64[ns]")
     tenure = (day.astype("datetime64[ns]") - start_ns).astype("timedelta64[D]").astype(np.float64)
@@ -151,12 +155,12 @@ def _thread_facts(df: pd.DataFrame, cols: dict[str, Any]) -> dict[str, Any]:
     width = int(actor_code.max()) + 1 if len(df) else 1
     pair = thread * width + actor_code
     safe = np.maximum(thread, 0)
-    participants = np.bincount(np.unique(pair[human]) // width, minlength=n_threads) if n_threads else np.zeros(1)
+    participants = np.bincount(pd.unique(pair[human]) // width, minlength=n_threads) if n_threads else np.zeros(1)
     kinds = df["kind"].to_numpy(object)
     comment = np.isin(kinds, COMMENT_KINDS) & has
     comments = np.bincount(thread[comment], minlength=n_threads) if n_threads else np.zeros(1)
-    _, pair_index = np.unique(pair, return_inverse=True)
-    n_pairs = int(pair_index.max()) + 1 if len(pair_index) else 0
+    pair_index, pair_values = pd.factorize(pair)
+    n_pairs = len(pair_values)
     inline = (kinds == "review_comment") & has
     nan = np.nan
     out: dict[str, Any] = {
@@ -208,7 +212,7 @@ def _review_facts(df: pd.DataFrame) -> None:
     extras = df["extra"].to_numpy(object)
     logins = df["actor_login"].to_numpy(object)
     for i in np.flatnonzero(review):
-        asked = extras[i].get("requested_reviewers")
+        asked = extras[i].get("requested_reviewers") if isinstance(extras[i], dict) else None
         if isinstance(asked, list):
             requested[i] = float(logins[i] in {str(a).lower() for a in asked})
     df["review.requested"] = requested
