@@ -42,3 +42,12 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'warehouse.db'}"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Prefect's local test API, started once per test run (it costs seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

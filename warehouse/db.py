@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 from flows.errors import Problem, UserError
+from warehouse.locks import warehouse_lock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -65,7 +66,10 @@ def upgrade(engine: Engine) -> bool:
     try:
         if current_revision(engine) == head_revision():
             return False
-        command.upgrade(alembic_config(engine), "head")
+        with warehouse_lock(engine, "migrate", timeout=600):  # two first runs at once must not both migrate
+            if current_revision(engine) == head_revision():
+                return False
+            command.upgrade(alembic_config(engine), "head")
     except OperationalError as exc:
         raise UserError(
             Problem(
