@@ -28,7 +28,10 @@ NoDefault = Annotated[bool, typer.Option("--no-default", help="Do not put the bu
 def _layers(paths: list[Path] | None, no_default: bool, config: Path) -> tuple[list[str], Path]:
     """PATHS on top of the built-in pack; without PATHS, the config's layers (or the pack alone)."""
     if paths:
-        return ([] if no_default else ["default"]) + [str(p.resolve()) for p in paths], Path.cwd()
+        from rules.loader import DEFAULT_DIR
+
+        own = [str(p.resolve()) for p in paths if p.resolve() != DEFAULT_DIR.resolve()]  # the pack is layer 0
+        return ([] if no_default and len(own) == len(paths) else ["default"]) + own, Path.cwd()
     if config.exists():
         from flows.config import load_config
 
@@ -135,6 +138,8 @@ def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", h
             continue
         verdict = f"MATCH -> {r.impact} (impact step {r.step + 1})" if r.impact else "no match"
         typer.echo(f"\n- {r.rule.id} v{r.rule.version} [{r.rule.indicator}]: {verdict}\n    {r.reason}")
+        if r.rule.description:
+            typer.echo(f"    looks for: {r.rule.description}  known false positives: {r.rule.false_positives or '-'}")
         for c in r.conditions:
             typer.echo(f"    [{'x' if c.held else ' '}] {c.name}: {c.field} {c.op} {c.expected!r} "
                        f"(value: {c.value!r})")

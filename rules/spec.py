@@ -29,6 +29,13 @@ SCALAR = (str, int, float, bool)
 COND_EXTRA_KEYS = ("field", "case_sensitive")
 THRESHOLD_OPS = ("gte", "gt", "lte", "lt", "eq")
 DEFAULT_EVIDENCE = "{kind} in {repo}"
+OP_SYNONYMS = {  # words leads reach for, mapped to the operator they mean
+    "greater_than": "gt", "greater_or_equal": "gte", "at_least": "gte", "min": "gte", "less_than": "lt",
+    "less_or_equal": "lte", "at_most": "lte", "max": "lte", "equals": "eq", "equal": "eq", "is": "eq",
+    "not_equals": "ne", "not_equal": "ne", "is_not": "ne", "regex": "matches", "match": "matches",
+    "contains_any": "contains", "has": "contains", "one_of": "in", "any_of": "in", "not_one_of": "not_in",
+    "startswith": "starts_with", "endswith": "ends_with", "present": "exists",
+}
 
 
 @dataclass
@@ -119,7 +126,8 @@ class _Builder:
         summary = self.template(n, "summary", "")
         evidence = self.template(n, "evidence", DEFAULT_EVIDENCE)
         examples = self.examples()
-        self.unused(conds, match, impact)
+        if len(c.errors) == before:  # after an error, "unused" would mostly be an echo of it
+            self.unused(conds, match, impact)
         if len(c.errors) > before or match is None:
             return None
         return Rule(id=self.spec.id, version=version, status=status, signal_type=stype, indicator=indicator,
@@ -181,8 +189,9 @@ class _Builder:
         for k in keys:
             if k not in F.ALL_OPS:
                 allowed = list(F.ALL_OPS) + list(COND_EXTRA_KEYS) + list(extra_keys)
-                c.add(spec, k, "unknown-operator", f"unknown operator {k!r}",
-                      suggest(str(k), allowed, "operators: " + ", ".join(F.ALL_OPS)), on_key=True)
+                hint = f"did you mean {OP_SYNONYMS[str(k).lower()]!r}?" if str(k).lower() in OP_SYNONYMS else \
+                    suggest(str(k), allowed, "operators: " + ", ".join(F.ALL_OPS))
+                c.add(spec, k, "unknown-operator", f"unknown operator {k!r}", hint, on_key=True)
         if "field" not in spec:
             c.add(parent, name, "missing", f"condition {name!r} has no field:", "add field: <activity field>",
                   on_key=True)
