@@ -148,7 +148,7 @@ def test_diff_against_a_git_ref_reports_conditions_that_flipped(seeded, tmp_path
 def test_operator_words_leads_reach_for_get_a_suggestion_and_no_echo_warnings():
     result = run("rules", "validate", str(BAD / "unknown_operator.yaml"))
     assert "unknown operator 'greater_than'" in result.output and "did you mean 'gt'?" in result.output
-    assert "warning" not in result.output  # min_inline looks unused only because its condition is broken
+    assert "warning:" not in result.output  # min_inline looks unused only because its condition is broken
 
 
 def test_naming_the_built_in_pack_does_not_load_it_twice():
