@@ -42,6 +42,7 @@ class Frame:
         self._cache: dict[tuple[str, str], np.ndarray] = {}
         self._derived: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._missing: dict[str, np.ndarray] = {}  # per distinct-column value, from cat()
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -97,7 +98,9 @@ class Frame:
                 values = np.empty(self.n + 1, dtype=object)
                 values[:-1] = raw
                 values[-1] = None
-                self._cat[name] = (np.where(pd.isna(raw), self.n, np.arange(self.n)), values)
+                missing = pd.isna(raw)
+                self._missing[name] = np.append(missing, True)
+                self._cat[name] = (np.where(missing, self.n, np.arange(self.n)), values)
                 return self._cat[name]
             codes, uniques = pd.factorize(self.raw(name), use_na_sentinel=True)
             values = np.empty(len(uniques) + 1, dtype=object)
@@ -135,7 +138,8 @@ class Frame:
         """
         info = self._text_info.get(name) if name else None
         if info is None or len(info[0]) != len(values):
-            present = ~pd.isna(values)
+            known = self._missing.get(name) if name else None
+            present = ~known if known is not None and len(known) == len(values) else ~pd.isna(values)
             if present.any() and not isinstance(values[int(np.argmax(present))], str):
                 values[present] = [str(v) for v in values[present]]
             lens = np.zeros(len(values), np.int64)

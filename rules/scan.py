@@ -10,6 +10,7 @@ against its own text, and patterns whose meaning depends on where the text start
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -87,15 +88,16 @@ def regex_many(texts: list[str], rx: Regex, lens: np.ndarray | None = None) -> n
     check_all = needs_lines(rx.pattern)
     scan_rx = _multiline(rx.pattern, rx.ignore_case) if check_all else rx
     match, anchor = scan_rx.raw_match()
+    first, last = starts.tolist(), ends.tolist()  # bisect on lists: a C call per hit, no numpy overhead
     pos, size = 0, len(buf)
     while pos <= size:
         s, e = match(anchor, buf, pos, size)[0]
         if s < 0:
             break
-        row = int(np.searchsorted(starts, s, side="right")) - 1
-        if (e <= ends[row] and not check_all) or rx.search_bytes(buf[starts[row]:ends[row]]):
+        row = bisect_right(first, s) - 1
+        if (e <= last[row] and not check_all) or rx.search_bytes(buf[first[row]:last[row]]):
             out[row] = True
-        pos = int(ends[row]) + 1
+        pos = last[row] + 1
     return out
 
 
@@ -112,15 +114,15 @@ def contains_many(texts: list[str], needles: tuple[str, ...], case_sensitive: bo
         joined = joined.lower()
         needles = tuple(n.lower() for n in needles)
     starts, ends = _layout(_lengths(texts, lens))
+    first, last = starts.tolist(), ends.tolist()
     out = np.zeros(len(texts), bool)
     for needle in needles:
         pos = joined.find(needle)
         while pos >= 0:
-            row = int(np.searchsorted(starts, pos, side="right")) - 1
-            if pos + len(needle) <= ends[row]:
+            row = bisect_right(first, pos) - 1
+            if pos + len(needle) <= last[row]:
                 out[row] = True
             elif not out[row]:  # straddles into the next text: decide on the text alone
-                own = joined[starts[row]:ends[row]]
-                out[row] = needle in own
-            pos = joined.find(needle, int(ends[row]) + 1)
+                out[row] = needle in joined[first[row]:last[row]]
+            pos = joined.find(needle, last[row] + 1)
     return out
