@@ -89,9 +89,9 @@ def write_signals(engine: Engine, records: list[dict[str, Any]], scope_ids: set[
             if scope_ids is None or row["activity_id"] in scope_ids:
                 old[(row["activity_id"], row["rule_id"])] = dict(row)
         removed = [o["id"] for k, o in old.items() if k not in new]
-        changed = [o["id"] for k, o in old.items() if k in new and _fingerprint(o) != _fingerprint(new[k])]
+        changed_keys = [k for k, o in old.items() if k in new and _fingerprint(o) != _fingerprint(new[k])]
+        changed = [old[k]["id"] for k in changed_keys]
         added = [r for k, r in new.items() if k not in old]
-        changed_keys = {k for k, o in old.items() if k in new and o["id"] in set(changed)}
         inserts = added + [new[k] for k in changed_keys]
         doomed = removed + changed
         for i in range(0, len(doomed), CHUNK):
