@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from reports.monthly import build_monthly
 
@@ -44,3 +45,14 @@ def test_csv_stays_one_row_per_signal(wh):
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 3 and all(len(r) == 7 for r in rows)
     assert "\x00" not in text
+
+
+def test_markdown_rendered_by_a_markdown_engine_has_no_live_html_or_bad_links(wh):
+    from markdown_it import MarkdownIt
+
+    md = _build(wh)["md"].read_text()
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith("https://github.com/acme/api/pull/") for h in hrefs)
+    assert "&lt;script&gt;document.title=" in html
