@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -80,12 +81,13 @@ def signal_records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
     evidence = render_many(rule.evidence, tvals, n, shown)
     ids, people = frame.raw("id")[rows].tolist(), frame.raw("person_id")[rows].tolist()
     urls, when = frame.raw("url")[rows].tolist(), frame.occurred(rows)
-    base = {"rule_id": rule.id, "rule_version": rule.version, "rule_hash": rule.hash, "signal_type": rule.signal_type,
-            "indicator": rule.indicator}
-    whys = [{} for _ in range(n)]
+    rid, version, rhash, stype, indicator = rule.id, rule.version, rule.hash, rule.signal_type, rule.indicator
+    whys: list[dict[str, Any]] = [{} for _ in range(n)]
     for c, h, v in zip(names, held, vals, strict=True):
-        for j in (i for i, ok in enumerate(h) if ok):
+        for j in compress(range(n), h):
             whys[j][c] = v[j]
-    return [{**base, "activity_id": ids[j], "person_id": people[j], "impact": levels[j], "evidence_url": urls[j],
-             "occurred_at": when[j], "summary": summaries[j],
-             "why": {"conditions": whys[j], "impact_step": steps[j], "evidence": evidence[j]}} for j in range(n)]
+    return [{"rule_id": rid, "rule_version": version, "rule_hash": rhash, "signal_type": stype, "indicator": indicator,
+             "activity_id": a, "person_id": p, "impact": lv, "evidence_url": u, "occurred_at": w, "summary": sm,
+             "why": {"conditions": wy, "impact_step": st, "evidence": ev}}
+            for a, p, lv, u, w, sm, wy, st, ev in zip(ids, people, levels, urls, when, summaries, whys, steps, evidence,
+                                                      strict=True)]
