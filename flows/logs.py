@@ -35,10 +35,11 @@ class RedactingFilter(logging.Filter):
 
 
 def setup_logging(verbose: int = 0, extra_env_names: list[str] | None = None) -> None:
+    from rich.console import Console
     from rich.logging import RichHandler
 
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else logging.WARNING
-    handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
+    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False)
     handler.addFilter(RedactingFilter(extra_env_names))
     root = logging.getLogger()
     root.handlers[:] = [handler]
