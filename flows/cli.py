@@ -24,6 +24,7 @@ app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Config file.", envvar="LEADSIG_CONFIG")]
 DEFAULT_CONFIG = Path("leadsig.yaml")
+AsOpt = Annotated[str | None, typer.Option("--as", help="Who is asking (default: OS user); kept in the access log.")]
 
 
 def not_built(what: str) -> None:

@@ -6,25 +6,18 @@ same ``build_monthly`` when it runs on a schedule.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from flows.cli import DEFAULT_CONFIG, ConfigOpt, app
+from flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
 
 report_app = typer.Typer(no_args_is_help=True, help="Monthly signal reports and evidence packs.")
 app.add_typer(report_app, name="report")
 err = Console(stderr=True)
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: reports.out_dir).")]
-
-
-def _last_month() -> str:
-    today = datetime.now(UTC).date()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
 
 
 @report_app.command("monthly")
@@ -33,19 +26,20 @@ def monthly(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     config: ConfigOpt = DEFAULT_CONFIG,
     out: OutOpt = None,
+    as_: AsOpt = None,
 ) -> None:
     """Write the monthly signal report as Markdown, self-contained HTML and CSV."""
     from flows.config import load_config
-    from reports.data import parse_month
+    from reports.data import last_complete_month, parse_month
     from reports.monthly import build_monthly
     from warehouse.db import open_warehouse
 
-    month = month or _last_month()
+    month = month or last_complete_month()
     parse_month(month)  # a bad --month is reported before the warehouse is touched
     cfg = load_config(config)
     with err.status(f"building the {month} report"):
         engine = open_warehouse(cfg.warehouse)
-        paths = build_monthly(engine, cfg, month, team=team, out_dir=out)
+        paths = build_monthly(engine, cfg, month, team=team, out_dir=out, viewer=as_)
         engine.dispose()
     for fmt, path in paths.items():
         typer.echo(f"{fmt}: {path}")
@@ -57,6 +51,7 @@ def packet(
     months: Annotated[int, typer.Option(help="How many months of evidence.", min=1, max=120)] = 12,
     config: ConfigOpt = DEFAULT_CONFIG,
     out: OutOpt = None,
+    as_: AsOpt = None,
 ) -> None:
     """Write a promotion evidence pack (Markdown) for one person."""
     from flows.config import load_config
@@ -66,6 +61,6 @@ def packet(
     cfg = load_config(config)
     with err.status(f"building the evidence pack for {person}"):
         engine = open_warehouse(cfg.warehouse)
-        path = build_packet(engine, cfg, person, months=months, out_dir=out)
+        path = build_packet(engine, cfg, person, months=months, out_dir=out, viewer=as_)
         engine.dispose()
     typer.echo(f"md: {path}")

@@ -9,10 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import DEFAULT_CONFIG, ConfigOpt, app
+from flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
 
 console = Console(stderr=True)
-AsOpt = Annotated[str | None, typer.Option("--as", help="Who is asking (default: the OS user); logged.")]
 
 
 @app.command()

@@ -22,9 +22,13 @@ DEMO_SEED = 7
 
 
 def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh: bool = True) -> dict[str, Path]:
-    from flows.nightly import last_complete_month, monthly_report, nightly
+    from flows.logs import offline_prefect
+
+    offline_prefect()
+    from flows.nightly import monthly_report, nightly
     from miners.simulator.roster import write_config
     from miners.simulator.server import ForgeSimulator
+    from reports.data import last_complete_month
 
     started = time.monotonic()
     if fresh and workdir.exists():

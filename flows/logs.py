@@ -47,3 +47,8 @@ def setup_logging(verbose: int = 0, extra_env_names: list[str] | None = None) ->
     logging.getLogger("leadsig").setLevel(level)
     for noisy in ("urllib3", "github", "gitlab", "github.GithubRetry"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose > 2 else logging.WARNING)
+
+
+def offline_prefect() -> None:
+    """Keep a local Prefect API from phoning home: leadsig runs offline (the demo, tests, air-gapped sites)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

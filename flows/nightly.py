@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -120,15 +120,10 @@ def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: 
     return summary.counts()
 
 
-def last_complete_month(today: date | None = None) -> str:
-    today = today or datetime.now(UTC).date()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
-
-
 @flow(name="leadsig-monthly-report", log_prints=False)
 def monthly_report(config_path: str = "leadsig.yaml", month: str | None = None, team: str | None = None) -> dict:
     """Build last month's reports (or a given month) and publish where they are as an artifact."""
+    from reports.data import last_complete_month
     from reports.monthly import build_monthly
 
     cfg = load_config(config_path)

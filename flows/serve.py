@@ -46,6 +46,9 @@ def deployments(config_path: Path) -> list:
 
 
 def serve_deployments(config_path: Path) -> None:
+    from flows.logs import offline_prefect
+
+    offline_prefect()
     from prefect import serve
 
     serve(*deployments(config_path))

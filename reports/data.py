@@ -47,6 +47,11 @@ def shift_month(month: str, delta: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def last_complete_month(today: date | None = None) -> str:
+    """The default report month: the last one that has ended."""
+    return shift_month((today or datetime.now(UTC).date()).strftime("%Y-%m"), -1)
+
+
 def parse_month(value: str, trend_months: int = 6, key: str = "--month") -> MonthWindow:
     """A YYYY-MM string into its window; anything else is the user's to fix, named as such."""
     match = MONTH_RE.match(value.strip()) if isinstance(value, str) else None

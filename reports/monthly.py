@@ -27,6 +27,7 @@ from reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
 from reports.render import html_env, md_env, render, write_atomic
 from reports.settings import ReportSettings, report_settings
 from reports.text import clean, csv_cell, safe_url
+from warehouse.trust import log_access
 
 CSV_COLUMNS = ["Team Member", "Signal Type", "Evidence", "Date", "Impact", "Indicator", "Rule"]
 MAX_ITEMS_PER_PERSON = 200
@@ -41,7 +42,7 @@ NOTE = [
 
 
 def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = None,
-                  out_dir: Path | None = None) -> dict[str, Path]:
+                  out_dir: Path | None = None, viewer: str | None = None) -> dict[str, Path]:
     """Write the month's report in every format; returns {"md": path, "html": path, "csv": path}."""
     window = parse_month(month)
     settings = report_settings(cfg)
@@ -61,6 +62,9 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
              "csv": signals_csv(scope, evidence if settings.per_person else evidence.iloc[0:0])}
     for fmt, path in paths.items():
         write_atomic(path, texts[fmt])
+    named = sorted(set(evidence["person_id"])) if settings.per_person else []
+    log_access(engine, "report-monthly", named or [None], {"month": window.month, "team": team,
+                                                           "files": [str(p) for p in paths.values()]}, viewer)
     return paths
 
 

@@ -24,6 +24,7 @@ from reports.indicators import IndicatorInfo, indicators
 from reports.monthly import evidence_items
 from reports.render import md_env, render, write_atomic
 from reports.text import clean
+from warehouse.trust import log_access
 
 MAX_ITEMS_PER_SECTION = 30
 IMPACT_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -40,7 +41,7 @@ BY_TYPE = {"technical": "technical", "operational": "operational", "communicatio
 
 
 def build_packet(engine: Engine, cfg: Config, person_id: str, months: int = 12, out_dir: Path | None = None,
-                 now: datetime | None = None) -> Path:
+                 now: datetime | None = None, viewer: str | None = None) -> Path:
     """Write the pack as Markdown and return its path; an unknown person or bad --months is a UserError."""
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise UserError(Problem(f"not a number of months between 1 and 120: {months!r}", key="--months",
@@ -54,6 +55,7 @@ def build_packet(engine: Engine, cfg: Config, person_id: str, months: int = 12, 
     out = Path(out_dir or cfg.reports_out_dir)
     path = out / f"packet-{_slug(person_id)}-{now:%Y-%m-%d}.md"
     write_atomic(path, render(md_env(), "packet.md.j2", context))
+    log_access(engine, "report-packet", [person_id], {"months": months, "file": str(path)}, viewer)
     return path
 
 

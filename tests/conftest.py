@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 PG_ENV = "LEADSIG_TEST_POSTGRES"
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def _pg_database() -> Iterator[str]:
