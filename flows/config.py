@@ -228,9 +228,10 @@ def load_config(path: str | Path | None = None) -> Config:
         else:
             c.unknown_keys(bots, {"patterns"}, "bots.")
             bot_patterns += c.str_list(bots, "patterns", "bots.patterns")
+    _retention(c, data)
     if c.problems:
         raise UserError(c.problems)
-    extra = {k: _plain(data[k]) for k in ("retention", "privacy", "reports") if k in data}
+    extra = {k: _plain(data[k]) for k in ("retention", "reports") if k in data}
     return Config(
         path=path,
         warehouse=warehouse,
@@ -515,3 +516,21 @@ def _schedule(c: _Checker, data: Any) -> ScheduleConfig:
                 code="bad-value",
             )
     return sched
+
+
+RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
+
+
+def _retention(c: _Checker, data: Any) -> None:
+    raw = data.get("retention")
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        c.at(data, "retention", "retention", "expected a mapping", hint="retention: {activity_months: 12}", code="type")
+        return
+    c.unknown_keys(raw, set(RETENTION_KEYS), "retention.")
+    for k in RETENTION_KEYS:
+        v = raw.get(k)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            c.at(raw, k, f"retention.{k}", f"expected a whole number of months >= 1, got {v!r}",
+                 hint=f"{k}: 12", code="type")

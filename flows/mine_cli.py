@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows.config import load_config
-from flows.pipeline import RunSummary, classify_stage, prepare, selected_sources
+from flows.pipeline import RunSummary, classify_stage, prepare, selected_sources, signals_by_type
 from miners.runner import RepoResult, mine_source
 from warehouse import runs, store
 
@@ -30,7 +30,7 @@ def run_mine(
         s.token()  # fail now, before anything is written, if a token variable is missing
     p = prepare(cfg)
     summary = RunSummary()
-    with runs.run_lock(p.engine):
+    with runs.source_locks(p.engine, [s.name for s in sources]):
         run_id = runs.start_run(p.engine, [s.name for s in sources])
         if full:
             for s in sources:
@@ -50,11 +50,9 @@ def run_mine(
                     mark = "[red]failed[/red]" if res.error else f"{res.stored} stored"
                     progress.update(task, total=n, completed=i, description=f"{s.name}: {res.repo} ({mark})")
 
-                summary.add(
-                    mine_source(p.engine, cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo)
-                )
-        if classify and not summary.failed:
-            summary.signals_by_type = classify_stage(p)
+                summary.add(mine_source(p.engine, cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo))
+        if classify:  # what landed is consistent even when a repo failed
+            summary.signals_by_type = signals_by_type(classify_stage(p))
         runs.finish_run(
             p.engine,
             run_id,
@@ -89,6 +87,7 @@ def print_summary(summary: RunSummary) -> None:
 def run_classify(config_path: str, since: date | None) -> None:
     cfg = load_config(config_path)
     p = prepare(cfg)
-    with runs.run_lock(p.engine):
-        by_type = classify_stage(p, since=since)
+    stats = classify_stage(p, since=since)
+    by_type = signals_by_type(stats)
     console.print("signals: " + (", ".join(f"{k} {v}" for k, v in sorted(by_type.items())) or "none"))
+    console.print(", ".join(f"{k}: {stats.get(k, 0)}" for k in ("added", "removed", "changed", "unchanged")))

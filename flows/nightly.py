@@ -20,7 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from flows.config import SourceConfig, load_config
-from flows.pipeline import Prepared, RunSummary, classify_stage, prepare, selected_sources
+from flows.pipeline import Prepared, RunSummary, classify_stage, prepare, selected_sources, signals_by_type
 from miners.runner import RepoResult, SourceResult, make_miner, mine_repo
 from warehouse import runs, store
 
@@ -65,9 +65,17 @@ def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | N
     return result, miner.stats
 
 
+@task(name="retention", cache_policy=NO_CACHE)
+def retention_task(p: Prepared) -> dict[str, int]:
+    """Delete what is older than the configured retention (reported in the run summary)."""
+    from warehouse.trust import apply_retention, retention_months
+
+    return apply_retention(p.engine, retention_months(p.cfg.extra))
+
+
 @task(name="classify", cache_policy=NO_CACHE)
 def classify_task(p: Prepared) -> dict[str, int]:
-    return dict(classify_stage(p))
+    return dict(signals_by_type(classify_stage(p)))
 
 
 def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: date | None) -> SourceResult:
@@ -104,7 +112,7 @@ def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: 
         s.token()
     p = prepare(cfg)
     summary = RunSummary()
-    with runs.run_lock(p.engine):
+    with runs.source_locks(p.engine, [s.name for s in sources]):
         run_id = runs.start_run(p.engine, [s.name for s in sources])
         if full:
             for s in sources:
@@ -112,6 +120,7 @@ def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: 
         for s in sources:
             summary.add(_mine_source(p, s, repo, since))
         summary.signals_by_type.update(classify_task(p))
+        summary.retention = retention_task(p)
         runs.finish_run(p.engine, run_id, summary.status, summary.counts(), summary.requests,
                         [list(w) for w in summary.waits], summary.failed)
     create_markdown_artifact(summary.markdown(), key="leadsig-nightly-summary", description="leadsig nightly run")

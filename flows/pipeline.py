@@ -41,6 +41,7 @@ class RunSummary:
     waits: list[tuple[str, float]] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # "source/repo" or "source" -> error
     repos: int = 0
+    retention: dict[str, int] = field(default_factory=dict)  # rows deleted by retention, per table
 
     def add(self, result: SourceResult) -> None:
         self.activities_by_kind.update(result.stats.by_kind)
@@ -60,6 +61,7 @@ class RunSummary:
 
     def counts(self) -> dict[str, Any]:
         return {
+            "retention_deleted": dict(self.retention),
             "activities": dict(self.activities_by_kind),
             "signals": dict(self.signals_by_type),
             "repos": self.repos,
@@ -80,10 +82,10 @@ class RunSummary:
         lines += [f"| {k} | {v} |" for k, v in sorted(self.activities_by_kind.items())]
         lines += ["", "| signal type | signals |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in sorted(self.signals_by_type.items())]
+        if self.retention:
+            lines += ["", "Retention deleted: " + ", ".join(f"{k} {v}" for k, v in sorted(self.retention.items()))]
         if self.failed:
-            lines += ["", "## Failed", ""] + [
-                f"- `{k}`: {v.splitlines()[0][:300]}" for k, v in self.failed.items()
-            ]
+            lines += ["", "## Failed", ""] + [f"- `{k}`: {v.splitlines()[0][:300]}" for k, v in self.failed.items()]
         return "\n".join(lines) + "\n"
 
 
@@ -103,10 +105,17 @@ def selected_sources(cfg: Config, source: str | None) -> list[SourceConfig]:
     return [cfg.source(source)] if source else list(cfg.sources)
 
 
-def classify_stage(p: Prepared, since: date | None = None) -> Counter[str]:
-    """Classify stored activity; a missing rule engine is reported, not fatal, so mining still lands."""
-    from rules.classify import classify_warehouse
+def classify_stage(p: Prepared, since: date | None = None) -> dict[str, Any]:
+    """Classify stored activity (no forge calls), one classification at a time per warehouse.
 
-    stats = classify_warehouse(p.engine, p.cfg, since=since)
-    by_type = stats.get("signals_by_type") or stats.get("by_type") or {}
-    return Counter({str(k): int(v) for k, v in by_type.items()})
+    Returns the engine's stats: signals by type and rule, and how many were added, removed or changed.
+    """
+    from rules.classify import classify_warehouse
+    from warehouse.runs import classify_lock
+
+    with classify_lock(p.engine):
+        return classify_warehouse(p.engine, p.cfg, since=since)
+
+
+def signals_by_type(stats: dict[str, Any]) -> Counter[str]:
+    return Counter({str(k): int(v) for k, v in (stats.get("by_type") or {}).items()})

@@ -1,8 +1,9 @@
-"""The mining-run table, and the run lock that keeps two nightly runs from interleaving."""
+"""The mining-run table, and the locks that keep overlapping runs from interleaving."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,7 +61,17 @@ def last_runs(engine: Engine, n: int = 5) -> list[m.MiningRun]:
         )
 
 
-def run_lock(engine: Engine, timeout: float = 3600.0) -> contextlib.AbstractContextManager[None]:
-    """Serialise runs on one warehouse: a second run waits for the first, then finds nothing new, so
-    overlapping schedules never double-count and never fight over cursors."""
-    return warehouse_lock(engine, "run", timeout)
+@contextlib.contextmanager
+def source_locks(engine: Engine, sources: list[str], timeout: float = 3600.0) -> Iterator[None]:
+    """Serialise runs over the same source: a second run waits for the first, then finds nothing new, so
+    overlapping schedules never double-count or fight over cursors. Runs over different sources (one per
+    Prefect worker, say) go in parallel. Locks are taken in name order, so two runs cannot deadlock."""
+    with contextlib.ExitStack() as stack:
+        for name in sorted(set(sources)):
+            stack.enter_context(warehouse_lock(engine, f"source-{name}", timeout))
+        yield
+
+
+def classify_lock(engine: Engine, timeout: float = 3600.0) -> contextlib.AbstractContextManager[None]:
+    """One classification at a time: it replaces signals in one transaction per run."""
+    return warehouse_lock(engine, "classify", timeout)

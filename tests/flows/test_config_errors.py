@@ -76,6 +76,8 @@ CONFIG_CASES = {
     "duplicate key": ("warehouse: sqlite:///a.db\nwarehouse: sqlite:///b.db\n", 2, "duplicate key", "once"),
     "yaml syntax": ("sources:\n  - kind: github\n   orgs: [acme\n", 3, "YAML syntax error", "indentation"),
     "teams wrong shape": (GOOD_SOURCE + "teams:\n  payments: [acme/pay]\n", 5, "expected a mapping", "repos"),
+    "retention not months": (GOOD_SOURCE + "retention:\n  activity_months: 0\n", 5, "whole number of months", "12"),
+    "retention unknown key": (GOOD_SOURCE + "retention:\n  activity_days: 30\n", 5, "unknown key", "activity_months"),
     "not a mapping": ("- just\n- a list\n", 1, "must be a mapping", None),
     "empty file": ("", 1, "config file is empty", "reference"),
 }

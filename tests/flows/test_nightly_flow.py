@@ -32,6 +32,8 @@ def test_nightly_mines_both_forges_and_records_the_run(prefect_harness, tmp_path
     kinds = run.counts["activities"]
     assert kinds.get("pr_review", 0) > 0 and kinds.get("review_comment", 0) > 0 and kinds.get("issue_comment", 0) > 0
     assert run.requests > 0
+    # the simulated org ends 2025-06-30, so the default 12-month retention has old activity to delete
+    assert run.counts["retention_deleted"]["activities"] > 0
 
 
 def test_one_failing_repo_fails_the_run_but_not_the_others(prefect_harness, tmp_path: Path, sqlite_url: str) -> None:
