@@ -201,6 +201,7 @@ def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[st
                     actor_login=email or str(commit.get("author_name") or "unknown"), actor_email=email or None,
                     actor_utc_offset_minutes=utc_offset_minutes(commit.get("authored_date")), occurred_at=at,
                     url=str(commit.get("web_url") or ""), body=str(commit.get("message") or ""),
+                    parent_title=str(commit.get("title") or (commit.get("message") or "").split("\n", 1)[0]),
                     files=n_files, additions=stats.get("additions"), deletions=stats.get("deletions"),
                     path_groups=hit, updated_at=parse_ts(commit.get("committed_date")),
                     extra={"author_name": commit.get("author_name"), "title": commit.get("title")})

@@ -117,6 +117,7 @@ def test_commit_only_when_touching_a_path_group() -> None:
     diff = [{"old_path": "docs/ledger.md", "new_path": "docs/ledger.md"}, {"old_path": "a.py", "new_path": "b.py"}]
     act = gm.commit_activity("g/p", "h", commit, gm.diff_paths(diff), len(diff), groups)
     assert act is not None and act.path_groups == ("docs",) and act.files == 2
+    assert act.parent_title == "Docs: explain rounding"  # reports show a commit by its title
     assert act.actor_login == "ann@acme.example" and act.actor_utc_offset_minutes == 120
     assert act.occurred_at == datetime(2025, 3, 1, 8, tzinfo=UTC) and (act.additions, act.deletions) == (10, 2)
     assert gm.commit_activity("g/p", "h", commit, ["src/a.py"], 1, groups) is None
