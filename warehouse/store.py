@@ -261,7 +261,8 @@ def sync_roster(engine: Engine, roster: Roster, resolver: IdentityResolver) -> N
             )
         ).all()
         for iid, forge, host, login, old, is_bot in idents:
-            person = None if is_bot else resolver.person(forge, host, login)
+            # commit identities are the author's email (logins never hold '@'): resolve those by email too
+            person = None if is_bot else resolver.person(forge, host, login, login if "@" in login else None)
             if person is not None and person.opt_out:
                 conn.execute(
                     m.Activity.__table__.delete().where(
