@@ -8,6 +8,7 @@ prints where they are.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from datetime import UTC, datetime
@@ -16,30 +17,34 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import func, select
 
+from miners.simulator.server import ForgeSimulator
+
 console = Console(stderr=True)
 DEMO_SIZE = "small"
 DEMO_SEED = 7
 
 
-def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh: bool = True) -> dict[str, Path]:
+def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh: bool = True,
+             sim: ForgeSimulator | None = None) -> dict[str, Path]:
+    """Run the demo; ``sim`` lets a caller keep the simulator running afterwards (tests follow the links)."""
     from flows.logs import offline_prefect
 
     offline_prefect()
     from flows.nightly import monthly_report, nightly
     from miners.simulator.roster import write_config
-    from miners.simulator.server import ForgeSimulator
     from reports.data import last_complete_month
 
     started = time.monotonic()
     if fresh and workdir.exists():
-        for name in ("leadsig.db", "leadsig.db-wal", "leadsig.db-shm", "reports"):
-            target = workdir / name
+        for target in [*workdir.glob("leadsig.db*"), workdir / "reports"]:
             if target.is_dir():
                 shutil.rmtree(target)
             elif target.exists():
                 target.unlink()
     workdir.mkdir(parents=True, exist_ok=True)
-    with ForgeSimulator(size=size, seed=seed, now=datetime.now(UTC)) as sim:
+    with contextlib.ExitStack() as stack:
+        if sim is None:
+            sim = stack.enter_context(ForgeSimulator(size=size, seed=seed, now=datetime.now(UTC)))
         config, _roster = write_config(sim.org, sim.url, workdir / "leadsig.yaml")
         console.print(f"forge simulator on {sim.url}: {_describe(sim.org.counts())}")
         console.print(f"config: {config}")

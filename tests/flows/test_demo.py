@@ -1,0 +1,42 @@
+"""`leadsig demo` writes every report, and every evidence link opens the simulator's page of that activity."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import create_engine, text
+
+from flows.demo import run_demo
+from miners.simulator.server import ForgeSimulator
+
+
+def test_demo_reports_link_to_served_evidence(prefect_harness, tmp_path: Path) -> None:
+    with ForgeSimulator(size="tiny", seed=7, now=datetime.now(UTC)) as sim:
+        paths = run_demo(tmp_path / "demo", sim=sim)
+        assert {"monthly md", "monthly html", "monthly csv", "evidence pack"} <= set(paths)
+        assert all(p.exists() and p.stat().st_size > 0 for p in paths.values())
+        with paths["monthly csv"].open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        packet_links = re.findall(r"\(<?(http://127\.0\.0\.1:\d+/[^)>\s]+)>?\)", paths["evidence pack"].read_text())
+        links = {r["Evidence"] for r in rows} | set(packet_links)
+        assert rows and packet_links
+        engine = create_engine(f"sqlite:///{tmp_path / 'demo' / 'leadsig.db'}")
+        with engine.connect() as conn:
+            actor = dict(conn.execute(text(
+                "select s.evidence_url, a.actor_login from signals s join activities a on a.id = s.activity_id")).all())
+        session = requests.Session()
+        for link in sorted(links):
+            assert link.startswith(sim.url), link
+            page = session.get(link, timeout=10)
+            assert page.status_code == 200, link
+            fragment = urlsplit(link).fragment
+            if fragment:  # the exact review, comment or note, by the person the signal is about
+                block = page.text.split(f"id='{fragment}'", 1)
+                assert len(block) == 2, f"{link}: no element {fragment}"
+                login = actor[link]
+                assert f"@{login}" in block[1].split("</div></div>", 1)[0], link
