@@ -1,10 +1,15 @@
-"""The GitHub miner: PyGithub over REST, incremental per (repo, stream), a few requests when nothing is new.
+"""The GitHub miner: PyGithub over REST and GraphQL, incremental per (repo, stream), a few requests when
+nothing is new.
 
 Request plan for one repo (``since`` = the stream's watermark, already moved back by the runner's overlap):
 
-- pulls: ``/pulls?state=all&sort=updated&direction=desc``, paging stops at the first PR older than
-  ``since``; reviews (``/pulls/N/reviews``) only for PRs updated after the stored watermark. A listing
-  newest-first cannot prove coverage until it ends, so this stream's watermark comes with its last batch.
+- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 50 PRs a request with their reviews
+  nested (:mod:`miners.github_graphql`); paging stops at the first PR older than ``since``. A PR with more
+  reviews than one nested page gets them from ``/pulls/N/reviews``. With ``graphql: false`` on the source
+  (or when the server rejects the query: an old Enterprise Server), REST instead:
+  ``/pulls?state=all&sort=updated&direction=desc`` and ``/pulls/N/reviews`` per PR. Either way reviews are
+  read only for PRs updated after the stored watermark, and as a listing newest-first cannot prove coverage
+  until it ends, this stream's watermark comes with its last batch.
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
   reviews so each review gets its inline-comment count; watermark per batch (ascending).
 - issues: ``/issues?state=all&sort=updated&direction=asc&since=`` (PRs appear there too: parent facts).
@@ -12,8 +17,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
 - commits: ``/commits?since=`` then ``/commits/SHA`` (files, line counts) for new commits only; when every
   path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
 
-Nothing new: one page of each listing, five requests. Bodies are read from the JSON PyGithub received
-(``_rawData``): touching an absent attribute of a PyGithub object would fetch the whole object again.
+Nothing new: one page of each listing (GraphQL's first page for PRs), five requests. Bodies are read from
+the JSON PyGithub received (``_rawData``): touching an absent attribute of a PyGithub object would fetch the
+whole object again.
 """
 
 from __future__ import annotations
@@ -25,8 +31,11 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from github import GithubException, UnknownObjectException
+
 from flows.config import SourceConfig
 from miners import github_convert as cv
+from miners import github_graphql as gql
 from miners.activity import Activity
 from miners.base import (
     STREAM_COMMITS,
@@ -75,6 +84,8 @@ class GitHubMiner:
         self.stats = MiningStats()
         self.host = source.host
         self.gh = make_github(source, self.stats)
+        # Source option ``graphql: false`` forces REST for the pulls stream (flows/config.py may not know it yet)
+        self.use_graphql: bool = getattr(source, "graphql", True) is not False
 
     def list_repos(self) -> list[str]:
         """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
@@ -143,15 +154,42 @@ class RepoRun:
         yield from self.issue_comments()
         yield from self.commits()
 
-    def list_pulls(self) -> list[Any]:
+    def list_pulls(self) -> list[gql.Pull]:
+        """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""
         since = self.since(STREAM_PULLS)
+        pulls = self.graphql_pulls(since) if self.m.use_graphql else None
+        if pulls is None:
+            pulls = self.rest_pulls(since)
+        for pull in pulls:
+            self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
+        return pulls
+
+    def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
+        """None when the server rejects the query (an Enterprise Server without these fields): REST from then on."""
+        try:
+            return list(gql.list_pulls(self.m.gh, self.repo, since))
+        except UnknownObjectException:
+            raise  # the repository does not exist: fail the repo, as REST would
+        except GithubException as exc:
+            if exc.status != 400:  # GraphQL errors; HTTP failures were already retried by GithubRetry
+                raise
+            log.warning("GitHub GraphQL rejected the pulls query for %s (%s); using REST for this source",
+                        self.repo, _messages(exc))
+            self.m.use_graphql = False
+            return None
+
+    def rest_pulls(self, since: datetime) -> list[gql.Pull]:
         out = []
         for pr in self.gh_repo.get_pulls(state="all", sort="updated", direction="desc"):
             if cv.ts(raw(pr)["updated_at"]) < since:
                 break
-            out.append(pr)
-            self.parents[int(raw(pr)["number"])] = cv.parent_of(raw(pr), is_pr=True)
+            out.append(gql.Pull(raw(pr)))
         return out
+
+    def rest_reviews(self, number: int, counts: Counter[int]) -> list[tuple[dict[str, Any], int | None]]:
+        """``/pulls/N/reviews``; counts from the review-comment listing (read since the pulls watermark)."""
+        reviews = self.gh_repo.get_pull(number).get_reviews()  # lazy PR: only the reviews are requested
+        return [(raw(r), counts[int(raw(r)["id"])]) for r in reviews]
 
     def review_comments(self, counts: Counter[int]) -> Iterator[Batch]:
         """Repo-wide, ascending; also since the pulls watermark, so re-read reviews get complete counts."""
@@ -168,24 +206,24 @@ class RepoRun:
                     out.append(cv.review_comment_activity(self.m.host, self.repo, parent, c))
             yield Batch(self.repo, STREAM_REVIEW_COMMENTS, self.keep(out), _newest(page))
 
-    def pulls(self, pulls: list[Any], counts: Counter[int]) -> Iterator[Batch]:
+    def pulls(self, pulls: list[gql.Pull], counts: Counter[int]) -> Iterator[Batch]:
         """PR events, and reviews of PRs updated since the last run (submitted since, to keep counts exact)."""
         review_since = self.since(STREAM_PULLS)
-        newest = max((cv.ts(raw(pr)["updated_at"]) for pr in pulls), default=None)
+        newest = max((cv.ts(p.data["updated_at"]) for p in pulls), default=None)
         groups = list(chunks(pulls, BATCH)) or [[]]
         for i, group in enumerate(groups):
             out: list[Activity | None] = []
-            for pr in group:
-                data = raw(pr)
+            for pull in group:
+                data = pull.data
                 out += cv.pr_activities(self.m.host, self.repo, data)
                 if not self.is_new(STREAM_PULLS, cv.ts(data["updated_at"])):
                     continue
-                parent = self.parents[int(data["number"])]
-                for review in pr.get_reviews():
-                    rv = raw(review)
+                number = int(data["number"])
+                reviews = pull.reviews if pull.reviews is not None else self.rest_reviews(number, counts)
+                for rv, inline in reviews:
                     at = cv.ts(rv.get("submitted_at"))
                     if at is not None and at >= review_since:
-                        out.append(cv.review_activity(self.m.host, self.repo, parent, rv, counts[int(rv["id"])]))
+                        out.append(cv.review_activity(self.m.host, self.repo, self.parents[number], rv, inline))
             yield Batch(self.repo, STREAM_PULLS, self.keep(out), newest if i == len(groups) - 1 else None)
 
     def issues(self) -> Iterator[Batch]:
@@ -245,6 +283,12 @@ class RepoRun:
         for prefix in prefixes:
             touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
         return [sha for sha in shas if sha in touched]
+
+
+def _messages(exc: GithubException) -> str:
+    """The GraphQL error messages of a rejected query (forge text: logged, never evaluated)."""
+    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
+    return "; ".join(str(e.get("message", e)) for e in errors or [] if isinstance(e, dict))[:300] or str(exc.status)
 
 
 def _newest(items: list[dict[str, Any]]) -> datetime | None:

@@ -25,6 +25,8 @@ class Request:
     host_url: str  # scheme://host:port of this simulator
     prefix: str = ""  # "" or "/api/v3" (GitHub Enterprise style)
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""  # POST body (GraphQL); GET routes ignore it
+    rate: dict[str, int] = field(default_factory=dict)  # this request's rate-limit numbers (GraphQL rateLimit)
 
     @property
     def api_base(self) -> str:

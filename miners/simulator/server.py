@@ -1,4 +1,6 @@
-"""The forge simulator's HTTP server: GitHub REST v3 at ``/`` and ``/api/v3``, GitLab v4 at ``/api/v4``.
+"""The forge simulator's HTTP server: GitHub REST v3 at ``/`` and ``/api/v3``, GitHub GraphQL at ``/graphql``
+(``/api/graphql`` Enterprise Server style, as PyGithub derives it from an ``.../api/v3`` base URL), GitLab v4
+at ``/api/v4``.
 
 Usage::
 
@@ -29,19 +31,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from miners.simulator import github_routes, gitlab_routes, html_pages
+from miners.simulator import github_graphql, github_routes, gitlab_routes, html_pages
 from miners.simulator.faults import Decision, FaultPlan, Switches
 from miners.simulator.http import BadRequest, NotFound, Request, Response, Router
 from miners.simulator.org import Org, build_org
 
 GITHUB_DOCS = "https://docs.github.com/rest"
 ENTERPRISE_PREFIX = "/api/v3"
+ENTERPRISE_GRAPHQL = "/api/graphql"
+GRAPHQL_KEY = "POST /graphql"
 GITLAB_PREFIX = "/api/v4"
 
 
 def _router() -> Router:
     router = Router()
     github_routes.register(router)
+    github_graphql.register(router)
     gitlab_routes.register(router)
     html_pages.register(router)  # last: its templates are the most general
     return router
@@ -139,7 +144,7 @@ class ForgeSimulator:
             self.log.append((method, target, status))
 
     # ------------------------------------------------------------ dispatch
-    def handle(self, method: str, target: str, headers: dict[str, str]) -> Response | None:
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Response | None:
         """Answer one request; ``None`` means drop the connection without a response."""
         parts = urlsplit(target)
         raw_path = parts.path or "/"
@@ -147,6 +152,8 @@ class ForgeSimulator:
         prefix, path = "", raw_path
         if raw_path == ENTERPRISE_PREFIX or raw_path.startswith(ENTERPRISE_PREFIX + "/"):
             prefix, path = ENTERPRISE_PREFIX, raw_path[len(ENTERPRISE_PREFIX) :] or "/"
+        elif raw_path.rstrip("/") == ENTERPRISE_GRAPHQL:
+            prefix, path = "/api", "/graphql"
         forge = "gitlab" if path.startswith(GITLAB_PREFIX + "/") else "github"
         req = Request(
             method=method,
@@ -155,6 +162,7 @@ class ForgeSimulator:
             host_url=self.url,
             prefix=prefix,
             headers={k: v for k, v in headers.items() if k.lower() not in ("authorization", "private-token")},
+            body=body,
         )
         found = self.router.match(method, path)
         if path == "/rate_limit" and method == "GET":  # does not count against the budget, as on GitHub
@@ -172,6 +180,8 @@ class ForgeSimulator:
         if decision.action == "drop":
             self._count(key, method, target, 0)
             return None
+        req.rate = {"limit": decision.limit, "used": decision.used, "remaining": decision.remaining,
+                    "reset": decision.reset}
         if decision.action != "ok":
             resp = _limit_response(forge, decision)
         elif found is None:
@@ -194,6 +204,10 @@ class ForgeSimulator:
     def _finish(self, key: str, req: Request, resp: Response, d: Decision, forge: str) -> None:
         if resp.content_type.startswith("application/json"):
             resp.headers.update(_rate_headers(forge, d))
+            if key == GRAPHQL_KEY:  # GraphQL has its own budget on GitHub; the simulator shares one
+                resp.headers.update({"X-RateLimit-Resource": "graphql",
+                                     "X-GitHub-Media-Type": "github.v4; format=json"})
+                resp.headers.pop("X-GitHub-Api-Version-Selected", None)
         self._count(
             key,
             req.method,
@@ -265,9 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         sim: ForgeSimulator = self.server.sim  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        resp = sim.handle(self.command, self.path, dict(self.headers.items()))
+        body = self.rfile.read(length) if length else b""
+        resp = sim.handle(self.command, self.path, dict(self.headers.items()), body)
         if resp is None:
             self.close_connection = True
             with contextlib.suppress(OSError):

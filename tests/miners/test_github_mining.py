@@ -26,9 +26,11 @@ def sim() -> Iterator[ForgeSimulator]:
         yield s
 
 
-def make_config(tmp_path: Path, url: str, **source: object) -> Config:
+def make_config(tmp_path: Path, url: str, graphql: bool = True, **source: object) -> Config:
     src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0,
                        **source)  # type: ignore[arg-type]
+    if not graphql:
+        src.graphql = False  # type: ignore[attr-defined]  # the source option ``graphql: false``
     return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / 'w.db'}", roster=None,
                   since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
                   teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
@@ -109,8 +111,9 @@ def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_request
     assert after == before
 
 
-def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_path):
-    cfg = make_config(tmp_path, sim.url)
+@pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
+def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_path, graphql):
+    cfg = make_config(tmp_path, sim.url, graphql=graphql)
     engine = open_warehouse(cfg.warehouse)
     mine(cfg, engine)
     org = sim.org
@@ -129,7 +132,12 @@ def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_p
     assert (late.state, late.parent_number, late.repo) == ("changes_requested", old_pr.number, old_pr.repo)
     assert rows[(k.ISSUE_COMMENT, str(old_comment.id))].body == "Edited: the fix is in #3."
     assert rows[(k.REVIEW_COMMENT, str(old_inline.id))].body == "Edited inline remark."
-    assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 1  # only the touched PR
+    repos = len(sim.org.repos_of(GITHUB))
+    if graphql:  # one page of PRs per repo, the late review nested in it
+        assert sim.request_count("POST /graphql") == repos
+        assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0
+    else:
+        assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 1  # only the touched PR
 
 
 def test_full_after_incremental_duplicates_nothing(sim, tmp_path):
@@ -154,7 +162,83 @@ def test_enterprise_server_base_url(sim, tmp_path):
     truth = expected(sim, api)
     assert stored(engine, k.PR_REVIEW) == truth[k.PR_REVIEW]
     assert stored(engine, k.ISSUE_COMMENT) == truth[k.ISSUE_COMMENT]
-    assert all(path.startswith("/api/v3/") for _, path, _ in sim.log)
+    assert all(path.startswith(("/api/v3/", "/api/graphql")) for _, path, _ in sim.log)
+    assert sim.request_count("POST /graphql") > 0  # PyGithub's GraphQL URL for an .../api/v3 base: /api/graphql
+
+
+def test_pull_streams_cost_a_graphql_page_per_fifty_prs_and_no_per_pr_calls(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    mine(cfg, open_warehouse(cfg.warehouse))
+    pages = sum(-(-len(sim.org.pulls[r.full_name]) // 50) for r in sim.org.repos_of(GITHUB))
+    assert sim.request_count("POST /graphql") == pages
+    assert sim.request_count("GET /repos/{owner}/{repo}/pulls") == 0
+    assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0
+
+
+def test_prs_with_more_reviews_than_a_nested_page_get_them_through_rest(sim, tmp_path, monkeypatch):
+    from miners import github_graphql
+
+    monkeypatch.setattr(github_graphql, "REVIEWS_PAGE", 2)
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    assert stored(engine, k.PR_REVIEW) == expected(sim, sim.url)[k.PR_REVIEW]
+    many = sum(1 for p in sim.org.all_pulls(GITHUB) if len(p.reviews) > 2)
+    assert many > 0 and sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == many
+    all_reviews = {str(r.id): r for r in sim.org.all_reviews()}
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.native_id, m.Activity.review_comment_count)
+                            .where(m.Activity.kind == k.PR_REVIEW)).all()
+    inline = {}
+    for c in sim.org.all_review_comments(GITHUB):
+        inline[str(c.review_id)] = inline.get(str(c.review_id), 0) + 1
+    assert {nid: n for nid, n in rows} == {nid: inline.get(nid, 0) for nid in all_reviews}
+
+
+def comparable(engine: Engine) -> dict[tuple[str, str], tuple]:
+    """Every stored activity by (kind, native_id), minus the merger (REST's pulls listing does not know it)."""
+    skip = {"id", "mined_at", "content_hash", "actor_login", "actor_id", "person_id", "extra"}
+    cols = [c for c in m.Activity.__table__.columns if c.name not in skip]
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.kind, m.Activity.native_id, m.Activity.actor_login,
+                                   m.Activity.extra, *cols)).all()
+    out = {}
+    for kind, nid, actor, extra, *rest in rows:
+        if kind != k.PR_MERGED:
+            rest.append(actor)
+            rest.append({key: v for key, v in (extra or {}).items() if key != "merged_by_known"})
+        out[(kind, nid)] = tuple(rest)
+    return out
+
+
+def test_graphql_and_rest_store_the_same_activities_and_graphql_knows_the_merger(sim, tmp_path):
+    (tmp_path / "rest").mkdir()
+    rest_cfg = make_config(tmp_path / "rest", sim.url, graphql=False)
+    rest = open_warehouse(rest_cfg.warehouse)
+    mine(rest_cfg, rest)
+    assert sim.request_count("POST /graphql") == 0
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    assert comparable(engine) == comparable(rest)
+    mergers = {f"{p.repo}#{p.number}": p.merged_by.gh_login for p in sim.org.all_pulls(GITHUB) if p.merged_at}
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.Activity.native_id, m.Activity.actor_login)
+                            .where(m.Activity.kind == k.PR_MERGED)).all()
+    assert dict(rows) == mergers
+
+
+def test_bots_keep_their_rest_login_through_graphql(sim, tmp_path):
+    bot = next(p for p in sim.org.bots() if p.gh_login.endswith("[bot]"))
+    pr = sim.org.all_pulls(GITHUB)[0]
+    review = sim.org.add_review(pr.repo, pr.number, bot, state="COMMENTED", body="automated check")
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(m.Activity.actor_login, m.Activity.actor_is_bot)
+                           .where(m.Activity.native_id == str(review.id))).one()
+    assert tuple(row) == (bot.gh_login.lower(), True)
 
 
 def dump(engine: Engine) -> list[tuple]:
