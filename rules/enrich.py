@@ -33,9 +33,9 @@ def read_warehouse(engine: Engine) -> dict[str, pd.DataFrame]:
     with engine.connect() as conn:
         acts = pd.DataFrame(conn.execute(select(*[t.c[c] for c in ACTIVITY_COLUMNS])).all(),
                             columns=list(ACTIVITY_COLUMNS))
-        people = pd.DataFrame(conn.execute(select(m.Person.id, m.Person.team, m.Person.level, m.Person.start_date,
-                                                  m.Person.timezone, m.Person.region)).all(),
-                              columns=["id", "team", "level", "start_date", "timezone", "region"])
+        people = pd.DataFrame(conn.execute(select(m.Person.id, m.Person.name, m.Person.team, m.Person.level,
+                                                  m.Person.start_date, m.Person.timezone, m.Person.region)).all(),
+                              columns=["id", "name", "team", "level", "start_date", "timezone", "region"])
         idents = pd.DataFrame(conn.execute(select(m.Identity.forge, m.Identity.host, m.Identity.login,
                                                   m.Identity.person_id)).all(),
                               columns=["forge", "host", "login", "person_id"])
@@ -69,6 +69,8 @@ def enrich(acts: pd.DataFrame, people: pd.DataFrame, identities: pd.DataFrame, r
     cols.update(_person_facts("actor", person, people, day))
     author = _author_person(df, identities)
     cols.update(_person_facts("parent_author", author, people, day))
+    cols["actor.name"] = _display_names(cols.get("actor.name"), _obj(df["actor_login"]))
+    cols["parent_author.name"] = _display_names(cols.get("parent_author.name"), _obj(df["parent_author"]))
     repo_team = _repo_team(df, repos, teams or {})
     cols["repo.team"] = repo_team
     actor_team = cols["actor.team"]
@@ -100,7 +102,7 @@ def _person_facts(prefix: str, person: np.ndarray, people: pd.DataFrame, day: np
     out: dict[str, Any] = {f"{prefix}.person": person}
     by_id = people.set_index("id")
     keyed = pd.factorize(person)  # once for every fact
-    for fact in PERSON_FACTS:
+    for fact in (*PERSON_FACTS, "name") if "name" in by_id.columns else PERSON_FACTS:
         out[f"{prefix}.{fact}"] = _lookup(person, {k: v for k, v in by_id[fact].items() if v is not None
                                                    and v == v}, keyed)
     start = _lookup(person, {k: np.datetime64(v, "ns") for k, v in by_id["start_date"].items() if v is not None
@@ -111,6 +113,22 @@ def _person_facts(prefix: str, person: np.ndarray, people: pd.DataFrame, day: np
     tenure[np.isnat(start_ns)] = np.nan
     out[f"{prefix}.tenure_days"] = tenure
     return out
+
+
+def _display_names(names: np.ndarray | None, logins: np.ndarray) -> np.ndarray:
+    """The roster name where known, else the login; an email login shows only its part before the @.
+
+    Summaries are read by people who should see who did something, not an address (GitLab commits carry
+    the author email as their actor login).
+    """
+    fallback = _lookup(logins, {lg: display_login(lg) for lg in pd.unique(logins) if isinstance(lg, str)})
+    if names is None:
+        return fallback
+    return np.where(pd.isna(names), fallback, names)
+
+
+def display_login(login: str) -> str:
+    return login.split("@", 1)[0] if "@" in login else login
 
 
 def _author_person(df: pd.DataFrame, identities: pd.DataFrame) -> np.ndarray:

@@ -20,6 +20,9 @@ def complete(record: dict[str, Any]) -> dict[str, Any]:
         r["body_length"] = len(r["body"])
     if r.get("lines_changed") is None and (r.get("additions") is not None or r.get("deletions") is not None):
         r["lines_changed"] = (r.get("additions") or 0) + (r.get("deletions") or 0)
+    for who, login in (("actor.name", "actor_login"), ("parent_author.name", "parent_author")):
+        if r.get(who) is None and isinstance(r.get(login), str):
+            r[who] = login.split("@", 1)[0]
     for name in ("parent_labels", "path_groups", "thread.teams", "thread.regions"):
         if isinstance(r.get(name), list):
             r[name] = tuple(r[name])

@@ -108,7 +108,7 @@ def _people(rng: np.random.Generator, count: int) -> pd.DataFrame:
     zones = list(REGIONS)
     tz = rng.choice(zones, count)
     return pd.DataFrame({
-        "id": [f"user{i}" for i in range(count)],
+        "id": [f"user{i}" for i in range(count)], "name": [f"User {i}" for i in range(count)],
         "team": rng.choice(TEAMS, count), "level": rng.choice(LEVELS, count),
         "start_date": [date(2018, 1, 1) + pd.Timedelta(days=int(d)) for d in rng.integers(0, 2900, count)],
         "timezone": tz, "region": [REGIONS[z] for z in tz],

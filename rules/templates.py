@@ -13,6 +13,7 @@ from typing import Any
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 NAME = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)?$")
+EMAIL = re.compile(r"[\w.+-]+@([\w-]+\.)+[\w-]+")
 MAX_VALUE = 80
 MAX_LINE = 300
 
@@ -58,7 +59,7 @@ def show_column(values: list[Any]) -> list[str]:
     """``show`` over a column, with the common cases (short one-line text, whole numbers) inlined."""
     out = []
     for v in values:
-        if v.__class__ is str and len(v) <= MAX_VALUE and "\n" not in v and "  " not in v:
+        if v.__class__ is str and len(v) <= MAX_VALUE and "\n" not in v and "  " not in v and "@" not in v:
             out.append(v)
         elif v.__class__ is int:
             out.append(str(v))
@@ -93,6 +94,8 @@ def show(v: Any) -> str:
         return "?"
     if isinstance(v, str):
         s = v if len(v) <= MAX_VALUE and "\n" not in v and "  " not in v else " ".join(v.split())
+        if "@" in s:  # no email address in a summary line: keep the part before the @
+            s = EMAIL.sub(lambda m: m.group(0).split("@", 1)[0], s)
     elif isinstance(v, float):
         if v != v:
             return "?"

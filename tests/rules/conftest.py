@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,14 @@ def seeded(tmp_path: Path, warehouse_url: str) -> Callable[..., tuple[Any, Confi
         return engine, cfg
 
     return build
+
+
+@pytest.fixture
+def email_docs_commit() -> Activity:
+    """carol's docs commit as GitLab stores it: the author email as the actor login."""
+    return replace(docs_commit(), actor_login="carol@acme.example", actor_email="carol@acme.example")
+
+
+@pytest.fixture
+def roster_resolver() -> Any:
+    return make_resolver(*roster_people())

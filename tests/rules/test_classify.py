@@ -30,7 +30,7 @@ def test_signals_for_people_on_the_roster_only(seeded):
     assert review["person_id"] == "alice"
     assert review["signal_type"] == "technical"
     assert review["evidence_url"].endswith("#pullrequestreview-1")
-    assert review["summary"] == "alice reviewed acme/payments-core#1 unasked (6 inline comments)"
+    assert review["summary"] == "Alice reviewed acme/payments-core#1 unasked (6 inline comments)"  # roster name
     assert review["why"]["conditions"]["cross_team"] is True
     assert "requested" not in review["why"]["conditions"]  # it did not hold
     mentoring = got[("c1", "mentors_in_reviews.explains_to_junior")]
