@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from simconfig import write_sim_config
 from sqlalchemy import create_engine, select
 
@@ -51,32 +50,28 @@ def test_one_failing_repo_fails_the_run_but_not_the_others(prefect_harness, tmp_
     assert sum(run.counts["activities"].values()) > 0  # the other repos were mined
 
 
-@pytest.mark.parametrize("runs", [2])
-def test_overlapping_runs_end_like_one_run(tmp_path: Path, warehouse_url: str, runs: int) -> None:
-    """Two `leadsig mine` runs at once on one warehouse leave the same rows as a single run."""
+def test_two_nightly_runs_at_once_end_like_one_run(prefect_harness, tmp_path: Path, warehouse_url: str) -> None:
+    """Two nightly flow runs started together on one warehouse leave exactly the rows of a single run."""
     import threading
 
-    from flows.mine_cli import run_mine
+    from dumps import dump
+
+    from flows.nightly import nightly
     from warehouse.db import open_warehouse
-    from warehouse.store import table_counts
 
     with ForgeSimulator(size="tiny", seed=5) as sim:
-        single = tmp_path / "single"
-        single.mkdir()
-        one_url = f"sqlite:///{single / 'w.db'}"
-        run_mine(
-            str(write_sim_config(single / "leadsig.yaml", sim.url, one_url)), None, None, None, False, classify=False
-        )
+        (tmp_path / "single").mkdir()
+        one_url = f"sqlite:///{tmp_path / 'single' / 'w.db'}"
+        assert nightly(config_path=str(write_sim_config(tmp_path / "single" / "leadsig.yaml", sim.url, one_url)),
+                       return_state=True).is_completed()
         cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, warehouse_url)
-        threads = [
-            threading.Thread(target=run_mine, args=(str(cfg), None, None, None, False, False)) for _ in range(runs)
-        ]
+        states = []
+        threads = [threading.Thread(target=lambda: states.append(nightly(config_path=str(cfg), return_state=True)))
+                   for _ in range(2)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-    expected = table_counts(open_warehouse(one_url))
-    got = table_counts(open_warehouse(warehouse_url))
-    for table in ("activities", "identities", "repositories", "cursors"):
-        assert got[table] == expected[table], table
-    assert got["mining_runs"] == runs
+    assert len(states) == 2 and all(s.is_completed() for s in states)
+    assert dump(open_warehouse(warehouse_url)) == dump(open_warehouse(one_url))
+    assert len(_runs(warehouse_url)) == 2
