@@ -9,9 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows.config import load_config
-from flows.pipeline import RunSummary, classify_stage, prepare, selected_sources, signals_by_type
+from flows.pipeline import RunSummary, classify_stage, mining_run, prepare, signals_by_type
 from miners.runner import RepoResult, mine_source
-from warehouse import runs, store
 
 console = Console(stderr=True)
 
@@ -24,17 +23,7 @@ def run_mine(
     full: bool,
     classify: bool = True,
 ) -> RunSummary:
-    cfg = load_config(config_path)
-    sources = selected_sources(cfg, source)
-    for s in sources:
-        s.token()  # fail now, before anything is written, if a token variable is missing
-    p = prepare(cfg)
-    summary = RunSummary()
-    with runs.source_locks(p.engine, [s.name for s in sources]):
-        run_id = runs.start_run(p.engine, [s.name for s in sources])
-        if full:
-            for s in sources:
-                store.clear_cursors(p.engine, s.name, repo)
+    with mining_run(config_path, source, repo, full) as (p, sources, summary):
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -50,18 +39,9 @@ def run_mine(
                     mark = "[red]failed[/red]" if res.error else f"{res.stored} stored"
                     progress.update(task, total=n, completed=i, description=f"{s.name}: {res.repo} ({mark})")
 
-                summary.add(mine_source(p.engine, cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo))
+                summary.add(mine_source(p.engine, p.cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo))
         if classify:  # what landed is consistent even when a repo failed
             summary.signals_by_type = signals_by_type(classify_stage(p))
-        runs.finish_run(
-            p.engine,
-            run_id,
-            summary.status,
-            summary.counts(),
-            summary.requests,
-            [list(w) for w in summary.waits],
-            summary.failed,
-        )
     print_summary(summary)
     return summary
 

@@ -20,9 +20,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from flows.config import SourceConfig, load_config
-from flows.pipeline import Prepared, RunSummary, classify_stage, prepare, selected_sources, signals_by_type
+from flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
 from miners.runner import RepoResult, SourceResult, make_miner, mine_repo
-from warehouse import runs, store
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
 _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
@@ -106,23 +105,11 @@ def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: dat
 def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: str | None = None,
             full: bool = False, since: date | None = None) -> Any:
     """Mine every configured source, load it, classify what is new, and publish a run summary."""
-    cfg = load_config(config_path)
-    sources = selected_sources(cfg, source)
-    for s in sources:
-        s.token()
-    p = prepare(cfg)
-    summary = RunSummary()
-    with runs.source_locks(p.engine, [s.name for s in sources]):
-        run_id = runs.start_run(p.engine, [s.name for s in sources])
-        if full:
-            for s in sources:
-                store.clear_cursors(p.engine, s.name, repo)
+    with mining_run(config_path, source, repo, full) as (p, sources, summary):
         for s in sources:
             summary.add(_mine_source(p, s, repo, since))
         summary.signals_by_type.update(classify_task(p))
         summary.retention = retention_task(p)
-        runs.finish_run(p.engine, run_id, summary.status, summary.counts(), summary.requests,
-                        [list(w) for w in summary.waits], summary.failed)
     create_markdown_artifact(summary.markdown(), key="leadsig-nightly-summary", description="leadsig nightly run")
     if summary.failed:
         return Failed(message=f"{len(summary.failed)} source(s)/repo(s) failed: " + ", ".join(summary.failed))

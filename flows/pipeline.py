@@ -5,18 +5,21 @@ Stages: prepare (config, warehouse, roster) -> mine each repo -> classify new ac
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
 
-from flows.config import Config, SourceConfig
+from flows.config import Config, SourceConfig, load_config
+from flows.logs import redact
 from miners.identity import IdentityResolver, Roster, load_roster
 from miners.runner import SourceResult
-from warehouse import store
+from warehouse import runs, store
 from warehouse.db import open_warehouse
 
 log = logging.getLogger("leadsig.pipeline")
@@ -103,6 +106,35 @@ def prepare(cfg: Config) -> Prepared:
 
 def selected_sources(cfg: Config, source: str | None) -> list[SourceConfig]:
     return [cfg.source(source)] if source else list(cfg.sources)
+
+
+@contextlib.contextmanager
+def mining_run(config_path: str, source: str | None, repo: str | None,
+               full: bool) -> Iterator[tuple[Prepared, list[SourceConfig], RunSummary]]:
+    """Validate, take the sources' locks, record the run; the caller mines inside, the run row is closed after.
+
+    Shared by `leadsig mine` and the nightly flow so both record runs the same way.
+    """
+    cfg = load_config(config_path)
+    sources = selected_sources(cfg, source)
+    for s in sources:
+        s.token()  # fail now, before anything is written, if a token variable is missing
+    p = prepare(cfg)
+    summary = RunSummary()
+    names = [s.name for s in sources]
+    with runs.source_locks(p.engine, names):
+        run_id = runs.start_run(p.engine, names)
+        if full:
+            for s in sources:
+                store.clear_cursors(p.engine, s.name, repo)
+        try:
+            yield p, sources, summary
+        except BaseException as exc:
+            summary.failed["run"] = redact(f"{type(exc).__name__}: {exc}")[:2000]
+            raise
+        finally:
+            runs.finish_run(p.engine, run_id, summary.status, summary.counts(), summary.requests,
+                            [list(w) for w in summary.waits], summary.failed)
 
 
 def classify_stage(p: Prepared, since: date | None = None) -> dict[str, Any]:
