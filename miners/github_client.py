@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from github import Auth, Github, GithubRetry
+from github import Auth, Consts, Github, GithubRetry
 from urllib3.response import BaseHTTPResponse
 
 from flows.config import SourceConfig
@@ -108,6 +108,9 @@ def make_github(source: SourceConfig, stats: MiningStats) -> Github:
     }
     if source.seconds_between_requests is not None:  # None keeps PyGithub's polite default
         kwargs["seconds_between_requests"] = source.seconds_between_requests
+    # PyGithub spaces every POST as a write (1 s apart), but the miner's only POSTs are GraphQL queries:
+    # reads, paced like the REST reads (GitHub asks for the 1 s gap between mutations only)
+    kwargs["seconds_between_writes"] = kwargs.get("seconds_between_requests", Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS)
     token = source.token()
     if token:
         kwargs["auth"] = Auth.Token(token)

@@ -108,3 +108,17 @@ def test_token_is_sent_from_the_environment_and_never_logged(server, monkeypatch
     fetch(server, MiningStats(), token_env="LEADSIG_TEST_GH_TOKEN")
     assert Scripted.seen[-1]["Authorization"] == "token ghp_secretvalue123"
     assert "ghp_secretvalue123" not in caplog.text
+
+
+@pytest.mark.parametrize(("configured", "expected"), [(0, 0), (0.5, 0.5), (None, 0.25)])
+def test_graphql_queries_are_paced_as_reads_not_as_writes(configured, expected):
+    """PyGithub waits 1 s between POSTs (writes); the miner's POSTs are GraphQL reads, paced as reads."""
+    from flows.config import SourceConfig
+    from miners.base import MiningStats
+    from miners.github_client import make_github
+
+    src = SourceConfig(kind="github", url="http://127.0.0.1:9", name="gh", repos=["a/b"],
+                       seconds_between_requests=configured)
+    requester = make_github(src, MiningStats()).requester
+    assert (requester._Requester__seconds_between_requests, requester._Requester__seconds_between_writes) == (
+        expected, expected)

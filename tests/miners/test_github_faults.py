@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
 from miners import github_client
 from miners.identity import IdentityResolver
+from miners.paths import PathGroups
 from miners.runner import SourceResult, mine_source
 from miners.simulator import ForgeSimulator
 from warehouse import models as m
@@ -67,12 +68,12 @@ def test_5xx_dropped_connections_and_secondary_limits_leave_the_same_warehouse(s
     assert faulty.stats.requests == sim.request_count()  # every attempt counted, retries included
     assert faulty.stats.retries == sim.request_count() - clean.stats.requests
     reasons = [reason for reason, _ in faulty.stats.waits]
-    assert reasons.count("secondary rate limit, Retry-After") == sim.statuses[403] >= 2
+    assert reasons.count("secondary rate limit, Retry-After") == sim.statuses[403] >= 1
     assert "waiting 1.0 s (secondary rate limit, Retry-After)" in caplog.text
 
 
 def test_primary_limit_waits_for_the_reset_and_finishes(sim, tmp_path):
-    sim.switches.budget = 100
+    sim.switches.budget = 40  # acme/api costs ~100 requests: the budget runs out twice
     sim.switches.reset_after = 1.0
     engine, result = mine(make_config(tmp_path, sim.url, "w.db", orgs=[], repos=["acme/api"]))
     assert result.error is None and not result.stats.failed_repos
@@ -87,3 +88,30 @@ def test_a_failing_repo_is_recorded_and_the_others_finish(sim, tmp_path):
     assert "404" in result.stats.failed_repos["acme/does-not-exist"]
     ok = [r for r in result.repos if r.error is None]
     assert len(ok) == len(result.repos) - 1 and all(r.stored > 0 for r in ok)
+
+
+def test_graphql_pages_ride_out_5xx_dropped_connections_and_secondary_limits(sim, monkeypatch):
+    """POST /graphql goes through the same GithubRetry as REST (POST is retried: the query is read-only)."""
+    from miners import github_graphql
+    from miners.github import GitHubMiner, RepoRun
+
+    monkeypatch.setattr(github_graphql, "PULLS_PAGE", 5)  # several pages from one repo
+    src = SourceConfig(kind="github", url=sim.url, name="gh", repos=["acme/api"], seconds_between_requests=0)
+
+    def pulls() -> tuple[list, GitHubMiner]:
+        miner = GitHubMiner(src, PathGroups(DEFAULT_PATH_GROUPS), datetime(2000, 1, 1, tzinfo=UTC))
+        return RepoRun(miner, "acme/api", {}).list_pulls(), miner
+
+    clean, _ = pulls()
+    clean_pages = sim.request_count("POST /graphql")
+    assert clean_pages >= 4 and clean
+    sim.switches.error_rate = 0.2
+    sim.switches.drop_rate = 0.1
+    sim.switches.secondary_every = 3
+    sim.faults.reset()
+    sim.reset_requests()
+    faulty, miner = pulls()
+    assert faulty == clean
+    statuses = [status for method, _, status in sim.log if method == "POST"]
+    assert statuses.count(200) == clean_pages and {0, 403} <= set(statuses)  # drops and limits, then success
+    assert miner.stats.requests == sim.request_count() == len(statuses)
