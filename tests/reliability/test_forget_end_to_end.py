@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 
 from flows.mine_cli import run_mine
@@ -23,8 +24,8 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     return int(done.value.code or 0)
 
 
-def _rows_of(db: Path, person: str, logins: list[str], email: str) -> int:
-    engine = create_engine(f"sqlite:///{db}")
+def _rows_of(url: str, person: str, logins: list[str], email: str) -> int:
+    engine = create_engine(url)
     with engine.connect() as conn:
         n = conn.execute(text("select count(*) from activities where person_id = :p or lower(actor_login) in "
                               "(:a, :b, :e)"), {"p": person, "a": logins[0], "b": logins[1], "e": email}).scalar()
@@ -34,14 +35,15 @@ def _rows_of(db: Path, person: str, logins: list[str], email: str) -> int:
     return n
 
 
-def test_forget_survives_a_full_re_mine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forget_survives_a_full_re_mine(tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with ForgeSimulator(size="tiny", seed=12) as sim:
         person = sim.org.humans()[0]
         cfg, _ = write_config(sim.org, sim.url, tmp_path / "leadsig.yaml")
-        text_cfg = cfg.read_text().replace("since: ", "since: 2020-01-01\n#since: ")  # the tiny org ends 2025-06
-        cfg.write_text(text_cfg)
+        data = yaml.safe_load(cfg.read_text())
+        data["warehouse"] = warehouse_url
+        cfg.write_text(yaml.safe_dump(data))
         run_mine(str(cfg), None, None, None, False)
-        db = tmp_path / "leadsig.db"
+        db = warehouse_url
         ids = (person.key, [person.gh_login.lower(), person.gl_username.lower()], person.email.lower())
         assert _rows_of(db, *ids) > 0
         assert _cli(["export", "--person", person.key, "--out", str(tmp_path / "exp"), "--config", str(cfg),
