@@ -165,13 +165,14 @@ class RepoRun:
         return pulls
 
     def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
-        """None when the server rejects the query (an Enterprise Server without these fields): REST from then on."""
+        """None, and REST from then on, when the server refuses the query: an Enterprise Server whose schema
+        lacks these fields (400, GraphQL errors) or no token (401: GitHub's GraphQL API needs one)."""
         try:
             return list(gql.list_pulls(self.m.gh, self.repo, since))
         except UnknownObjectException:
             raise  # the repository does not exist: fail the repo, as REST would
         except GithubException as exc:
-            if exc.status != 400:  # GraphQL errors; HTTP failures were already retried by GithubRetry
+            if exc.status not in (400, 401):  # HTTP failures were already retried by GithubRetry
                 raise
             log.warning("GitHub GraphQL rejected the pulls query for %s (%s); using REST for this source",
                         self.repo, _messages(exc))

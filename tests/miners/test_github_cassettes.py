@@ -1,8 +1,9 @@
 """The PyGithub-facing code replayed from vcrpy cassettes (pytest-recording), with no server and no token.
 
 Cassettes live in tests/cassettes/github and are recorded from the forge simulator (or from a real GitHub:
-see docs/recording-cassettes.md). Replay matches on method, path and query only, so the recording's host
-and port do not matter; URLs of the recording host inside responses are rewritten to ``FAKE`` on record.
+see docs/recording-cassettes.md). Replay matches on method, path, query and body (GraphQL pages differ only
+in their body), never host or port, so the recording's host and port do not matter; URLs of the recording
+host inside responses are rewritten to ``FAKE`` on record.
 CI (``CI`` set) replays with recording off; locally a missing cassette is recorded once.
 """
 
@@ -37,6 +38,7 @@ _recorded_base: list[str] = []  # the live base URL while recording, rewritten t
 def _rewrite(text: str) -> str:
     for base in _recorded_base:
         text = text.replace(base, FAKE).replace("//" + urlsplit(base).netloc, "//" + urlsplit(FAKE).netloc)
+        text = text.replace(f"@{urlsplit(base).hostname}:", f"@{urlsplit(FAKE).hostname}:")  # ssh_url
     return text
 
 
@@ -64,7 +66,7 @@ def vcr_cassette_dir() -> str:
 def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     config: dict[str, Any] = {
         "filter_headers": ["authorization"],
-        "match_on": ["method", "path", "query"],
+        "match_on": ["method", "path", "query", "body"],  # body: GraphQL pages differ only there
         "before_record_request": _scrub_request,
         "before_record_response": _scrub_response,
         "decode_compressed_response": True,

@@ -272,3 +272,17 @@ def test_a_crash_between_batches_loses_nothing_on_the_next_run(sim, tmp_path, mo
     monkeypatch.setattr(GitHubMiner, "mine_repo", original)
     mine(cfg, engine)
     assert dump(engine) == dump(reference)
+
+
+def test_a_server_that_rejects_the_graphql_query_gets_rest_instead(sim, tmp_path, monkeypatch, caplog):
+    """An Enterprise Server whose schema lacks a field answers with GraphQL errors: REST takes over."""
+    from miners import github_graphql
+
+    monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    assert stored(engine, k.PR_REVIEW) == expected(sim, sim.url)[k.PR_REVIEW]
+    assert sim.request_count("POST /graphql") == 1  # asked once, then REST for the rest of the source
+    assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == len(sim.org.all_pulls(GITHUB))
+    assert "isDraftX" in caplog.text and "using REST" in caplog.text
