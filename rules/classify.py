@@ -21,7 +21,7 @@ from rules.engine import Frame, match_all
 from rules.enrich import enrich, read_warehouse, select_rows
 from rules.loader import load_rules
 from rules.model import Rule, RuleSet
-from rules.signals import signal_records
+from rules.signals import gc_paused, signal_records
 from warehouse import models as m
 
 CHUNK = 500
@@ -37,8 +37,10 @@ def team_globs(cfg: Config) -> dict[str, list[str]]:
     return {name: list(t.repos) for name, t in cfg.teams.items()}
 
 
-def enriched_frame(engine: Engine, cfg: Config) -> pd.DataFrame:
-    tables = read_warehouse(engine)
+def enriched_frame(engine: Engine, cfg: Config, since: date | None = None,
+                   activity_ids: list[str] | None = None) -> pd.DataFrame:
+    """Enriched activities: all, or (with a scope) the threads the scope touches."""
+    tables = read_warehouse(engine, since, activity_ids)
     return enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"],
                   team_globs(cfg))
 
@@ -46,11 +48,12 @@ def enriched_frame(engine: Engine, cfg: Config) -> pd.DataFrame:
 def compute_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]:
     frame = Frame(df)
     out: list[dict[str, Any]] = []
-    for hits in match_all(frame, rules):
-        out.extend(signal_records(frame, hits))
-    for rec in out:
-        ts = rec["occurred_at"]
-        rec["occurred_at"] = ts.to_pydatetime() if isinstance(ts, pd.Timestamp) else ts
+    with gc_paused():
+        for hits in match_all(frame, rules):
+            out.extend(signal_records(frame, hits))
+        for rec in out:
+            ts = rec["occurred_at"]
+            rec["occurred_at"] = ts.to_pydatetime() if isinstance(ts, pd.Timestamp) else ts
     return out
 
 
@@ -58,7 +61,7 @@ def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
                        activity_ids: list[str] | None = None) -> dict[str, Any]:
     """Re-classify stored activity (all, or from ``since``, or the given ids) and store the signals."""
     ruleset = rules_for(cfg)
-    df = enriched_frame(engine, cfg)
+    df = enriched_frame(engine, cfg, since, activity_ids)
     scoped = select_rows(df, since, activity_ids)
     records = compute_signals(df if scoped.all() else df[scoped], ruleset.enabled())
     scope_ids = None if since is None and activity_ids is None else set(df.loc[scoped, "id"])

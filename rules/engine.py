@@ -20,9 +20,11 @@ from rules import fields as F
 from rules.expr import And, Node, Not, Or, Ref
 from rules.model import Condition, Rule
 from rules.predicates import compare_fields, predicate
-from rules.scan import contains_many, regex_many, scannable
+from rules.regex import Regex, RegexError
+from rules.scan import candidates, contains_many, regex_many, scannable, union_pattern
 
 SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
+UNION_MEM = 64 << 20  # RE2 program memory for the one-pass union of a field's patterns (an internal pattern)
 
 NUMERIC = (F.NUM, F.BOOL)
 _NUM_OPS = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "lte": np.less_equal, "gt": np.greater,
@@ -43,6 +45,7 @@ class Frame:
         self._derived: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._missing: dict[str, np.ndarray] = {}  # per distinct-column value, from cat()
+        self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -127,8 +130,45 @@ class Frame:
         todo = u[answers[u] < 0]
         if todo.size:
             todo = _distinct(todo)
+            pre = self._prefilter.get(cond.field)
+            if pre is not None and key[1] in pre[0]:
+                maybe = pre[1][todo]
+                answers[todo[~maybe]] = 0
+                todo = todo[maybe]
+        if todo.size:
             answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
+
+    def prescan(self, rules: list[Rule]) -> None:
+        """One RE2 pass per free-text field over the union of every rule's patterns on it.
+
+        Each rule's regex then only runs on the texts where some pattern may match: the others are known
+        not to match any of them. Rows are scanned once instead of once per condition.
+        """
+        wanted: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
+        for rule in rules:
+            tests = [*rule.conditions.values(), *(s.test for s in rule.impact if s.test is not None)]
+            for c in tests:
+                f = F.lookup(c.field)
+                if c.op == "matches" and f is not None and f.distinct and scannable(c.value.pattern):
+                    wanted.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
+        for name, conds in wanted.items():
+            if len(conds) < 2 or name in self._prefilter:
+                continue
+            pats = sorted({(c.value.pattern, c.value.ignore_case) for c, _ in conds.values()})
+            try:
+                union = Regex(union_pattern(pats), max_mem=UNION_MEM)
+            except RegexError:
+                continue  # too big to compile as one: every condition scans on its own
+            rows = self.rows_of(tuple(sorted({k for _, kinds in conds.values() for k in kinds})))
+            codes, values = self.cat(name)
+            todo = _distinct(codes[rows])
+            strs, present, lens = self._texts(name, values, todo)
+            may = np.zeros(len(values), bool)
+            may[todo] = present & candidates(strs, union, lens)
+            scanned = np.zeros(len(values), bool)
+            scanned[todo] = True
+            self._prefilter[name] = (set(conds), may | ~scanned)
 
     def _texts(self, name: str | None, values: np.ndarray, todo: np.ndarray
                ) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -332,4 +372,6 @@ def match_rule(frame: Frame, rule: Rule) -> Hits:
 
 
 def match_all(frame: Frame, rules: list[Rule]) -> list[Hits]:
-    return [match_rule(frame, r) for r in rules if r.enabled]
+    enabled = [r for r in rules if r.enabled]
+    frame.prescan(enabled)
+    return [match_rule(frame, r) for r in enabled]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select, tuple_
 
 from warehouse import models as m
 
@@ -25,14 +25,22 @@ ACTIVITY_COLUMNS = ("id", "forge", "host", "kind", "repo", "actor_login", "actor
                     "parent_labels", "body", "state", "review_comment_count", "files", "additions", "deletions",
                     "path_groups", "extra")
 PERSON_FACTS = ("team", "level", "timezone", "region")
+SCOPE_CHUNK = 400  # ids (or 4-column thread keys / 4) per IN (...): far below every driver's parameter limit
 
 
-def read_warehouse(engine: Engine) -> dict[str, pd.DataFrame]:
-    """Activities, people, identities and repositories as frames (one read each, no per-row queries)."""
-    t = m.Activity.__table__
+def read_warehouse(engine: Engine, since: date | None = None, activity_ids: list[str] | None = None
+                   ) -> dict[str, pd.DataFrame]:
+    """Activities, people, identities and repositories as frames (one read each, no per-row queries).
+
+    With a scope (``since``, ``activity_ids``) only the threads it touches are read: the activities in
+    scope and every sibling of their parents (thread facts need the whole thread), so classifying one
+    night's activity does not load years of history.
+    """
     with engine.connect() as conn:
-        acts = pd.DataFrame(conn.execute(select(*[t.c[c] for c in ACTIVITY_COLUMNS])).all(),
-                            columns=list(ACTIVITY_COLUMNS))
+        if since is None and activity_ids is None:
+            acts = _frame(conn.execute(select(*_activity_cols())).all())
+        else:
+            acts = _scoped_activities(conn, since, activity_ids)
         people = pd.DataFrame(conn.execute(select(m.Person.id, m.Person.name, m.Person.team, m.Person.level,
                                                   m.Person.start_date, m.Person.timezone, m.Person.region)).all(),
                               columns=["id", "name", "team", "level", "start_date", "timezone", "region"])
@@ -43,6 +51,37 @@ def read_warehouse(engine: Engine) -> dict[str, pd.DataFrame]:
                                                  m.Repository.team)).all(),
                              columns=["forge", "host", "full_name", "team"])
     return {"activities": acts, "people": people, "identities": idents, "repositories": repos}
+
+
+def _activity_cols() -> list[Any]:
+    t = m.Activity.__table__
+    return [t.c[c] for c in ACTIVITY_COLUMNS]
+
+
+def _frame(rows: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(ACTIVITY_COLUMNS))
+
+
+def _scoped_activities(conn: Connection, since: date | None, activity_ids: list[str] | None) -> pd.DataFrame:
+    """Activities in scope plus the rest of their threads; select_rows later picks the scope exactly."""
+    t = m.Activity.__table__
+    where = []
+    if since is not None:  # a day early: the exact cut is select_rows' (time zones, stored precision)
+        where.append(t.c.occurred_at >= datetime.combine(since, time(), UTC) - timedelta(days=1))
+    chunks = [None] if activity_ids is None else \
+        [activity_ids[i:i + SCOPE_CHUNK] for i in range(0, len(activity_ids), SCOPE_CHUNK)]
+    rows: dict[str, Any] = {}
+    for chunk in chunks:
+        cond = [*where, t.c.id.in_(chunk)] if chunk is not None else where
+        for r in conn.execute(select(*_activity_cols()).where(*cond)).all():
+            rows[r.id] = r
+    threads = sorted({(r.forge, r.host, r.repo, r.parent_number) for r in rows.values()
+                      if r.parent_number is not None})
+    key = tuple_(t.c.forge, t.c.host, t.c.repo, t.c.parent_number)
+    for i in range(0, len(threads), SCOPE_CHUNK // 4):
+        for r in conn.execute(select(*_activity_cols()).where(key.in_(threads[i:i + SCOPE_CHUNK // 4]))).all():
+            rows.setdefault(r.id, r)
+    return _frame(list(rows.values()))
 
 
 def enrich(acts: pd.DataFrame, people: pd.DataFrame, identities: pd.DataFrame, repos: pd.DataFrame,

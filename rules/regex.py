@@ -38,12 +38,13 @@ class Regex:
 
     pattern: str
     ignore_case: bool = False
+    max_mem: int = MAX_MEM
     _re: object = field(init=False, repr=False)
     _set: object = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         opts = re2.Options()
-        opts.max_mem = MAX_MEM
+        opts.max_mem = self.max_mem
         opts.never_capture = True
         opts.case_sensitive = not self.ignore_case
         opts.log_errors = False

@@ -101,6 +101,46 @@ def regex_many(texts: list[str], rx: Regex, lens: np.ndarray | None = None) -> n
     return out
 
 
+def candidates(texts: list[str], rx: Regex, lens: np.ndarray | None = None) -> np.ndarray:
+    """Rows where ``rx`` matches somewhere from the row's start on: a superset of rx.search(t) per text.
+
+    For a prefilter: a hit is not checked on its own text (it may run on into the next one), so the
+    answer may say True where the text alone would not match, never False where it would.
+    """
+    joined = SEP.join(texts)
+    if joined.isascii():
+        buf = joined.encode("ascii")
+        starts, _ = _layout(_lengths(texts, lens))
+    else:
+        buf = joined.encode("utf-8", "surrogatepass")
+        starts, _ = _layout([len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts])
+    out = np.zeros(len(texts), bool)
+    match, anchor = rx.raw_match()
+    first = starts.tolist()
+    nxt = first[1:] + [len(buf) + 1]
+    pos, size = 0, len(buf)
+    while pos <= size:
+        s = match(anchor, buf, pos, size)[0][0]
+        if s < 0:
+            break
+        row = bisect_right(first, s) - 1
+        out[row] = True
+        pos = nxt[row]
+    return out
+
+
+def union_pattern(patterns: list[tuple[str, bool]]) -> str:
+    """One alternation that matches wherever any of (pattern, ignore_case) matches, flags kept per pattern.
+
+    ``^``/``$`` patterns are put in multi-line mode, so they also hold at each text's edge in a joined buffer.
+    """
+    parts = []
+    for pattern, ignore_case in patterns:
+        flags = ("i" if ignore_case else "") + ("m" if needs_lines(pattern) else "")
+        parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
+    return "|".join(parts)
+
+
 @lru_cache(maxsize=128)
 def _multiline(pattern: str, ignore_case: bool) -> Regex:
     return Regex("(?m)" + pattern, ignore_case)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import compress
 from typing import Any
 
@@ -21,10 +24,16 @@ def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
     f = F.lookup(field)
     if f is not None and f.type in (F.NUM, F.BOOL) and field in frame.df.columns:
         x = frame.num(field)[rows]
+        whole = not np.isnan(x).any()
         if f.type == F.BOOL:
-            return [None if v != v else bool(v) for v in x.tolist()]
+            return x.astype(bool).tolist() if whole else [None if v != v else bool(v) for v in x.tolist()]
+        if whole and (x == np.trunc(x)).all() and (np.abs(x) < 2**53).all():
+            return x.astype(np.int64).tolist()  # the common case, without a Python step per value
         return [None if v != v else int(v) if v.is_integer() else v for v in x.tolist()]
     raw = frame.raw(field)[rows].tolist()
+    if f is not None and f.type in (F.STR, F.TEXT) and set(map(type, raw)) == {str} and \
+            max(map(len, raw)) <= MAX_WHY_TEXT:
+        return raw
     if f is not None and f.type == F.LIST:
         return [None if v is None else list(v) if v.__class__ is tuple else jsonable(v) for v in raw]
     if f is not None and f.type in (F.STR, F.TEXT):
@@ -59,19 +68,46 @@ def used_conditions(hits: Hits) -> list[str]:
     return [name for name in rule.conditions if name in used]
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while signal rows are built.
+
+    The rows are acyclic dicts, lists and strings, so the collector finds nothing in them; but every few
+    hundred new dicts it would walk the heap, which holds a million-row activity frame: more than half of
+    the time of building the rows went to it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def signal_records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
     """One dict per matched row with every Signal column except classified_at.
 
     ``why`` maps each named condition that held to the field's value, with the impact step taken and
     the rendered evidence line. Columns are built per rule, not per row, to keep a million rows fast.
     """
+    with gc_paused():
+        return _records(frame, hits)
+
+
+def _records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
     rule, rows = hits.rule, hits.rows
     n = len(rows)
     if not n:
         return []
     names = used_conditions(hits)
     held = [frame.test(rule.conditions[c], rows).tolist() for c in names]
-    vals = [values(frame, rule.conditions[c].field, rows) for c in names]
+    by_field: dict[str, list[Any]] = {}  # conditions of a rule often share a field (several tests of body)
+    for c in names:
+        f = rule.conditions[c].field
+        if f not in by_field:
+            by_field[f] = values(frame, f, rows)
+    vals = [by_field[rule.conditions[c].field] for c in names]
     tnames = sorted(set(template_fields(rule.summary)) | set(template_fields(rule.evidence)))
     tvals = {f: values(frame, f, rows) for f in tnames if f not in SPECIAL}
     levels, steps = hits.levels.tolist(), hits.steps.tolist()

@@ -31,7 +31,9 @@ SIGNALS = ["Consider extracting this helper, because the parsing repeats in thre
            "Looping in @ana from data, who owns the export.", "Happy to help with the migration, I can take the API.",
            "We went with advisory locks; the trade-off is a second round trip, alternatives considered below.",
            "I propose that we automate the release notes with a template checked in CI.",
-           "Have a look at https://example.org/patterns - we prefer this pattern for retries."]
+           "Have a look at https://example.org/patterns - we prefer this pattern for retries.",
+           "RFC: I'd like to propose splitting the ledger into a read path and a write path; draft in docs/rfcs.",
+           "## Proposal\nMove ingest to Kafka.\n\n## Alternatives\nRedis, or keep the cron job as it is."]
 TITLES = ["Fix flaky login test", "RFC: split the ledger service", "Add refunds", "Proposal: faster builds",
           "Bump dependencies", "Architecture of the export pipeline", "Automate the release process",
           "Crash on Safari", "Design doc for search ranking", "Update CONTRIBUTING"]

@@ -109,3 +109,12 @@ def email_docs_commit() -> Activity:
 @pytest.fixture
 def roster_resolver() -> Any:
     return make_resolver(*roster_people())
+
+
+@pytest.fixture
+def grown_history() -> list[Activity]:
+    """Threads 1 and 2 are a month old; then alice adds a review comment to thread 2 and carol a docs commit."""
+    late = T0 + timedelta(days=30)
+    again = next(a for a in pr_thread(2) if a.native_id == "c2")
+    return [*pr_thread(1), *pr_thread(2), docs_commit(when=late),
+            replace(again, native_id="c2-late", occurred_at=late, url=again.url + "-late")]
