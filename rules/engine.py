@@ -50,15 +50,17 @@ class Frame:
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
         eligible = self.df["person_id"].notna().to_numpy() & ~self.df["actor_is_bot"].fillna(False).to_numpy(bool)
-        kinds = self.df["kind"].to_numpy(object)
-        out = {}
-        for kind in pd.unique(kinds):
-            out[kind] = np.flatnonzero((kinds == kind) & eligible)
-        return out
+        codes, kinds = self.cat("kind")  # integer compares per kind; conditions on kind reuse the codes
+        return {kind: np.flatnonzero((codes == i) & eligible) for i, kind in enumerate(kinds[:-1].tolist())}
 
     def rows_of(self, kinds: tuple[str, ...]) -> np.ndarray:
         parts = [self.kind_rows[k] for k in kinds if k in self.kind_rows]
-        return np.sort(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+        if len(parts) < 2:
+            return parts[0] if parts else np.empty(0, np.int64)
+        mask = np.zeros(self.n, bool)  # ascending positions without a sort
+        for part in parts:
+            mask[part] = True
+        return np.flatnonzero(mask)
 
     def occurred(self, rows: np.ndarray) -> list[Any]:
         """Python datetimes of ``rows`` (what the warehouse stores), without converting the whole column."""
