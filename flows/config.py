@@ -40,6 +40,7 @@ class SourceConfig:
     seconds_between_requests: float | None = None  # None: library default (PyGithub 0.25 s)
     max_retries: int = 8
     timeout: float = 30.0
+    graphql: bool = True  # github: pulls stream through GraphQL (needs a token); false forces REST
 
     @property
     def host(self) -> str:
@@ -132,6 +133,7 @@ SOURCE_KEYS = {
     "seconds_between_requests",
     "max_retries",
     "timeout",
+    "graphql",
 }
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 
@@ -154,9 +156,7 @@ class _Checker:
         value: bool = True,
     ) -> None:
         line, col = value_line(node, key) if value else key_line(node, key)
-        self.problems.append(
-            Problem(message, file=self.path, line=line, col=col, key=dotted, hint=hint, code=code)
-        )
+        self.problems.append(Problem(message, file=self.path, line=line, col=col, key=dotted, hint=hint, code=code))
 
     def unknown_keys(self, node: Any, allowed: set[str], prefix: str) -> None:
         for k in node:
@@ -428,6 +428,29 @@ def _sources(c: _Checker, data: Any) -> list[SourceConfig]:
                     )
                 else:
                     setattr(src, k, v)
+        if "graphql" in node:
+            v = node["graphql"]
+            if kind == "gitlab":
+                c.at(
+                    node,
+                    "graphql",
+                    f"{dotted}.graphql",
+                    "gitlab sources have no graphql setting",
+                    hint="remove it",
+                    code="unknown-key",
+                    value=False,
+                )
+            elif not isinstance(v, bool):
+                c.at(
+                    node,
+                    "graphql",
+                    f"{dotted}.graphql",
+                    f"expected true or false, got {v!r}",
+                    hint="graphql: false",
+                    code="type",
+                )
+            else:
+                src.graphql = v
         if not (src.orgs or src.repos or src.groups or src.projects):
             c.at(
                 node,
@@ -532,5 +555,11 @@ def _retention(c: _Checker, data: Any) -> None:
     for k in RETENTION_KEYS:
         v = raw.get(k)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-            c.at(raw, k, f"retention.{k}", f"expected a whole number of months >= 1, got {v!r}",
-                 hint=f"{k}: 12", code="type")
+            c.at(
+                raw,
+                k,
+                f"retention.{k}",
+                f"expected a whole number of months >= 1, got {v!r}",
+                hint=f"{k}: 12",
+                code="type",
+            )

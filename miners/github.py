@@ -84,8 +84,7 @@ class GitHubMiner:
         self.stats = MiningStats()
         self.host = source.host
         self.gh = make_github(source, self.stats)
-        # Source option ``graphql: false`` forces REST for the pulls stream (flows/config.py may not know it yet)
-        self.use_graphql: bool = getattr(source, "graphql", True) is not False
+        self.use_graphql: bool = source.graphql  # ``graphql: false`` on the source forces REST for pulls
 
     def list_repos(self) -> list[str]:
         """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""

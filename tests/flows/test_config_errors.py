@@ -78,6 +78,9 @@ CONFIG_CASES = {
     "teams wrong shape": (GOOD_SOURCE + "teams:\n  payments: [acme/pay]\n", 5, "expected a mapping", "repos"),
     "retention not months": (GOOD_SOURCE + "retention:\n  activity_months: 0\n", 5, "whole number of months", "12"),
     "retention unknown key": (GOOD_SOURCE + "retention:\n  activity_days: 30\n", 5, "unknown key", "activity_months"),
+    "graphql not a bool": ("sources:\n  - kind: github\n    orgs: [a]\n    graphql: maybe\n", 4, "true or false", None),
+    "graphql on gitlab": ("sources:\n  - kind: gitlab\n    groups: [a]\n    graphql: false\n", 4,
+                          "gitlab sources have no graphql", "remove it"),
     "not a mapping": ("- just\n- a list\n", 1, "must be a mapping", None),
     "empty file": ("", 1, "config file is empty", "reference"),
 }
