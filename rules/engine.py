@@ -103,7 +103,8 @@ class Frame:
                 values = np.empty(self.n + 1, dtype=object)
                 values[:-1] = raw
                 values[-1] = None
-                missing = pd.isna(raw)
+                # all text (enrichment fills missing bodies with ""): one C-level type pass, not isna's
+                missing = np.zeros(self.n, bool) if set(map(type, raw)) == {str} else pd.isna(raw)
                 self._missing[name] = np.append(missing, True)
                 self._cat[name] = (np.where(missing, self.n, np.arange(self.n)), values)
                 return self._cat[name]
