@@ -4,9 +4,11 @@ Streams (cursor per source, project and stream; the runner subtracts the overlap
 
 ``pulls``    merge requests listed with ``updated_after=<watermark>&order_by=updated_at&sort=asc``; for
              each MR listed (so: only MRs updated since the watermark) one notes call (all notes, system
-             ones too: they date approvals) and one approvals call. Yields pr_opened, pr_merged, pr_review
-             (approvals), review_comment (DiffNotes) and pr_comment (other non-system notes). Ascending
-             order lets every batch of MRs carry its own watermark, so a crash mid-project loses nothing.
+             ones too: the "approved"/"unapproved this merge request" ones are the approvals; the
+             approvals API is read too only when the source sets ``approvals_api: true``). Yields pr_opened,
+             pr_merged, pr_review (approvals), review_comment (DiffNotes) and pr_comment (other non-system
+             notes). Ascending order lets every batch of MRs carry its own watermark, so a crash
+             mid-project loses nothing.
 ``issues``   issues listed the same way; notes fetched only for issues with ``user_notes_count > 0``.
              Yields issue_opened and issue_comment.
 ``commits``  default-branch commits listed with ``since=<watermark>&with_stats=true`` (newest first, so
@@ -14,7 +16,7 @@ Streams (cursor per source, project and stream; the runner subtracts the overlap
              listing has none). Yields a commit activity only for commits touching a path group.
 
 Edits and late approvals: on GitLab an edited note or a new approval moves the MR's (issue's)
-``updated_at``, so the next run lists that MR again and re-reads its notes and approvals; changed
+``updated_at`` (and writes a system note), so the next run lists that MR again and re-reads its notes; changed
 activities are updated in place (content hash), unchanged ones are skipped by the loader.
 
 Offset pagination race: if an item moves to the end of an ascending listing while it is being read, the
@@ -22,7 +24,7 @@ pages after it shift and one item could be skipped. An item seen twice in one li
 the listing is then read once more from the moved item's old ``updated_at``, skipping what was done.
 
 Requests: a run with nothing new costs three requests per project (one listing per stream). A full run
-costs about two requests per MR plus one per issue with notes and one per default-branch commit.
+costs about one request per MR plus one per issue with notes and one per default-branch commit.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.gitlab")
 BATCH_ITEMS = 50  # MRs or issues per stored batch (one transaction, one cursor move)
+APPROVALS_API = False  # default of the source's ``approvals_api`` switch (read with getattr)
 
 
 def iso(ts: datetime) -> str:
@@ -58,6 +61,9 @@ class GitLabMiner:
         self.host = source.host
         self.gl = make_client(source, self.stats)
         self.opts = call_opts(source)
+        # Opt-in fallback: also read the approvals API (one more call per MR). Off: approvals come from the
+        # MR's system notes alone (see miners.gitlab_map).
+        self.approvals_api = bool(getattr(source, "approvals_api", APPROVALS_API))
         from miners.runner import OVERLAP
 
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
@@ -97,7 +103,8 @@ class GitLabMiner:
             if self.is_new(mark, updated):  # else: only what the listing says (opened, merged)
                 notes = [x.attributes for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True,
                                                               **self.opts)]
-                approvals = mr.approvals.get(**self.opts).attributes
+                if self.approvals_api:
+                    approvals = mr.approvals.get(**self.opts).attributes
             acts += gm.mr_activities(repo, self.host, mr.attributes, notes, approvals, self.start)
             n, last = n + 1, updated
             if n % BATCH_ITEMS == 0:

@@ -8,11 +8,15 @@ DiffNote (``type == "DiffNote"`` or a ``position``) -> review_comment; any other
 pr_comment; issue -> issue_opened; non-system issue note -> issue_comment; a default-branch commit that
 touches a path group -> commit. System notes are never activity.
 
-Approval time: GitLab's approvals API gives none (newer servers may add ``approved_at``; used when
-present). Otherwise the approval is dated by the user's latest "approved this merge request" system note,
-which the MR's notes call returns anyway (so it costs nothing and is stable; its ``#note_<id>`` is also
-the evidence URL). Only when neither exists (e.g. the note was deleted) is the MR's ``updated_at`` at
-the time of mining used.
+Approvals: read from the MR's system notes, which the notes call returns anyway (no approvals call). GitLab
+writes "approved this merge request" for every approval and "unapproved this merge request" when it is
+revoked; replayed per user (note author id) in time order they give the current approvers, each dated
+and linked (``#note_<id>``) by their latest "approved" note. native_id stays ``<project>!<iid>:approval:
+<user id>``, as when the approvals API was read. Not seen in notes: approvals reset by a push ("reset
+approvals from @a by pushing to the branch"; its author is the pusher), which stay as approved; and
+approvals whose note was deleted. The approvals API answer, when the caller still reads it (opt-in),
+decides who approved; it has no time (newer servers may add ``approved_at``: used when present), so the
+note dates it, else the MR's ``updated_at`` at the time of mining.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from miners.paths import PathGroups
 
 FORGE = "gitlab"
 APPROVAL_NOTE = "approved this merge request"
+UNAPPROVAL_NOTE = "unapproved this merge request"
 
 
 def parse_ts(value: str | None) -> datetime | None:
@@ -114,19 +119,42 @@ def mr_activities(repo: str, host: str, mr: dict[str, Any], notes: list[dict[str
     return [a for a in out if a.occurred_at >= start]
 
 
+def approval_notes(notes: list[dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """Who approves the MR now, from its system notes: user id -> their latest "approved" note.
+
+    Notes are replayed in time order; an "unapproved this merge request" note by the same user removes
+    the approval, a later "approved" note restores it (dated and linked by that later note).
+    """
+    current: dict[int | str, dict[str, Any]] = {}
+    system = [n for n in notes if n.get("system") and n.get("created_at")]
+    for n in sorted(system, key=lambda n: (parse_ts(n["created_at"]), n.get("id") or 0)):
+        body = str(n.get("body") or "").strip().lower()
+        author = n.get("author") or {}
+        key = author.get("id") if author.get("id") is not None else _login(author)
+        if body == APPROVAL_NOTE:
+            current[key] = n
+        elif body == UNAPPROVAL_NOTE:
+            current.pop(key, None)
+    return current
+
+
 def approval_activities(p: ParentFacts, approvals: dict[str, Any] | None, notes: list[dict[str, Any]],
                         mr_updated: datetime | None) -> list[Activity]:
-    """One approved review per approver; dated and linked as the module docstring says."""
-    latest_note: dict[str, dict[str, Any]] = {}
-    for n in notes:
-        if n.get("system") and str(n.get("body") or "").strip().lower() == APPROVAL_NOTE:
-            user = _login(n.get("author"))
-            if user not in latest_note or parse_ts(n["created_at"]) >= parse_ts(latest_note[user]["created_at"]):
-                latest_note[user] = n
+    """One approved review per current approver; dated and linked as the module docstring says.
+
+    ``approvals`` (the approvals API answer) is optional: without it the approvers are read from the
+    system notes alone.
+    """
+    latest = approval_notes(notes)
+    if approvals is None:
+        return [p.make(PR_REVIEW, f"{p.repo}!{p.iid}:approval:{key}", n.get("author"), parse_ts(n["created_at"]),
+                       note_url(p.web_url, n["id"]), state="approved", extra={"dated_by": "system_note"})
+                for key, n in latest.items() if parse_ts(n["created_at"])]
+    by_login = {_login(n.get("author")): n for n in latest.values()}
     out = []
-    for entry in (approvals or {}).get("approved_by") or []:
+    for entry in approvals.get("approved_by") or []:
         user = entry.get("user") or {}
-        note = latest_note.get(_login(user))
+        note = latest.get(user.get("id")) or by_login.get(_login(user))
         at = parse_ts(entry.get("approved_at")) or (parse_ts(note["created_at"]) if note else None) or mr_updated
         if at is None:
             continue

@@ -406,6 +406,15 @@ class Org:
             person = user or next(p for p in self.humans() if p.key not in done)
             return self.add_approval(repo, number, person, at)
 
+    def revoke_approval(self, repo: str, number: int, user: str | Person, at: datetime | None = None) -> Comment:
+        """A GitLab approval withdrawn: the approval goes and an "unapproved this merge request" system
+        note is written (which moves the MR's updated_at), as GitLab does."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            person = user if isinstance(user, Person) else self.person(user)
+            pr.approvals = [a for a in pr.approvals if a.user is not person]
+            return self._new_comment(pr, "system", person, "unapproved this merge request", at or self.now)
+
     def edit_comment(self, forge: str, comment_id: int, body: str, at: datetime | None = None) -> Comment:
         """Edit a comment/note: body and updated_at change.  On GitLab the note touches its MR/issue (as
         GitLab's ``touch: true`` does); on GitHub the parent's updated_at is left alone."""

@@ -81,6 +81,36 @@ def test_approval_dated_and_linked_by_its_system_note() -> None:
     assert review.occurred_at == datetime(2025, 3, 3, 8, tzinfo=UTC) and review.url == f"{WEB}#note_810"
 
 
+def sys_note(nid: int, body: str, author: dict[str, Any], at: str) -> dict[str, Any]:
+    return note(nid, body, author, at, system=True)
+
+
+def test_approvals_from_system_notes_alone_approved_minus_later_unapproved_per_user() -> None:
+    notes = [sys_note(810, "approved this merge request", user("cy", 3), "2025-03-02T08:00:00.000Z"),
+             sys_note(811, "approved this merge request", user("dee", 4), "2025-03-02T09:00:00.000Z"),
+             sys_note(812, "unapproved this merge request", user("cy", 3), "2025-03-02T10:00:00.000Z"),
+             sys_note(813, "unapproved this merge request", user("dee", 4), "2025-03-02T11:00:00.000Z"),
+             sys_note(814, "Approved this merge request", user("dee", 4), "2025-03-03T07:00:00.000Z"),
+             sys_note(815, "unapproved this merge request", user("eve", 5), "2025-03-03T08:00:00.000Z"),
+             note(816, "approved this merge request", user("fay", 6))]  # not a system note: a comment
+    reviews = by_kind(gm.mr_activities("g/p", "h", mr(), notes, None, START))["pr_review"]
+    assert [(r.native_id, r.actor_login, r.occurred_at, r.url, r.state) for r in reviews] == [
+        ("g/p!7:approval:4", "dee", datetime(2025, 3, 3, 7, tzinfo=UTC), f"{WEB}#note_814", "approved")]
+
+
+def test_approval_notes_replayed_in_time_order_not_list_order() -> None:
+    notes = [sys_note(821, "approved this merge request", user("cy", 3), "2025-03-02T12:00:00.000Z"),
+             sys_note(820, "unapproved this merge request", user("cy", 3), "2025-03-02T11:00:00.000Z")]
+    (review,) = by_kind(gm.mr_activities("g/p", "h", mr(), notes, None, START))["pr_review"]
+    assert review.native_id == "g/p!7:approval:3" and review.url == f"{WEB}#note_821"
+
+
+def test_approvals_api_when_given_decides_who_approved() -> None:
+    notes = [sys_note(810, "approved this merge request", user("cy", 3), "2025-03-02T08:00:00.000Z")]
+    acts = gm.mr_activities("g/p", "h", mr(), notes, approvals(), START)
+    assert "pr_review" not in by_kind(acts)
+
+
 def test_approval_prefers_approved_at_and_falls_back_to_mr_updated_at() -> None:
     given = gm.mr_activities("g/p", "h", mr(), [], approvals(user("cy", 3), approved_at="2025-03-02T01:00:00Z"),
                              START)

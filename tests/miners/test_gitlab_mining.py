@@ -143,7 +143,37 @@ def test_late_approval_and_edited_notes_are_picked_up(sim, tmp_path):
     assert rows[(k.REVIEW_COMMENT, str(diff_note.id))].body == "Edited: use the decimal type here."
     assert rows[(k.ISSUE_COMMENT, str(issue_note.id))].body == "Edited: reproduced on main."
     touched = {(old_mr.repo, old_mr.number), (diff_note.repo, diff_note.number)}
-    assert sim.request_count(MR_TEMPLATE + "/approvals") == len(touched)  # only the touched MRs
+    assert sim.request_count(MR_TEMPLATE + "/notes") == len(touched)  # only the touched MRs
+    assert sim.request_count(MR_TEMPLATE + "/approvals") == 0  # approvals come from the system notes
+
+
+def test_revoked_approval_is_not_stored_and_a_renewed_one_moves_to_its_new_note(sim, tmp_path):
+    org = sim.org
+    revoked, renewed = org.all_approvals()[:2]
+    at = org.now + timedelta(hours=1)
+    org.revoke_approval(revoked.repo, revoked.number, revoked.user, at=at)
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]  # ground truth: revoked one gone
+    assert f"{revoked.repo}!{revoked.number}:approval:{revoked.user.gl_id}" not in stored(engine, k.PR_REVIEW)
+    org.revoke_approval(renewed.repo, renewed.number, renewed.user, at=at + timedelta(minutes=1))
+    again = org.add_approval(renewed.repo, renewed.number, renewed.user, at=at + timedelta(minutes=2))
+    mine(cfg, engine)
+    nid = f"{renewed.repo}!{renewed.number}:approval:{renewed.user.gl_id}"
+    assert stored(engine, k.PR_REVIEW)[nid].endswith(f"#note_{again.note_id}")
+    with engine.connect() as conn:
+        (at_row,) = conn.execute(select(m.Activity.occurred_at).where(m.Activity.native_id == nid)).one()
+    assert at_row == again.approved_at  # same row, moved to the renewed approval
+
+
+def test_approvals_api_is_an_opt_in_fallback(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    cfg.sources[0].approvals_api = True  # type: ignore[attr-defined]
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    assert sim.request_count(MR_TEMPLATE + "/approvals") == len(sim.org.all_pulls(GITLAB))
+    assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]
 
 
 def test_faults_and_429s_end_in_the_same_warehouse_as_a_clean_run(sim, tmp_path):

@@ -135,3 +135,14 @@ def test_roster_entries() -> None:
         "opt_out",
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", e["start_date"]) and e["github"] and e["gitlab"]
+
+
+def test_revoke_approval_drops_it_and_writes_an_unapproved_system_note() -> None:
+    org = build_org(2, "tiny")
+    ap = org.all_approvals()[0]
+    mr = org.pull(ap.repo, ap.number)
+    later = max(org.now, mr.updated_at) + timedelta(minutes=5)
+    note = org.revoke_approval(ap.repo, ap.number, ap.user, at=later)
+    assert ap not in org.all_approvals() and mr.updated_at == later
+    assert (note.kind, note.body, note.author) == ("system", "unapproved this merge request", ap.user)
+    assert note in org.all_system_notes()
