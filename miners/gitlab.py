@@ -12,7 +12,9 @@ Streams (cursor per source, project and stream; the runner subtracts the overlap
 ``issues``   issues listed the same way; notes fetched only for issues with ``user_notes_count > 0``.
              Yields issue_opened and issue_comment.
 ``commits``  default-branch commits listed with ``since=<watermark>&with_stats=true`` (newest first, so
-             one batch and one watermark at the end); one diff call per commit to learn its paths (the
+             one batch and one watermark at the end); when every path group is a folder (``dir/**``) and
+             there are more new commits than folders, one ``path=<folder>`` listing per folder picks the
+             commits touching them first; one diff call per (picked) commit to learn its paths (the
              listing has none). Yields a commit activity only for commits touching a path group.
 
 Edits and late approvals: on GitLab an edited note or a new approval moves the MR's (issue's)
@@ -129,19 +131,35 @@ class GitLabMiner:
             yield Batch(repo, STREAM_ISSUES, acts, last)
 
     def _commits(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
-        acts, newest = [], None
-        for c in project.commits.list(since=iso(mark or self.start), with_stats="true", iterator=True, **self.opts):
+        since = iso(mark or self.start)
+        listed, newest = [], None
+        for c in project.commits.list(since=since, with_stats="true", iterator=True, **self.opts):
             attrs = c.attributes
             committed = gm.parse_ts(attrs.get("committed_date") or attrs.get("created_at"))
             newest = committed if newest is None or (committed and committed > newest) else newest
-            if not self.groups.groups or len(attrs.get("parent_ids") or []) > 1 or not self.is_new(mark, committed):
-                continue  # no path groups; a merge commit (its changes are its parents'); or already read
+            if self.groups.groups and len(attrs.get("parent_ids") or []) <= 1 and self.is_new(mark, committed):
+                listed.append(c)  # else: no path groups; a merge commit (its changes are its parents'); or read
+        acts = []
+        for c in self._path_candidates(project, listed, since):
             diff = c.diff(get_all=True, **self.opts)
-            act = gm.commit_activity(repo, self.host, attrs, gm.diff_paths(diff), len(diff), self.groups)
+            act = gm.commit_activity(repo, self.host, c.attributes, gm.diff_paths(diff), len(diff), self.groups)
             if act is not None and act.occurred_at >= self.start:
                 acts.append(act)
         if acts or newest:
             yield Batch(repo, STREAM_COMMITS, acts, newest)
+
+    def _path_candidates(self, project: Any, commits: list[Any], since: str) -> list[Any]:
+        """When every path group is a folder, one ``path``-filtered listing per folder names the commits
+        worth a diff call; the others cost nothing. Only done when there are fewer folders than commits."""
+        folders = self.groups.folder_prefixes()
+        prefixes = sorted({p.strip("/") for ps in (folders or {}).values() for p in ps})
+        if not folders or "" in prefixes or len(prefixes) >= len(commits):
+            return commits
+        touched: set[str] = set()
+        for prefix in prefixes:  # ``path=`` would name python-gitlab's URL path: the query parameter goes apart
+            touched |= {c.id for c in project.commits.list(since=since, query_parameters={"path": prefix},
+                                                            iterator=True, **self.opts)}
+        return [c for c in commits if c.id in touched]
 
     def _updated_since(self, manager: Any, since: datetime, **filters: Any) -> Iterator[Any]:
         """MRs/issues updated since ``since``, oldest update first, each (iid, updated_at) once.

@@ -27,11 +27,13 @@ def sim() -> Iterator[ForgeSimulator]:
         yield s
 
 
-def make_config(tmp_path: Path, url: str, name: str = "w", **source: object) -> Config:
+def make_config(tmp_path: Path, url: str, name: str = "w", path_groups: dict | None = None,
+                **source: object) -> Config:
     src = SourceConfig(kind="gitlab", url=url, name="gl", groups=["acme"], max_retries=10,
                        **source)  # type: ignore[arg-type]
+    groups = dict(DEFAULT_PATH_GROUPS) if path_groups is None else path_groups
     return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / name}.db", roster=None,
-                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
+                  since=date(2000, 1, 1), rules=["default"], path_groups=groups, sources=[src],
                   teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
 
 
@@ -190,6 +192,23 @@ def test_faults_and_429s_end_in_the_same_warehouse_as_a_clean_run(sim, tmp_path)
     assert result.stats.retries > 0 and any(reason == "HTTP 429" for reason, _ in result.stats.waits)
     assert sim.statuses[429] > 0 and sum(n for s, n in sim.statuses.items() if s >= 500) > 0
     assert dump(faulty) == dump(clean)
+
+
+def test_folder_path_groups_pick_commits_by_path_listing_and_diff_only_those(sim, tmp_path):
+    folders = {"tests": ["tests/**"], "ci": [".gitlab/**"]}
+    cfg = make_config(tmp_path, sim.url, path_groups=folders)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    groups = PathGroups(folders)
+    truth = {c.sha: f"{sim.url}/{c.repo}/-/commit/{c.sha}" for c in sim.org.all_commits(GITLAB)
+             if groups.match(f.filename for f in c.files)}
+    assert truth and stored(engine, k.COMMIT) == truth
+    with engine.connect() as conn:
+        hits = conn.execute(select(m.Activity.path_groups).where(m.Activity.kind == k.COMMIT)).scalars().all()
+    assert all(set(h) <= set(folders) and h for h in hits)
+    commits = [c for c in sim.org.all_commits(GITLAB) if len(c.parents) <= 1]
+    diffs = sim.request_count("GET /api/v4/projects/{pid}/repository/commits/{sha}/diff")
+    assert diffs == len(truth) < len(commits)  # untouched commits cost no diff call
 
 
 def test_a_failing_project_is_recorded_and_the_others_finish(sim, tmp_path):
