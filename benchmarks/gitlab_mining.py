@@ -1,9 +1,12 @@
 """GitLab mining cost: requests per MR for a full run, requests per project with nothing new.
 
-Mines the simulator's "large" org (12 GitLab projects, 5,400 MRs) over HTTP through python-gitlab into a
+Mines the simulator's "large" org (20 GitLab projects, 5,200 MRs) over HTTP through python-gitlab into a
 fresh SQLite warehouse, then runs again with nothing new. Requests are counted by the simulator per
 endpoint template (and checked against the miner's own count). The baseline, in the same run, is a
 ``--full`` re-mine of the same warehouse (cursors cleared), which pays every per-item call again.
+Two more full runs into fresh warehouses, same simulator: one with the approvals API switched on
+(``approvals_api``: the former plan, one more call per MR) and one whose path groups are all folders
+(``dir/**``), where path-filtered commit listings pick the commits worth a diff call.
 
     .venv/bin/python benchmarks/gitlab_mining.py [--size large]
 
@@ -30,10 +33,16 @@ OUT = Path(__file__).resolve().parent / "results" / "gitlab_mining.md"
 PERCEVAL_PER_MR_10_NOTES = 17  # from the issue: Perceval's request plan for one MR with 10 notes
 
 
-def config(tmp: Path, url: str) -> Config:
+FOLDER_GROUPS = {"tests": ["tests/**"], "docs": ["docs/**"], "ci": [".gitlab/**"]}
+
+
+def config(tmp: Path, url: str, name: str = "w", path_groups: dict | None = None, **source: object) -> Config:
     src = SourceConfig(kind="gitlab", url=url, name="gl", groups=["acme"])
-    return Config(path=tmp / "leadsig.yaml", warehouse=f"sqlite:///{tmp / 'w.db'}", roster=None,
-                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
+    for key, value in source.items():
+        setattr(src, key, value)
+    groups = dict(DEFAULT_PATH_GROUPS) if path_groups is None else path_groups
+    return Config(path=tmp / "leadsig.yaml", warehouse=f"sqlite:///{tmp / name}.db", roster=None,
+                  since=date(2000, 1, 1), rules=["default"], path_groups=groups, sources=[src],
                   teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp, bot_patterns=DEFAULT_BOT_PATTERNS)
 
 
@@ -51,11 +60,11 @@ def run(sim: ForgeSimulator, cfg: Config) -> tuple[SourceResult, Counter[str], f
 def per_stream(counts: Counter[str]) -> dict[str, int]:
     def stream(template: str) -> str:
         if "/merge_requests" in template:
-            return "pulls (MR listing, notes, approvals)"
+            return "pulls (MR listing, notes)"
         if "/issues" in template:
             return "issues (listing, notes)"
         if "/repository/commits" in template:
-            return "commits (listing, one diff per default-branch commit)"
+            return "commits (listing, one diff per new default-branch commit)"
         return "projects (group listing)"
 
     out: Counter[str] = Counter()
@@ -79,10 +88,16 @@ def main() -> None:
         again, again_counts, again_s = run(sim, cfg)
         clear_cursors(open_warehouse(cfg.warehouse), "gl")
         base, base_counts, base_s = run(sim, cfg)
+        _, api_counts, api_s = run(sim, config(tmp, sim.url, "api", approvals_api=True))
+        _, folder_counts, folder_s = run(sim, config(tmp, sim.url, "folders", FOLDER_GROUPS))
         assert full.stats.requests == sum(full_counts.values()), "miner and simulator disagree on requests"
     total = sum(full_counts.values())
     streams = per_stream(full_counts)
-    pulls = streams["pulls (MR listing, notes, approvals)"]
+    pulls = streams["pulls (MR listing, notes)"]
+    api_pulls = per_stream(api_counts)["pulls (MR listing, notes)"]
+    commits = streams["commits (listing, one diff per new default-branch commit)"]
+    folder_commits = per_stream(folder_counts)["commits (listing, one diff per new default-branch commit)"]
+    folder_total = sum(folder_counts.values())
     nothing_new = sum(again_counts.values())
     lines = [
         "# GitLab mining (python-gitlab against the forge simulator)",
@@ -99,6 +114,15 @@ def main() -> None:
         f"| second run, nothing new | {nothing_new:,} | | **{nothing_new / projects:.2f}** | {again_s:.1f} |",
         f"| baseline: `--full` re-mine, same run | {sum(base_counts.values()):,} | "
         f"{sum(base_counts.values()) / len(mrs):.2f} | {sum(base_counts.values()) / projects:,.0f} | {base_s:.1f} |",
+        f"| full run, `approvals_api: true` (former plan): MR stream only | {api_pulls:,} | "
+        f"{api_pulls / len(mrs):.2f} | {api_pulls / projects:,.0f} | {api_s:.1f} (whole run) |",
+        f"| full run, folder path groups `{', '.join(p for ps in FOLDER_GROUPS.values() for p in ps)}` | "
+        f"{folder_total:,} | {folder_total / len(mrs):.2f} | {folder_total / projects:,.0f} | {folder_s:.1f} |",
+        "",
+        f"MR stream: {pulls / len(mrs):.2f} requests per MR with approvals read from the MR's system notes vs "
+        f"{api_pulls / len(mrs):.2f} with the approvals API as well ({api_pulls / pulls:.2f}x). Commit stream: "
+        f"{commits / len(mrs):.2f} per MR with the default (glob) path groups, "
+        f"{folder_commits / len(mrs):.2f} with folder path groups ({commits / max(folder_commits, 1):.1f}x fewer).",
         "",
         f"Nothing-new run vs baseline: {sum(base_counts.values()) / max(nothing_new, 1):,.0f}x fewer requests. "
         f"Targets: <= 3 requests per MR (Perceval: about {PERCEVAL_PER_MR_10_NOTES} for an MR with 10 notes), "
@@ -116,8 +140,12 @@ def main() -> None:
         "|---|---|",
         *[f"| `{t}` | {n:,} |" for t, n in full_counts.most_common()],
         "",
-        "The commit stream costs one diff call per default-branch commit: GitLab's commit listing names no files,",
-        "and the default path groups (`**/*.md`, ...) cannot be expressed as the API's `path` filter.",
+        "With the default path groups (`**/*.md`, ...) the commit stream costs one diff call per new "
+        "default-branch commit:",
+        "GitLab's commit listing names no files, and globs cannot be expressed as the API's `path` filter. When "
+        "every group is a",
+        "folder, one `path=` listing per folder picks the commits worth a diff call (the diff still gives the "
+        "file count).",
         "",
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
