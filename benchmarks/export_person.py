@@ -6,6 +6,7 @@ Writes benchmarks/results/export_person.md.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import tempfile
@@ -24,7 +25,7 @@ from warehouse import models as m  # noqa: E402
 from warehouse import store  # noqa: E402
 from warehouse.db import open_warehouse  # noqa: E402
 
-ACTIVITIES_PER_PERSON = 10_000  # a very busy year: ~40 items per working day
+ACTIVITIES_PER_PERSON = int(os.environ.get("LEADSIG_BENCH_EXPORT_N", 10_000))  # a busy year: ~40 a working day
 OTHERS = 50
 
 

@@ -65,9 +65,11 @@ def pick(per: Counter[str], names: tuple[str, ...]) -> int:
 
 
 def main() -> None:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="large", help="simulator size (CI smoke runs use small)")
+    args = ap.parse_args()
     t0 = time.perf_counter()
-    org = build_org(42, "large")
+    org = build_org(42, args.size)
     build_s = time.perf_counter() - t0
     repos = len(org.repos_of(GITHUB))
     pulls = org.all_pulls(GITHUB)

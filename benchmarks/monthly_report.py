@@ -103,7 +103,7 @@ def main() -> None:
                                    load_evidence(engine, window.start, window.end)), args.repeat)
         t_all, paths = timed(lambda: build_monthly(engine, cfg, MONTH), args.repeat)
         t_team, _ = timed(lambda: build_monthly(engine, cfg, MONTH, team="team-3"), args.repeat)
-        t_packet, _ = timed(lambda: build_packet(engine, cfg, "u0042", months=12,
+        t_packet, _ = timed(lambda: build_packet(engine, cfg, f"u{min(42, args.people - 1):04d}", months=12,
                                                  now=datetime(2026, 11, 1, tzinfo=UTC)), args.repeat)
         sizes = {fmt: p.stat().st_size for fmt, p in paths.items()}
         month_rows = len(load_evidence(engine, window.start, window.end))

@@ -4,8 +4,9 @@ Each benchmark is a script ``benchmarks/<name>.py`` that measures its figure aga
 the same process and writes ``benchmarks/results/<name>.md`` (figure, target, baseline). This runner only
 orders them, times them, and stitches the results together, so one command refreshes every number:
 
-    .venv/bin/python benchmarks/run.py            # all
+    .venv/bin/python benchmarks/run.py            # all, at the documented sizes (about 10 minutes here)
     .venv/bin/python benchmarks/run.py classify   # some, by name
+    .venv/bin/python benchmarks/run.py --smoke    # all at small sizes, results left untouched (CI runs this)
 """
 
 from __future__ import annotations
@@ -26,7 +27,42 @@ def benchmarks(names: list[str]) -> list[Path]:
     return [p for p in found if not names or p.stem in names]
 
 
+# Small sizes for the CI smoke run: every script runs end to end, in seconds, without touching the results.
+SMOKE_ARGS = {
+    "classify": ["--n", "20000", "--repeat", "1"],
+    "github_mining": ["--size", "small"],
+    "gitlab_mining": ["--size", "small"],
+    "monthly_report": ["--people", "40", "--repeat", "1"],
+    "simulator_throughput": ["--rounds", "1"],
+}
+SMOKE_ENV = {"LEADSIG_BENCH_EXPORT_N": "500"}
+
+
+def smoke(names: list[str]) -> int:
+    """Run every benchmark small, then put the committed results back: CI proves the scripts still work."""
+    import os
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as keep:
+        shutil.copytree(RESULTS, Path(keep) / "results")
+        failed = []
+        try:
+            for script in benchmarks(names):
+                print(f"== {script.stem} (smoke)", flush=True)
+                args = [sys.executable, str(script), *SMOKE_ARGS.get(script.stem, [])]
+                if subprocess.run(args, cwd=HERE.parent, env={**os.environ, **SMOKE_ENV}).returncode != 0:
+                    failed.append(script.stem)
+        finally:
+            shutil.rmtree(RESULTS)
+            shutil.copytree(Path(keep) / "results", RESULTS)
+    print(f"smoke run: {len(failed)} failed {failed}" if failed else "smoke run: all benchmarks ran")
+    return 1 if failed else 0
+
+
 def main(names: list[str]) -> int:
+    if "--smoke" in names:
+        return smoke([n for n in names if n != "--smoke"])
     failed = []
     timings = {}
     for script in benchmarks(names):

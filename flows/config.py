@@ -41,6 +41,7 @@ class SourceConfig:
     max_retries: int = 8
     timeout: float = 30.0
     graphql: bool = True  # github: pulls stream through GraphQL (needs a token); false forces REST
+    approvals_api: bool = False  # gitlab: also read the approvals API (one more call per MR; notes suffice)
 
     @property
     def host(self) -> str:
@@ -134,6 +135,7 @@ SOURCE_KEYS = {
     "max_retries",
     "timeout",
     "graphql",
+    "approvals_api",
 }
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 
@@ -428,14 +430,16 @@ def _sources(c: _Checker, data: Any) -> list[SourceConfig]:
                     )
                 else:
                     setattr(src, k, v)
-        if "graphql" in node:
-            v = node["graphql"]
-            if kind == "gitlab":
+        for key, forge_of_key in (("graphql", "github"), ("approvals_api", "gitlab")):
+            if key not in node:
+                continue
+            v = node[key]
+            if kind != forge_of_key:
                 c.at(
                     node,
-                    "graphql",
-                    f"{dotted}.graphql",
-                    "gitlab sources have no graphql setting",
+                    key,
+                    f"{dotted}.{key}",
+                    f"{kind} sources have no {key} setting",
                     hint="remove it",
                     code="unknown-key",
                     value=False,
@@ -443,14 +447,14 @@ def _sources(c: _Checker, data: Any) -> list[SourceConfig]:
             elif not isinstance(v, bool):
                 c.at(
                     node,
-                    "graphql",
-                    f"{dotted}.graphql",
+                    key,
+                    f"{dotted}.{key}",
                     f"expected true or false, got {v!r}",
-                    hint="graphql: false",
+                    hint=f"{key}: false",
                     code="type",
                 )
             else:
-                src.graphql = v
+                setattr(src, key, v)
         if not (src.orgs or src.repos or src.groups or src.projects):
             c.at(
                 node,

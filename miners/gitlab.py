@@ -45,7 +45,6 @@ from miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.gitlab")
 BATCH_ITEMS = 50  # MRs or issues per stored batch (one transaction, one cursor move)
-APPROVALS_API = False  # default of the source's ``approvals_api`` switch (read with getattr)
 
 
 def iso(ts: datetime) -> str:
@@ -65,7 +64,7 @@ class GitLabMiner:
         self.opts = call_opts(source)
         # Opt-in fallback: also read the approvals API (one more call per MR). Off: approvals come from the
         # MR's system notes alone (see miners.gitlab_map).
-        self.approvals_api = bool(getattr(source, "approvals_api", APPROVALS_API))
+        self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
         from miners.runner import OVERLAP
 
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much

@@ -81,6 +81,8 @@ CONFIG_CASES = {
     "graphql not a bool": ("sources:\n  - kind: github\n    orgs: [a]\n    graphql: maybe\n", 4, "true or false", None),
     "graphql on gitlab": ("sources:\n  - kind: gitlab\n    groups: [a]\n    graphql: false\n", 4,
                           "gitlab sources have no graphql", "remove it"),
+    "approvals_api on github": ("sources:\n  - kind: github\n    orgs: [a]\n    approvals_api: true\n", 4,
+                                "github sources have no approvals_api", "remove it"),
     "not a mapping": ("- just\n- a list\n", 1, "must be a mapping", None),
     "empty file": ("", 1, "config file is empty", "reference"),
 }
