@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from cassettes import HostRewriter
 
 from flows.config import DEFAULT_PATH_GROUPS, SourceConfig
 from miners import activity as k
@@ -32,29 +32,7 @@ TOKEN_ENV = "LEADSIG_CASSETTE_TOKEN"
 RECORD_URL = os.environ.get("LEADSIG_CASSETTE_GITHUB_URL")  # re-record against a real GitHub
 RECORD_REPO = os.environ.get("LEADSIG_CASSETTE_GITHUB_REPO", "acme/api")
 START = datetime(2000, 1, 1, tzinfo=UTC)
-_recorded_base: list[str] = []  # the live base URL while recording, rewritten to FAKE
-
-
-def _rewrite(text: str) -> str:
-    for base in _recorded_base:
-        text = text.replace(base, FAKE).replace("//" + urlsplit(base).netloc, "//" + urlsplit(FAKE).netloc)
-        text = text.replace(f"@{urlsplit(base).hostname}:", f"@{urlsplit(FAKE).hostname}:")  # ssh_url
-    return text
-
-
-def _scrub_request(request: Any) -> Any:
-    request.uri = _rewrite(request.uri)
-    return request
-
-
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    body = response["body"].get("string")
-    if isinstance(body, bytes):
-        response["body"]["string"] = _rewrite(body.decode("utf-8")).encode("utf-8")
-    for name in list(response["headers"]):
-        if name.lower() == "link":
-            response["headers"][name] = [_rewrite(v) for v in response["headers"][name]]
-    return response
+HOSTS = HostRewriter(FAKE)
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +45,8 @@ def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     config: dict[str, Any] = {
         "filter_headers": ["authorization"],
         "match_on": ["method", "path", "query", "body"],  # body: GraphQL pages differ only there
-        "before_record_request": _scrub_request,
-        "before_record_response": _scrub_response,
+        "before_record_request": HOSTS.scrub_request,
+        "before_record_response": HOSTS.scrub_response,
         "decode_compressed_response": True,
     }
     if request.config.getoption("--record-mode") is None:  # an explicit --record-mode wins
@@ -86,16 +64,15 @@ def base_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         yield FAKE
         return
     if RECORD_URL:
-        _recorded_base[:] = [RECORD_URL.rstrip("/")]
+        HOSTS.bases[:] = [RECORD_URL.rstrip("/")]
         yield RECORD_URL
         return
     from miners.simulator import ForgeSimulator
 
-    monkeypatch.setenv(TOKEN_ENV, "ghp_recording_token_never_stored")
+    monkeypatch.setenv(TOKEN_ENV, "fake-gh-recording-token-never-stored")
     with ForgeSimulator(size="tiny", seed=7) as sim:
-        _recorded_base[:] = [sim.url]
+        HOSTS.bases[:] = [sim.url]
         yield sim.url
-    _recorded_base.clear()
 
 
 def miner(url: str) -> GitHubMiner:

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from cassettes import HostRewriter
 
 from flows.config import DEFAULT_PATH_GROUPS, SourceConfig
 from miners import activity as k
@@ -30,28 +30,7 @@ FAKE = "http://gitlab.test"
 TOKEN_ENV = "LEADSIG_CASSETTE_GITLAB_TOKEN"
 PROJECT = "acme/payments/ledger"  # the tiny org's (seed 7) GitLab project
 START = datetime(2000, 1, 1, tzinfo=UTC)
-_recorded_base: list[str] = []
-
-
-def _rewrite(text: str) -> str:
-    for base in _recorded_base:
-        text = text.replace(base, FAKE).replace(urlsplit(base).netloc, urlsplit(FAKE).netloc)
-    return text
-
-
-def _scrub_request(request: Any) -> Any:
-    request.uri = _rewrite(request.uri)
-    return request
-
-
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    body = response["body"].get("string")
-    if isinstance(body, bytes):
-        response["body"]["string"] = _rewrite(body.decode("utf-8")).encode("utf-8")
-    for name in list(response["headers"]):
-        if name.lower() == "link":
-            response["headers"][name] = [_rewrite(v) for v in response["headers"][name]]
-    return response
+HOSTS = HostRewriter(FAKE)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +43,8 @@ def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     config: dict[str, Any] = {
         "filter_headers": ["authorization", "private-token"],
         "match_on": ["method", "path", "query"],
-        "before_record_request": _scrub_request,
-        "before_record_response": _scrub_response,
+        "before_record_request": HOSTS.scrub_request,
+        "before_record_response": HOSTS.scrub_response,
         "decode_compressed_response": True,
     }
     if request.config.getoption("--record-mode") is None:  # an explicit --record-mode wins
@@ -83,11 +62,10 @@ def base_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         return
     from miners.simulator import ForgeSimulator
 
-    monkeypatch.setenv(TOKEN_ENV, "glpat-recording-token-never-stored")
+    monkeypatch.setenv(TOKEN_ENV, "fake-gl-recording-token-never-stored")
     with ForgeSimulator(size="tiny", seed=7) as sim:
-        _recorded_base[:] = [sim.url]
+        HOSTS.bases[:] = [sim.url]
         yield sim.url
-    _recorded_base.clear()
 
 
 def miner(url: str, **over: Any) -> GitLabMiner:
