@@ -46,6 +46,7 @@ class Frame:
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._missing: dict[str, np.ndarray] = {}  # per distinct-column value, from cat()
         self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
+        self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -104,7 +105,8 @@ class Frame:
                 values[:-1] = raw
                 values[-1] = None
                 # all text (enrichment fills missing bodies with ""): one C-level type pass, not isna's
-                missing = np.zeros(self.n, bool) if set(map(type, raw)) == {str} else pd.isna(raw)
+                all_text = pd.api.types.infer_dtype(raw, skipna=False) == "string"
+                missing = np.zeros(self.n, bool) if all_text else pd.isna(raw)
                 self._missing[name] = np.append(missing, True)
                 self._cat[name] = (np.where(missing, self.n, np.arange(self.n)), values)
                 return self._cat[name]
@@ -122,7 +124,8 @@ class Frame:
             return self._field_test(cond, idx)
         if cond.ftype in NUMERIC and cond.op != "contains":
             return self._num_test(cond, self.num(cond.field)[idx])
-        if cond.field not in self._cat and len(idx) * 8 < self.n:
+        if cond.field not in self._cat and (len(idx) * 8 < self.n or (
+                self._uses.get(cond.field, 2) < 2 and len(idx) * 2 < self.n)):
             return self._subset_test(cond, idx)
         codes, values = self.cat(cond.field)
         key = (cond.field, cond.signature())
@@ -149,12 +152,15 @@ class Frame:
         not to match any of them. Rows are scanned once instead of once per condition.
         """
         wanted: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
+        uses: dict[str, set[str]] = {}
         for rule in rules:
             tests = [*rule.conditions.values(), *(s.test for s in rule.impact if s.test is not None)]
             for c in tests:
+                uses.setdefault(c.field, set()).add(c.signature())
                 f = F.lookup(c.field)
                 if c.op == "matches" and f is not None and f.distinct and scannable(c.value.pattern):
                     wanted.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
+        self._uses = {name: len(sigs) for name, sigs in uses.items()}
         for name, conds in wanted.items():
             if len(conds) < 2 or name in self._prefilter:
                 continue

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
+from re2 import _re2
 
 from rules.regex import Regex
 
@@ -142,14 +143,26 @@ def union_pattern(patterns: list[tuple[str, bool]]) -> str:
 
 
 @lru_cache(maxsize=128)
+def _literals(needles: tuple[str, ...], ignore_case: bool) -> Regex:
+    quoted = (_re2.RE2.QuoteMeta(n.encode("ascii")).decode("ascii") for n in needles)
+    return Regex("(?:" + "|".join(quoted) + ")", ignore_case)
+
+
+@lru_cache(maxsize=128)
 def _multiline(pattern: str, ignore_case: bool) -> Regex:
     return Regex("(?m)" + pattern, ignore_case)
 
 
 def contains_many(texts: list[str], needles: tuple[str, ...], case_sensitive: bool,
                   lens: np.ndarray | None = None) -> np.ndarray:
-    """any(needle in text) for every text, with str.find over the joined buffer."""
+    """any(needle in text) for every text, with str.find over the joined buffer.
+
+    Several ASCII needles over ASCII texts go to one RE2 pass over an alternation of the literals instead
+    of a str.find pass per needle (for ASCII, RE2's case folding and str.lower agree).
+    """
     joined = SEP.join(texts)
+    if len(needles) > 2 and joined.isascii() and all(n and n.isascii() for n in needles):
+        return regex_many(texts, _literals(tuple(needles), not case_sensitive), lens)
     if not case_sensitive:
         joined = joined.lower()
         needles = tuple(n.lower() for n in needles)

@@ -38,3 +38,13 @@ def test_contains_many_equals_in(case_sensitive):
     norm = (lambda s: s) if case_sensitive else str.lower
     expected = [any(norm(n) in norm(t) for n in needles) for t in texts]
     assert list(got) == expected
+
+
+@pytest.mark.parametrize("alphabet", ["a.(?*[\\ B\n", "a.(?*[\\ Bé\n"])  # one RE2 pass; non-ASCII: str.find
+def test_contains_many_treats_needles_as_literals(alphabet):
+    rnd = random.Random(5)
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 6))) for _ in range(800)]
+    needles = ("a.", "(?", "*[", "\\b", "B a")
+    got = contains_many(texts, needles, case_sensitive=False)
+    assert list(got) == [any(n.lower() in t.lower() for n in needles) for t in texts]
+    assert got.any() and not got.all()
