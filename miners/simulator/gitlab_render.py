@@ -136,19 +136,26 @@ def _web_item(item: PullRequest | Issue, web: str) -> str:
     return f"{web}/{item.repo}/-/{kind}/{item.number}"
 
 
-def mr_json(org: Org, pr: PullRequest, web: str, full: bool = False) -> dict[str, Any]:
-    r = org.repo(pr.repo)
-    merged = pr.merged_at is not None
-    closed_by = pr.merged_by if merged else (pr.author if pr.closed_at else None)
-    out: dict[str, Any] = {
+def _mr_head(pr: PullRequest, project_id: int) -> dict[str, Any]:
+    """The fields GitLab repeats at the top of every merge-request shaped answer (MR, approvals)."""
+    return {
         "id": pr.id,
         "iid": pr.number,
-        "project_id": r.id,
+        "project_id": project_id,
         "title": pr.title,
         "description": pr.body,
         "state": STATE[pr.state],
         "created_at": iso_ms(pr.created_at),
         "updated_at": iso_ms(pr.updated_at),
+    }
+
+
+def mr_json(org: Org, pr: PullRequest, web: str, full: bool = False) -> dict[str, Any]:
+    r = org.repo(pr.repo)
+    merged = pr.merged_at is not None
+    closed_by = pr.merged_by if merged else (pr.author if pr.closed_at else None)
+    out: dict[str, Any] = {
+        **_mr_head(pr, r.id),
         "merged_by": user(pr.merged_by, web),
         "merge_user": user(pr.merged_by, web),
         "merged_at": iso_ms(pr.merged_at) if pr.merged_at else None,
@@ -276,16 +283,8 @@ def discussions_json(org: Org, comments: list[Comment], web: str) -> list[dict[s
 
 
 def approvals_json(org: Org, pr: PullRequest, web: str) -> dict[str, Any]:
-    r = org.repo(pr.repo)
     return {
-        "id": pr.id,
-        "iid": pr.number,
-        "project_id": r.id,
-        "title": pr.title,
-        "description": pr.body,
-        "state": STATE[pr.state],
-        "created_at": iso_ms(pr.created_at),
-        "updated_at": iso_ms(pr.updated_at),
+        **_mr_head(pr, org.repo(pr.repo).id),
         "merge_status": "can_be_merged",
         "approved": bool(pr.approvals),
         "approvals_required": 1,

@@ -121,8 +121,10 @@ class Org:
     def repos_of(self, forge: str) -> list[Repo]:
         return [r for r in self.repos if r.forge == forge]
 
-    def person(self, key_or_login: str) -> Person:
-        """Person by roster id, GitHub login or GitLab username."""
+    def person(self, key_or_login: str | Person) -> Person:
+        """Person by roster id, GitHub login or GitLab username (a Person is returned as it is)."""
+        if isinstance(key_or_login, Person):
+            return key_or_login
         for p in self.people:
             if key_or_login in (p.key, p.gh_login, p.gl_username):
                 return p
@@ -279,7 +281,7 @@ class Org:
         """A conversation comment (GitHub) / note (GitLab) on a PR/MR (``on="pull"``) or issue."""
         with self.lock:
             parent: PullRequest | Issue = self.pull(repo, number) if on == "pull" else self.issue(repo, number)
-            person = author if isinstance(author, Person) else self.person(author)
+            person = self.person(author)
             return self._new_comment(parent, "system" if system else "conversation", person, body, at or self.now)
 
     def add_review(
@@ -295,7 +297,7 @@ class Org:
         """A GitHub review with optional inline comments ``(path, line, body)``."""
         with self.lock:
             pr = self.pull(repo, number)
-            person = reviewer if isinstance(reviewer, Person) else self.person(reviewer)
+            person = self.person(reviewer)
             at = at or self.now
             rv = Review(
                 id=self.ids.next("gh_review"),
@@ -354,7 +356,7 @@ class Org:
         """An inline comment: a GitLab DiffNote, or a GitHub reply/comment (replies get their own review)."""
         with self.lock:
             pr = self.pull(repo, number)
-            person = author if isinstance(author, Person) else self.person(author)
+            person = self.person(author)
             at = at or self.now
             if self.forge_of(repo) == GITHUB:
                 rv = self.add_review(repo, number, person, "COMMENTED", "", at)
@@ -389,7 +391,7 @@ class Org:
         """A GitLab approval, with its "approved this merge request" system note at the same time."""
         with self.lock:
             pr = self.pull(repo, number)
-            person = user if isinstance(user, Person) else self.person(user)
+            person = self.person(user)
             at = at or self.now
             note = self._new_comment(pr, "system", person, "approved this merge request", at)
             ap = Approval(repo=repo, number=number, user=person, approved_at=at, note_id=note.id)
@@ -411,7 +413,7 @@ class Org:
         note is written (which moves the MR's updated_at), as GitLab does."""
         with self.lock:
             pr = self.pull(repo, number)
-            person = user if isinstance(user, Person) else self.person(user)
+            person = self.person(user)
             pr.approvals = [a for a in pr.approvals if a.user is not person]
             return self._new_comment(pr, "system", person, "unapproved this merge request", at or self.now)
 
@@ -443,7 +445,7 @@ class Org:
     ) -> Commit:
         """A commit on ``branch`` (default branch unless given)."""
         with self.lock:
-            person = author if isinstance(author, Person) else self.person(author)
+            person = self.person(author)
             at = at or self.now
             c = Commit(
                 sha=self.new_sha(repo),
@@ -485,7 +487,7 @@ class Org:
     ) -> PullRequest:
         """A new open PR/MR with one commit touching ``src/``."""
         with self.lock:
-            person = author if isinstance(author, Person) else self.person(author)
+            person = self.person(author)
             at = at or self.now
             r = self.repo(repo)
             number = self.next_number(repo, "pull")
@@ -520,7 +522,7 @@ class Org:
         labels: list[str] | None = None,
     ) -> Issue:
         with self.lock:
-            person = author if isinstance(author, Person) else self.person(author)
+            person = self.person(author)
             at = at or self.now
             r = self.repo(repo)
             it = Issue(

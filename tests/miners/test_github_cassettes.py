@@ -42,16 +42,8 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture
 def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "filter_headers": ["authorization"],
-        "match_on": ["method", "path", "query", "body"],  # body: GraphQL pages differ only there
-        "before_record_request": HOSTS.scrub_request,
-        "before_record_response": HOSTS.scrub_response,
-        "decode_compressed_response": True,
-    }
-    if request.config.getoption("--record-mode") is None:  # an explicit --record-mode wins
-        config["record_mode"] = "none" if os.environ.get("CI") else "once"
-    return config
+    # body: GraphQL pages differ only there
+    return HOSTS.vcr_config(request, ["authorization"], ["method", "path", "query", "body"])
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ off; locally a missing cassette is recorded once. PRIVATE-TOKEN and Authorizatio
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -40,16 +39,7 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture
 def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "filter_headers": ["authorization", "private-token"],
-        "match_on": ["method", "path", "query"],
-        "before_record_request": HOSTS.scrub_request,
-        "before_record_response": HOSTS.scrub_response,
-        "decode_compressed_response": True,
-    }
-    if request.config.getoption("--record-mode") is None:  # an explicit --record-mode wins
-        config["record_mode"] = "none" if os.environ.get("CI") else "once"
-    return config
+    return HOSTS.vcr_config(request, ["authorization", "private-token"], ["method", "path", "query"])
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ while re-recording) becomes a fixed fake one, so replay matches on path and quer
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,20 @@ class HostRewriter:
             text = text.replace(base, self.fake).replace(live.netloc, fake.netloc)
             text = text.replace(f"@{live.hostname}:", f"@{fake.hostname}:")  # ssh clone URLs
         return text
+
+    def vcr_config(self, request: Any, filter_headers: list[str], match_on: list[str]) -> dict[str, Any]:
+        """pytest-recording config: replay only under CI (``CI`` set), record once locally; an explicit
+        ``--record-mode`` wins."""
+        config: dict[str, Any] = {
+            "filter_headers": filter_headers,
+            "match_on": match_on,
+            "before_record_request": self.scrub_request,
+            "before_record_response": self.scrub_response,
+            "decode_compressed_response": True,
+        }
+        if request.config.getoption("--record-mode") is None:
+            config["record_mode"] = "none" if os.environ.get("CI") else "once"
+        return config
 
     def scrub_request(self, request: Any) -> Any:
         request.uri = self.rewrite(request.uri)

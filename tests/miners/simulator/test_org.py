@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from miners.identity import PERSON_KEYS
 from miners.simulator import GITHUB, GITLAB, build_org
 from miners.simulator.roster import roster_entries
 
@@ -121,19 +122,7 @@ def test_roster_entries() -> None:
     entries = roster_entries(org)
     assert len(entries) == len(org.humans())
     e = entries[0]
-    assert set(e) == {
-        "id",
-        "name",
-        "team",
-        "level",
-        "start_date",
-        "timezone",
-        "region",
-        "github",
-        "gitlab",
-        "emails",
-        "opt_out",
-    }
+    assert set(e) == PERSON_KEYS  # exactly the roster format leadsig's loader accepts
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", e["start_date"]) and e["github"] and e["gitlab"]
 
 
