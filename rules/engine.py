@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from rules import fields as F
+from rules import textscan
 from rules.expr import And, Node, Not, Or, Ref
 from rules.model import Condition, Rule
 from rules.predicates import compare_fields, predicate
@@ -95,11 +96,15 @@ class Frame:
                 self._num[name] = np.full(self.n, np.nan)
         return self._num[name]
 
-    def cat(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(codes, distinct values); missing values get the last code, whose value is None."""
+    def cat(self, name: str, identity: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values); missing values get the last code, whose value is None.
+
+        ``identity``: every row is its own value (rows are the values), for columns whose values rarely
+        repeat, or whose every test the text scanner answers faster per row than pandas can de-duplicate.
+        """
         if name not in self._cat:
             f = F.lookup(name)
-            if f is not None and f.distinct:  # hashing a million distinct texts buys nothing
+            if identity or (f is not None and f.distinct):  # hashing a million distinct texts buys nothing
                 raw = self.raw(name)
                 values = np.empty(self.n + 1, dtype=object)
                 values[:-1] = raw
@@ -146,38 +151,75 @@ class Frame:
         return answers[u] == 1
 
     def prescan(self, rules: list[Rule]) -> None:
-        """One RE2 pass per free-text field over the union of every rule's patterns on it.
+        """Answer the text conditions of all rules together, a column at a time, before any rule runs.
 
-        Each rule's regex then only runs on the texts where some pattern may match: the others are known
-        not to match any of them. Rows are scanned once instead of once per condition.
+        With the Hyperscan module (rules.textscan), each text is scanned once for every condition on its
+        column, and the answers wait in the cache. Conditions it cannot answer, or every condition where
+        the module is not built, get one RE2 pass over the union of their patterns instead: each rule's
+        regex then only runs on the texts where some pattern may match.
         """
-        wanted: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
+        texts: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
         uses: dict[str, set[str]] = {}
         for rule in rules:
             tests = [*rule.conditions.values(), *(s.test for s in rule.impact if s.test is not None)]
             for c in tests:
                 uses.setdefault(c.field, set()).add(c.signature())
-                f = F.lookup(c.field)
-                if c.op == "matches" and f is not None and f.distinct and scannable(c.value.pattern):
-                    wanted.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
+                if c.op in ("matches", "contains") and c.ftype in (F.TEXT, F.STR):
+                    texts.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
         self._uses = {name: len(sigs) for name, sigs in uses.items()}
-        for name, conds in wanted.items():
-            if len(conds) < 2 or name in self._prefilter:
-                continue
-            pats = sorted({(c.value.pattern, c.value.ignore_case) for c, _ in conds.values()})
-            try:
-                union = Regex(union_pattern(pats), max_mem=UNION_MEM)
-            except RegexError:
-                continue  # too big to compile as one: every condition scans on its own
-            rows = self.rows_of(tuple(sorted({k for _, kinds in conds.values() for k in kinds})))
-            codes, values = self.cat(name)
-            todo = _distinct(codes[rows])
-            strs, present, lens = self._texts(name, values, todo)
-            may = np.zeros(len(values), bool)
-            may[todo] = present & candidates(strs, union, lens)
-            scanned = np.zeros(len(values), bool)
-            scanned[todo] = True
-            self._prefilter[name] = (set(conds), may | ~scanned)
+        for name, conds in texts.items():
+            answered = self._scan_texts(name, conds) if textscan.available() else set()
+            f = F.lookup(name)
+            rest = {sig: v for sig, v in conds.items() if sig not in answered and v[0].op == "matches"
+                    and f is not None and f.distinct and scannable(v[0].value.pattern)}
+            self._union_prefilter(name, rest)
+
+    def _scan_texts(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> set[str]:
+        """Fill the cache with Hyperscan's answers for ``conds``; the signatures it answered.
+
+        Rows are scanned by activity kind, each kind only for the conditions of rules that apply to it
+        (review comments for 7 patterns, not 25): scanning cost grows with the number of patterns.
+        """
+        sigs = sorted(conds)
+        plans = {}
+        for kinds, group in _kind_groups(conds).items():
+            p = textscan.plan(tuple(_spec(conds[s][0]) for s in group))
+            if p is not None:
+                plans[kinds] = (group, p)
+        answered = {s for group, p in plans.values() for s, j in zip(group, p.ids, strict=True) if j is not None}
+        if not answered:
+            return set()
+        # a column whose every test is answered here is scanned row by row: cheaper than de-duplicating
+        codes, values = self.cat(name, identity=len(answered) == self._uses.get(name))
+        table = np.full((len(sigs), len(values)), -1, np.int8)
+        where = {s: i for i, s in enumerate(sigs)}
+        for kinds, (group, p) in plans.items():
+            todo = _distinct(codes[self.rows_of(kinds)])
+            grid = textscan.answers(p, values[todo].tolist())
+            for s, j in zip(group, p.ids, strict=True):
+                if j is not None:
+                    table[where[s], todo] = grid[j]
+        for s in answered:
+            self._cache[(name, s)] = table[where[s]]
+        return answered
+
+    def _union_prefilter(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> None:
+        if len(conds) < 2 or name in self._prefilter:
+            return
+        pats = sorted({(c.value.pattern, c.value.ignore_case) for c, _ in conds.values()})
+        try:
+            union = Regex(union_pattern(pats), max_mem=UNION_MEM)
+        except RegexError:
+            return  # too big to compile as one: every condition scans on its own
+        rows = self.rows_of(tuple(sorted({k for _, kinds in conds.values() for k in kinds})))
+        codes, values = self.cat(name)
+        todo = _distinct(codes[rows])
+        strs, present, lens = self._texts(name, values, todo)
+        may = np.zeros(len(values), bool)
+        may[todo] = present & candidates(strs, union, lens)
+        scanned = np.zeros(len(values), bool)
+        scanned[todo] = True
+        self._prefilter[name] = (set(conds), may | ~scanned)
 
     def _texts(self, name: str | None, values: np.ndarray, todo: np.ndarray
                ) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -308,6 +350,24 @@ def _distinct(a: np.ndarray) -> np.ndarray:
     keep[:1] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def _kind_groups(conds: dict[str, tuple[Condition, set[str]]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Kinds that need the same conditions, grouped: {kinds: condition signatures}."""
+    by_kind: dict[str, list[str]] = {}
+    for sig in sorted(conds):
+        for kind in conds[sig][1]:
+            by_kind.setdefault(kind, []).append(sig)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for kind, sigs in sorted(by_kind.items()):
+        groups.setdefault(tuple(sigs), []).append(kind)
+    return {tuple(kinds): sigs for sigs, kinds in groups.items()}
+
+
+def _spec(c: Condition) -> textscan.Spec:
+    if c.op == "matches":
+        return ("matches", c.value.pattern, c.value.ignore_case)
+    return ("contains", tuple(c.value), not c.case_sensitive)
 
 
 def cost(node: Node, conds: dict[str, Condition]) -> int:
