@@ -9,6 +9,7 @@ mistake, and it hangs any backtracking engine a rule might later be copied into)
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,15 +100,26 @@ def _classify_error(pattern: str, message: str) -> RegexError:
                       "check brackets, parentheses and escapes; RE2 syntax: https://github.com/google/re2/wiki/Syntax")
 
 
-def _nested_repetition(pattern: str) -> str | None:
-    """Find an unbounded repeat inside an unbounded repeat, using Python's regex parser for the tree."""
+def python_tree(pattern: str) -> Any | None:
+    """Python's parse of an RE2 pattern, for looking at its shape; None where Python lacks the syntax.
+
+    RE2 accepts syntax Python's parser refuses (``\\pL``, ``\\C``, ``(?U)``) and some Python warns about
+    (POSIX classes such as ``[[:space:]]``: "possible nested set"); neither is the lead's mistake.
+    """
     try:
         import re._parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sre_parse.parse(pattern)
+    except (ImportError, re.error, OverflowError, RecursionError, ValueError):
         return None
-    try:
-        tree = sre_parse.parse(pattern)
-    except (re.error, OverflowError, RecursionError):
+
+
+def _nested_repetition(pattern: str) -> str | None:
+    """Find an unbounded repeat inside an unbounded repeat, using Python's regex parser for the tree."""
+    tree = python_tree(pattern)
+    if tree is None:
         return None  # RE2 accepted a syntax Python lacks (e.g. \pL); RE2 is linear anyway
     return _walk(tree, inside=False, pattern=pattern)
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from re2 import _re2
 
-from rules.regex import Regex
+from rules.regex import Regex, python_tree
 
 SEP = "\n"  # a non-word character, so \\b and \\B see the same thing at a text's edge as inside the buffer
 
@@ -28,23 +28,20 @@ def scannable(pattern: str) -> bool:
     ``^`` and ``$`` are fine: they are scanned in multi-line mode, where they hold at every text's edge
     (and at newlines inside texts, which is why every such hit is checked on its own text).
     """
-    try:
-        import re._constants as c
-        import re._parser as sre_parse
+    import re._constants as c
 
-        tree = sre_parse.parse(pattern)
-    except (ImportError, re.error, OverflowError, RecursionError):
-        return False
-    return not _has_anchor(tree, c, {c.AT_BEGINNING_STRING, c.AT_END_STRING})
+    tree = python_tree(pattern)
+    return tree is not None and not _has_anchor(tree, c, {c.AT_BEGINNING_STRING, c.AT_END_STRING})
 
 
 @lru_cache(maxsize=512)
 def needs_lines(pattern: str) -> bool:
     """The pattern uses ^ or $ outside multi-line mode: scan with (?m) and check each hit on its text."""
     import re._constants as c
-    import re._parser as sre_parse
 
-    tree = sre_parse.parse(pattern)
+    tree = python_tree(pattern)
+    if tree is None:
+        return False
     return not (tree.state.flags & re.MULTILINE) and _has_anchor(tree, c, {c.AT_BEGINNING, c.AT_END})
 
 

@@ -29,6 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from rules.regex import python_tree
+
 try:  # built by setup.py when Hyperscan is installed (Debian: libhyperscan-dev)
     from rules import _textscan
 except ImportError:  # pragma: no cover - depends on the machine
@@ -66,12 +68,10 @@ def translate(spec: Spec) -> tuple[str, int] | None:
     pattern = str(value)
     if not pattern.isascii() or "\x00" in pattern or "{," in pattern:
         return None
-    try:
-        import re._constants as c
-        import re._parser as sre_parse
+    import re._constants as c
 
-        tree = sre_parse.parse(pattern)
-    except (ImportError, re.error, OverflowError, RecursionError, ValueError):
+    tree = python_tree(pattern)
+    if tree is None:
         return None
     caveats = 0
     nodes = list(_walk(tree, c))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rules import naive
+from rules import naive, textscan
 from rules.engine import Frame, match_all
 from rules.enrich import enrich
 from rules.loader import load_rules
@@ -23,3 +23,32 @@ def test_default_pack_same_signals_both_engines():
     assert len({rule for _, rule, _ in vectorised}) >= 10  # the data exercises most rules
     assert not [row for row, _, _ in vectorised if df.loc[row, "person_id"] is None]
     assert not df.loc[[row for row, _, _ in vectorised], "actor_is_bot"].any()
+
+
+def _hits(df, rules) -> set:
+    return {(int(r), h.rule.id, str(lv)) for h in match_all(Frame(df), rules)
+            for r, lv in zip(h.rows, h.levels, strict=True)}
+
+
+def test_awkward_texts_same_signals_both_engines():
+    """Non-ASCII, vertical tabs and final newlines: texts the Hyperscan path hands back to RE2."""
+    tables = generate(3000, seed=5)
+    df = enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"])
+    bodies = df["body"].to_numpy(object)
+    for i in range(0, len(bodies), 3):
+        bodies[i] = bodies[i] + ("\n", " café", "\v", "\u017fummary").__getitem__(i % 4)
+    df["body"] = bodies
+    rules = load_rules(["default"], Path(".")).enabled()
+    per_record = {(i, rule_id, lv) for i, rec in enumerate(df.to_dict("records"))
+                  for rule_id, lv in naive.classify_record(rules, rec)}
+    assert _hits(df, rules) == per_record
+
+
+def test_same_signals_with_and_without_the_hyperscan_module(monkeypatch):
+    tables = generate(3000, seed=9)
+    df = enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"])
+    rules = load_rules(["default"], Path(".")).enabled()
+    with_module = _hits(df, rules)
+    monkeypatch.setattr(textscan, "_textscan", None)
+    assert not textscan.available()
+    assert _hits(df, rules) == with_module
