@@ -45,7 +45,6 @@ class Frame:
         self._cache: dict[tuple[str, str], np.ndarray] = {}
         self._derived: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._missing: dict[str, np.ndarray] = {}  # per distinct-column value, from cat()
         self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
         self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
         self.kind_rows = self._kind_rows()
@@ -105,15 +104,10 @@ class Frame:
         if name not in self._cat:
             f = F.lookup(name)
             if identity or (f is not None and f.distinct):  # hashing a million distinct texts buys nothing
-                raw = self.raw(name)
                 values = np.empty(self.n + 1, dtype=object)
-                values[:-1] = raw
-                values[-1] = None
-                # all text (enrichment fills missing bodies with ""): one C-level type pass, not isna's
-                all_text = pd.api.types.infer_dtype(raw, skipna=False) == "string"
-                missing = np.zeros(self.n, bool) if all_text else pd.isna(raw)
-                self._missing[name] = np.append(missing, True)
-                self._cat[name] = (np.where(missing, self.n, np.arange(self.n)), values)
+                values[:-1] = self.raw(name)
+                values[-1] = None  # a missing value keeps its own row's code; tests read None as missing
+                self._cat[name] = (np.arange(self.n), values)
                 return self._cat[name]
             codes, uniques = pd.factorize(self.raw(name), use_na_sentinel=True)
             values = np.empty(len(uniques) + 1, dtype=object)
@@ -229,8 +223,7 @@ class Frame:
         """
         info = self._text_info.get(name) if name else None
         if info is None or len(info[0]) != len(values):
-            known = self._missing.get(name) if name else None
-            present = ~known if known is not None and len(known) == len(values) else ~pd.isna(values)
+            present = ~pd.isna(values)
             if present.any() and not isinstance(values[int(np.argmax(present))], str):
                 values[present] = [str(v) for v in values[present]]
             lens = np.zeros(len(values), np.int64)
