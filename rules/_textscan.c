@@ -5,6 +5,9 @@
  * text as its own block, so ^, $, \A, \z and \b see the text's real edges, and reports per text which
  * patterns matched, with no Python call per text or per match.
  *
+ * The GIL is held for the whole loop: no Python code runs meanwhile, so the list cannot change under it,
+ * and two threads never share the scratch space.
+ *
  * It only reads: the texts are never evaluated or changed. Which patterns may be answered here, and on
  * which texts, is decided in rules/textscan.py; a text this loop cannot answer (not a str, or not
  * ASCII) is flagged, and the caller answers it with RE2.
@@ -108,6 +111,7 @@ static PyObject *scanner_scan(Scanner *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts);
     size_t width = self->count;
+    if (n > PY_SSIZE_T_MAX / (Py_ssize_t)width) return PyErr_NoMemory();
     PyObject *matrix = PyByteArray_FromStringAndSize(NULL, 0);
     PyObject *marks = PyByteArray_FromStringAndSize(NULL, 0);
     if (!matrix || !marks || PyByteArray_Resize(matrix, n * (Py_ssize_t)width) < 0 ||
@@ -120,7 +124,8 @@ static PyObject *scanner_scan(Scanner *self, PyObject *args) {
     memset(out, 0, (size_t)n * width);
     for (Py_ssize_t row = 0; row < n; row++) {
         PyObject *t = PyList_GET_ITEM(texts, row);
-        if (!PyUnicode_Check(t) || !PyUnicode_IS_ASCII(t)) {
+        if (!PyUnicode_Check(t) || PyUnicode_READY(t) < 0 || !PyUnicode_IS_ASCII(t)) {
+            PyErr_Clear();
             flag[row] = FLAG_UNDECIDED;
             continue;
         }
