@@ -35,6 +35,7 @@ class Batch:
     stream: str
     activities: list[Activity]
     watermark: datetime | None = None
+    position: str | None = None  # stored with the watermark (commits: "<head sha> <branch>")
 
 
 @dataclass
@@ -57,6 +58,9 @@ class Miner(Protocol):
         """Repos/projects of the source (orgs/groups expanded, excludes applied)."""
         ...
 
-    def mine_repo(self, repo: str, watermarks: dict[str, datetime | None]) -> Iterator[Batch]:
-        """Yield batches for every stream of ``repo``; ``watermarks`` maps stream -> stored cursor."""
+    def mine_repo(
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+    ) -> Iterator[Batch]:
+        """Yield batches for every stream of ``repo``; ``watermarks`` maps stream -> stored cursor,
+        ``positions`` stream -> stored position (see Batch)."""
         ...

@@ -14,7 +14,11 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   reviews so each review gets its inline-comment count; watermark per batch (ascending).
 - issues: ``/issues?state=all&sort=updated&direction=asc&since=`` (PRs appear there too: parent facts).
 - issue_comments: ``/issues/comments?sort=updated&direction=asc&since=`` (PR conversation and issues).
-- commits: ``/commits?since=`` then ``/commits/SHA`` (files, line counts) for new commits only; when every
+- commits: ``/compare/HEAD_BEFORE...BRANCH`` (the commits the default branch gained since the head stored
+  last time: a PR merged today brings commits dated last week, which a date filter misses), then
+  ``/commits/SHA`` (files, line counts) for each; merge commits are skipped (their changes are their
+  parents'). The first run, or when the stored head is gone (force push, renamed branch), lists
+  ``/commits?since=`` instead and learns the branch (one ``/repos/R`` request) and its head. When every
   path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
 
 Nothing new: one page of each listing (GraphQL's first page for PRs), five requests. Bodies are read from
@@ -101,19 +105,23 @@ class GitHubMiner:
             out.append(name)
         return out
 
-    def mine_repo(self, repo: str, watermarks: dict[str, datetime | None]) -> Iterator[Batch]:
-        run = RepoRun(self, repo, watermarks)
+    def mine_repo(
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+    ) -> Iterator[Batch]:
+        run = RepoRun(self, repo, watermarks, positions or {})
         yield from run.mine()
 
 
 class RepoRun:
     """One repo of one mining run: the watermarks, and the parents (PRs, issues) seen so far."""
 
-    def __init__(self, miner: GitHubMiner, repo: str, watermarks: dict[str, datetime | None]):
+    def __init__(self, miner: GitHubMiner, repo: str, watermarks: dict[str, datetime | None],
+                 positions: dict[str, str] | None = None):
         self.m = miner
         self.repo = repo
         self.gh_repo = miner.gh.get_repo(repo)
         self.wm = watermarks
+        self.positions = positions or {}
         self.parents: dict[int, cv.Parent] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -252,15 +260,25 @@ class RepoRun:
             yield Batch(self.repo, STREAM_ISSUE_COMMENTS, self.keep(out), _newest(page))
 
     def commits(self) -> Iterator[Batch]:
-        """Commits touching a path group, with files and line counts; watermark with the last batch."""
+        """Commits touching a path group, with files and line counts; watermark and head with the last batch."""
         if not self.m.groups.groups:
             return
-        since = self.since(STREAM_COMMITS)
-        listed = [raw(c) for c in self.gh_repo.get_commits(since=since)]
-        dates = {c["sha"]: cv.ts(((c.get("commit") or {}).get("committer") or {}).get("date")) for c in listed}
-        wanted = [sha for sha, at in dates.items() if self.is_new(STREAM_COMMITS, at)]
+        landed = self.landed_since_head()
+        if landed is None:  # first run, or the stored head is gone: by date
+            since = self.since(STREAM_COMMITS)
+            listed = [raw(c) for c in self.gh_repo.get_commits(since=since)]
+            fresh = [c for c in listed if self.is_new(STREAM_COMMITS, _committed(c))]
+            head = f"{listed[0]['sha']} {self.gh_repo.default_branch}" if listed else None  # newest first
+        else:
+            listed, head = landed
+            fresh = listed  # every commit the branch gained is new, whatever its date
+            since = min((d for d in map(_committed, listed) if d is not None), default=self.since(STREAM_COMMITS))
+        wanted = [c["sha"] for c in fresh if len(c.get("parents") or []) <= 1]  # a merge's changes are its parents'
         wanted = self.path_candidates(wanted, since)
-        newest = max((d for d in dates.values() if d is not None), default=None)
+        newest = max((d for d in map(_committed, listed) if d is not None), default=None)
+        mark = self.wm.get(STREAM_COMMITS)
+        if newest is not None and mark is not None:  # a late old-dated commit must not move the watermark back
+            newest = max(newest, mark + self.m.overlap)
         groups = list(chunks(wanted, BATCH)) or [[]]
         for i, shas in enumerate(groups):
             out = []
@@ -269,7 +287,22 @@ class RepoRun:
                 hit = self.m.groups.match(f.get("filename", "") for f in full.get("files") or [])
                 if hit:
                     out.append(cv.commit_activity(self.m.host, self.repo, full, hit))
-            yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if i == len(groups) - 1 else None)
+            last = i == len(groups) - 1
+            yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if last else None,
+                        head if last and newest is not None else None)
+
+    def landed_since_head(self) -> tuple[list[dict[str, Any]], str | None] | None:
+        """(commits the default branch gained since the stored head, the new head), or None: list by date."""
+        stored = self.positions.get(STREAM_COMMITS, "").split()
+        if len(stored) != 2:
+            return None
+        sha, branch = stored
+        try:
+            landed = [raw(c) for c in self.gh_repo.compare(sha, branch).commits]
+        except UnknownObjectException:  # force-pushed away, or the branch renamed
+            log.info("%s: stored head %s of %s is gone; listing commits by date", self.repo, sha[:12], branch)
+            return None
+        return landed, (f"{landed[-1]['sha']} {branch}" if landed else None)
 
     def path_candidates(self, shas: list[str], since: datetime) -> list[str]:
         """When every group is a folder, a path-filtered listing per folder beats one request per commit."""
@@ -289,6 +322,10 @@ def _messages(exc: GithubException) -> str:
     """The GraphQL error messages of a rejected query (forge text: logged, never evaluated)."""
     errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
     return "; ".join(str(e.get("message", e)) for e in errors or [] if isinstance(e, dict))[:300] or str(exc.status)
+
+
+def _committed(c: dict[str, Any]) -> datetime | None:
+    return cv.ts(((c.get("commit") or {}).get("committer") or {}).get("date"))
 
 
 def _newest(items: list[dict[str, Any]]) -> datetime | None:

@@ -11,8 +11,14 @@ Streams (cursor per source, project and stream; the runner subtracts the overlap
              mid-project loses nothing.
 ``issues``   issues listed the same way; notes fetched only for issues with ``user_notes_count > 0``.
              Yields issue_opened and issue_comment.
-``commits``  default-branch commits listed with ``since=<watermark>&with_stats=true`` (newest first, so
-             one batch and one watermark at the end); when every path group is a folder (``dir/**``) and
+``commits``  ``repository/compare?from=<head stored last time>&to=<default branch>``: the commits the
+             branch gained since, whatever their dates (a merge request merged today brings commits dated
+             last week, which a date filter misses); then default-branch commits listed with
+             ``since=<oldest of those>&with_stats=true`` for their line counts. The first run, or when the
+             stored head is gone (force push, renamed branch), lists ``since=<watermark>`` instead and learns
+             the branch (one project request) and its head. Newest first, so one batch and one watermark
+             (and head) at the end; merge commits are skipped (their changes are their parents'); when
+             every path group is a folder (``dir/**``) and
              there are more new commits than folders, one ``path=<folder>`` listing per folder picks the
              commits touching them first; one diff call per (picked) commit to learn its paths (the
              listing has none). Yields a commit activity only for commits touching a path group.
@@ -36,6 +42,8 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
+
+from gitlab.exceptions import GitlabError
 
 from flows.config import SourceConfig
 from miners import gitlab_map as gm
@@ -88,11 +96,13 @@ class GitLabMiner:
             names.update(p.path_with_namespace for p in listing)
         return sorted(n for n in names if not any(fnmatch.fnmatchcase(n, pat) for pat in self.source.exclude))
 
-    def mine_repo(self, repo: str, watermarks: dict[str, datetime | None]) -> Iterator[Batch]:
+    def mine_repo(
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+    ) -> Iterator[Batch]:
         project = self.gl.projects.get(repo, lazy=True)  # no request: calls use the URL-encoded path
         yield from self._pulls(project, repo, watermarks.get(STREAM_PULLS))
         yield from self._issues(project, repo, watermarks.get(STREAM_ISSUES))
-        yield from self._commits(project, repo, watermarks.get(STREAM_COMMITS))
+        yield from self._commits(project, repo, watermarks.get(STREAM_COMMITS), (positions or {}).get(STREAM_COMMITS))
 
     # ------------------------------------------------------------------ streams
     def _pulls(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
@@ -129,15 +139,32 @@ class GitLabMiner:
         if acts or last:
             yield Batch(repo, STREAM_ISSUES, acts, last)
 
-    def _commits(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
-        since = iso(mark or self.start)
-        listed, newest = [], None
+    def _commits(self, project: Any, repo: str, mark: datetime | None, position: str | None) -> Iterator[Batch]:
+        landed = self._landed_since_head(project, repo, position)
+        if landed is None:  # first run, or the stored head is gone: by date
+            since = iso(mark or self.start)
+            new = None
+        else:
+            shas, head = landed
+            if not shas:
+                return
+            since = iso(min(shas.values()))
+            new = set(shas)
+        listed, newest, first = [], None, None
         for c in project.commits.list(since=since, with_stats="true", iterator=True, **self.opts):
             attrs = c.attributes
+            first = first or c.id
             committed = gm.parse_ts(attrs.get("committed_date") or attrs.get("created_at"))
+            if new is not None and c.id not in new:
+                continue
             newest = committed if newest is None or (committed and committed > newest) else newest
-            if self.groups.groups and len(attrs.get("parent_ids") or []) <= 1 and self.is_new(mark, committed):
+            fresh = self.is_new(mark, committed) if new is None else True  # landed since the head: new, any date
+            if self.groups.groups and len(attrs.get("parent_ids") or []) <= 1 and fresh:
                 listed.append(c)  # else: no path groups; a merge commit (its changes are its parents'); or read
+        if landed is None:
+            head = f"{first} {self.gl.projects.get(repo).default_branch}" if first else None  # newest first
+        if newest is not None and mark is not None:  # a late old-dated commit must not move the watermark back
+            newest = max(newest, mark + self.overlap)
         acts = []
         for c in self._path_candidates(project, listed, since):
             diff = c.diff(get_all=True, **self.opts)
@@ -145,7 +172,29 @@ class GitLabMiner:
             if act is not None and act.occurred_at >= self.start:
                 acts.append(act)
         if acts or newest:
-            yield Batch(repo, STREAM_COMMITS, acts, newest)
+            yield Batch(repo, STREAM_COMMITS, acts, newest, head if newest else None)
+
+    def _landed_since_head(self, project: Any, repo: str, position: str | None
+                           ) -> tuple[dict[str, datetime], str | None] | None:
+        """({sha: committed date} the default branch gained since the stored head, the new head "<sha>
+        <branch>"), or None: list by date."""
+        stored = (position or "").split()
+        if len(stored) != 2:
+            return None
+        sha, branch = stored
+        try:
+            answer = project.repository_compare(sha, branch, **self.opts)
+        except GitlabError as exc:
+            if getattr(exc, "response_code", None) != 404:
+                raise
+            log.info("%s: stored head %s of %s is gone; listing commits by date", repo, sha[:12], branch)
+            return None
+        if answer.get("compare_timeout"):  # GitLab gave up part-way: the list may be incomplete
+            log.info("%s: comparing with the stored head timed out on the server; listing commits by date", repo)
+            return None
+        commits = answer.get("commits") or []
+        dates = {c["id"]: gm.parse_ts(c.get("committed_date") or c.get("created_at")) or self.start for c in commits}
+        return dates, (f"{commits[-1]['id']} {branch}" if commits else None)
 
     def _path_candidates(self, project: Any, commits: list[Any], since: str) -> list[Any]:
         """When every path group is a folder, one ``path``-filtered listing per folder names the commits

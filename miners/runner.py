@@ -71,8 +71,10 @@ def mine_repo(
     result = RepoResult(source.name, repo)
     team = team_of(cfg, repo)
     try:
-        watermarks = with_overlap(store.get_cursors(engine, source.name, repo))
-        for batch in miner.mine_repo(repo, watermarks):
+        cursors = store.get_cursor_rows(engine, source.name, repo)
+        watermarks = with_overlap({stream: wm for stream, (wm, _) in cursors.items()})
+        positions = {stream: pos for stream, (_, pos) in cursors.items() if pos}
+        for batch in miner.mine_repo(repo, watermarks, positions):
             result.stored += store.save_batch(
                 engine,
                 source.name,
@@ -83,6 +85,7 @@ def mine_repo(
                 resolver,
                 team=team,
                 kinds=miner.stats.by_kind,
+                position=batch.position,
             )
     except Exception as exc:  # one failing repo must not stop the others
         from flows.logs import redact

@@ -146,6 +146,9 @@ class Cursor(Base):
     repo: Mapped[str] = mapped_column(String(500), primary_key=True)
     stream: Mapped[str] = mapped_column(String(50), primary_key=True)
     watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # commits: "<sha> <branch>", the default branch's head when last read; the next run asks the forge to
+    # compare it with the branch, which finds commits that landed late with an old date (merged PRs)
+    position: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

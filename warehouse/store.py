@@ -131,6 +131,7 @@ def save_batch(
     resolver: IdentityResolver,
     team: str | None = None,
     kinds: Counter[str] | None = None,
+    position: str | None = None,
 ) -> int:
     """Store activities (bots marked, opted-out people dropped) and move the cursor, in one transaction.
 
@@ -172,7 +173,7 @@ def save_batch(
         rows = changed_rows(conn, rows)
         upsert(conn, m.Activity.__table__, rows, ["id"])
         if watermark is not None:
-            set_cursor(conn, source, repo, stream, watermark)
+            set_cursor(conn, source, repo, stream, watermark, position)
     if kinds is not None:
         kinds.update(r["kind"] for r in rows)
     return len(rows)
@@ -189,31 +190,32 @@ def changed_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str,
     return [r for r in rows if known.get(r["id"]) != r["content_hash"]]
 
 
-def set_cursor(conn: Connection, source: str, repo: str, stream: str, watermark: datetime) -> None:
-    upsert(
-        conn,
-        m.Cursor.__table__,
-        [
-            {
-                "source": source,
-                "repo": repo,
-                "stream": stream,
-                "watermark": watermark,
-                "updated_at": datetime.now(UTC),
-            }
-        ],
-        ["source", "repo", "stream"],
-    )
+def set_cursor(
+    conn: Connection, source: str, repo: str, stream: str, watermark: datetime, position: str | None = None
+) -> None:
+    """Move a stream's watermark; ``position`` is stored with it when given, else the stored one stays."""
+    row = {"source": source, "repo": repo, "stream": stream, "watermark": watermark, "updated_at": datetime.now(UTC)}
+    if position is not None:
+        row["position"] = position
+    upsert(conn, m.Cursor.__table__, [row], ["source", "repo", "stream"])
 
 
 def get_cursors(engine: Engine, source: str, repo: str) -> dict[str, datetime | None]:
+    return {stream: wm for stream, (wm, _) in get_cursor_rows(engine, source, repo).items()}
+
+
+def get_positions(engine: Engine, source: str, repo: str) -> dict[str, str]:
+    return {stream: pos for stream, (_, pos) in get_cursor_rows(engine, source, repo).items() if pos}
+
+
+def get_cursor_rows(engine: Engine, source: str, repo: str) -> dict[str, tuple[datetime | None, str | None]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(m.Cursor.stream, m.Cursor.watermark).where(
+            select(m.Cursor.stream, m.Cursor.watermark, m.Cursor.position).where(
                 m.Cursor.source == source, m.Cursor.repo == repo
             )
         ).all()
-    return {stream: wm for stream, wm in rows}
+    return {stream: (wm, pos) for stream, wm, pos in rows}
 
 
 def clear_cursors(engine: Engine, source: str | None = None, repo: str | None = None) -> None:

@@ -274,6 +274,36 @@ def get_commit(org: Org, req: Request, owner: str, repo: str, sha: str) -> Respo
     return Response(200, body, github_link(req, p))
 
 
+def compare_commits(org: Org, req: Request, owner: str, repo: str, basehead: str) -> Response:
+    """``BASE...HEAD``: the commits HEAD has that BASE has not, oldest first, in landing order (Org.compare)."""
+    r = _repo(org, owner, repo)
+    base_ref, sep, head_ref = basehead.partition("...")
+    try:
+        ahead, behind, head = org.compare(r.full_name, r.default_branch, base_ref, head_ref)
+        base = org.commit(r.full_name, base_ref)
+    except (KeyError, ValueError):
+        raise NotFound(basehead) from None
+    status = "identical" if not ahead and not behind else "ahead" if not behind else "diverged"
+    api, web = req.api_base, _web(req)
+    p = paginate(ahead, req, default=250, maximum=1000)
+    url = f"{api}/repos/{r.full_name}/compare/{basehead}"
+    body = {
+        "url": url,
+        "html_url": f"{web}/{r.full_name}/compare/{basehead}",
+        "permalink_url": f"{web}/{r.full_name}/compare/{base.sha}...{head.sha}",
+        "diff_url": f"{web}/{r.full_name}/compare/{basehead}.diff",
+        "patch_url": f"{web}/{r.full_name}/compare/{basehead}.patch",
+        "base_commit": gh.commit_json(org, base, api, web),
+        "merge_base_commit": gh.commit_json(org, base, api, web),
+        "status": status,
+        "ahead_by": len(ahead),
+        "behind_by": behind,
+        "total_commits": len(ahead),
+        "commits": [gh.commit_json(org, c, api, web) for c in p.items],
+    }
+    return Response(200, body, github_link(req, p))
+
+
 def rate_limit(org: Org, req: Request, numbers: dict[str, int]) -> Response:
     core = {
         "limit": numbers["limit"],
@@ -323,5 +353,6 @@ def register(router: Router) -> None:
         (f"{R}/issues/{{number}}/comments", issue_comments),
         (f"{R}/commits", list_commits),
         (f"{R}/commits/{{sha}}", get_commit),
+        (f"{R}/compare/{{basehead}}", compare_commits),
     ]:
         router.add("GET", template, handler)

@@ -285,6 +285,25 @@ def get_commit(org: Org, req: Request, pid: str, sha: str) -> Response:
     return Response(200, body)
 
 
+def compare(org: Org, req: Request, pid: str) -> Response:
+    """``?from=A&to=B``: the commits B has that A has not, oldest first, in landing order (Org.compare)."""
+    r = _project(org, pid)
+    try:
+        ahead, _behind, head = org.compare(r.full_name, r.default_branch, req.arg("from") or "", req.arg("to") or "")
+    except (KeyError, ValueError):
+        raise NotFound("compare") from None
+    web = _web(req)
+    body = {
+        "commit": glr.commit_json(org, ahead[-1], web) if ahead else None,
+        "commits": [glr.commit_json(org, c, web) for c in ahead],
+        "diffs": [d for c in ahead for d in glr.diff_json(c)],
+        "compare_timeout": False,
+        "compare_same_ref": req.arg("from") == req.arg("to"),
+        "web_url": f"{web}/{r.full_name}/-/compare/{req.arg('from')}...{head.sha}",
+    }
+    return Response(200, body)
+
+
 def commit_diff(org: Org, req: Request, pid: str, sha: str) -> Response:
     c = _commit(org, pid, sha)
     p = paginate(glr.diff_json(c), req, default=20)
@@ -318,5 +337,6 @@ def register(router: Router) -> None:
         (f"{pr_}/repository/commits", list_commits),
         (f"{pr_}/repository/commits/{{sha}}", get_commit),
         (f"{pr_}/repository/commits/{{sha}}/diff", commit_diff),
+        (f"{pr_}/repository/compare", compare),
     ]:
         router.add("GET", template, handler)

@@ -466,6 +466,18 @@ class Org:
             self._commit_ix[(repo, c.sha)] = c
             return c
 
+    def compare(self, repo: str, default_branch: str, base_ref: str, head_ref: str) -> tuple[list[Commit], int, Commit]:
+        """(commits ``head_ref`` has that ``base_ref`` has not, oldest first; 1 if base is off that line, else
+        0; the head commit), in the order commits landed on the default branch, not by date: a commit
+        merged late with an old date comes last, as on a real branch. KeyError for an unknown ref."""
+        on_branch = [c for c in self.commits.get(repo, []) if c.branch == default_branch]
+        base = self.commit(repo, base_ref)
+        head = on_branch[-1] if head_ref == default_branch and on_branch else self.commit(repo, head_ref)
+        line = on_branch[: on_branch.index(head) + 1] if head in on_branch else [head]
+        if base in line:
+            return line[line.index(base) + 1 :], 0, head
+        return line, 1, head
+
     def drop_commit(self, repo: str, sha: str) -> None:
         """Remove a commit (the generator swaps add_pull's placeholder commit for real ones)."""
         with self.lock:

@@ -73,8 +73,13 @@ def miner(url: str) -> GitHubMiner:
     return GitHubMiner(src, PathGroups(DEFAULT_PATH_GROUPS), START)
 
 
-def run(m: GitHubMiner, watermarks: dict[str, datetime | None]) -> list[Batch]:
-    return list(m.mine_repo(RECORD_REPO, with_overlap(watermarks)))
+def run(m: GitHubMiner, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+        ) -> list[Batch]:
+    return list(m.mine_repo(RECORD_REPO, with_overlap(watermarks), positions))
+
+
+def positions(batches: list[Batch]) -> dict[str, str]:
+    return {b.stream: b.position for b in batches if b.position}
 
 
 def cursors(batches: list[Batch]) -> dict[str, datetime | None]:
@@ -100,7 +105,8 @@ def test_full_then_nothing_new_run_of_one_repo(base_url):
     assert any(a.review_comment_count for a in acts if a.kind == k.PR_REVIEW)
     assert all(a.occurred_at.tzinfo is not None for a in acts)
     full_requests = m.stats.requests
-    second = run(m, cursors(first))
+    assert positions(first).get("commits")  # the branch head, for the next run's compare
+    second = run(m, cursors(first), positions(first))
     assert m.stats.requests - full_requests <= 5
     assert {a.id for b in second for a in b.activities} <= {a.id for a in acts}
 

@@ -286,3 +286,42 @@ def test_a_server_that_rejects_the_graphql_query_gets_rest_instead(sim, tmp_path
     assert sim.request_count("POST /graphql") == 1  # asked once, then REST for the rest of the source
     assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == len(sim.org.all_pulls(GITHUB))
     assert "isDraftX" in caplog.text and "using REST" in caplog.text
+
+
+@pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
+def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path, graphql):
+    """A PR merged today brings commits dated last week: the second run finds them by the branch head."""
+    from miners.simulator.model import FileChange
+
+    cfg = make_config(tmp_path, sim.url, graphql=graphql)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    repo = org.repos_of(GITHUB)[0].full_name
+    author = org.humans()[0]
+    week_ago = org.now - timedelta(days=7)
+    late = org.add_commit(repo, author, "docs: explain the retry budget", [FileChange("docs/retries.md", 40, 2)],
+                          at=week_ago)
+    merge_base = org.add_commit(repo, author, "Merge pull request #99", [], at=org.now + timedelta(minutes=5))
+    merge_base.parents = [merge_base.parents[0], late.sha]  # a merge commit: its changes are its parents'
+    sim.reset_requests()
+    mine(cfg, engine)
+    commits = stored(engine, k.COMMIT)
+    assert late.sha in commits and commits[late.sha].endswith(f"/commit/{late.sha}")
+    assert merge_base.sha not in commits
+    assert sim.request_count("GET /repos/{owner}/{repo}/compare/{basehead}") == len(org.repos_of(GITHUB))
+    assert sim.request_count("GET /repos/{owner}/{repo}/commits") == 0  # no date listing once the head is known
+
+
+def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_path, caplog):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    repo = org.repos_of(GITHUB)[0].full_name
+    head = [c for c in org.commits[repo] if c.branch == "main"][-1]
+    org.drop_commit(repo, head.sha)  # rewritten history: the stored head no longer exists
+    with caplog.at_level("INFO", logger="leadsig.mine.github"):
+        mine(cfg, engine)
+    assert "is gone; listing commits by date" in caplog.text
+    assert sim.request_count("GET /repos/{owner}/{repo}/commits") >= 1

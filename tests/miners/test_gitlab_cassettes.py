@@ -81,7 +81,9 @@ def test_full_then_nothing_new_run_of_one_project(base_url):
     assert all(a.path_groups and a.files for a in acts if a.kind == k.COMMIT)
     assert set(cursors(first)) == {"pulls", "issues", "commits"}
     full_requests = m.stats.requests
-    second = list(m.mine_repo(PROJECT, with_overlap(cursors(first))))
+    heads = {b.stream: b.position for b in first if b.position}
+    assert heads.get("commits")  # the branch head, for the next run's compare
+    second = list(m.mine_repo(PROJECT, with_overlap(cursors(first)), heads))
     assert m.stats.requests - full_requests <= 5
     assert {a.id for b in second for a in b.activities} <= {a.id for a in acts}
 

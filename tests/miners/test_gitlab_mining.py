@@ -234,3 +234,49 @@ def cfg_start(cfg: Config):
     from datetime import UTC, datetime, time
 
     return datetime.combine(cfg.since, time.min, tzinfo=UTC)
+
+
+def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path):
+    """A merge request merged today brings commits dated last week: the second run finds them by the head."""
+    from miners.simulator.model import FileChange
+
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    repo = org.repos_of(GITLAB)[0]
+    author = org.humans()[0]
+    late = org.add_commit(repo.full_name, author, "docs: explain the retry budget",
+                          [FileChange("docs/retries.md", 40, 2)], at=org.now - timedelta(days=7))
+    merge = org.add_commit(repo.full_name, author, "Merge branch 'retries' into 'main'", [],
+                           at=org.now + timedelta(minutes=5))
+    merge.parents = [merge.parents[0], late.sha]
+    sim.reset_requests()
+    mine(cfg, engine)
+    commits = stored(engine, k.COMMIT)
+    assert late.sha in commits and commits[late.sha].endswith(f"/-/commit/{late.sha}")
+    assert merge.sha not in commits
+    projects = len(org.repos_of(GITLAB))
+    assert sim.request_count("GET /api/v4/projects/{pid}/repository/compare") == projects
+
+
+def test_nothing_new_costs_a_compare_and_no_commit_listing(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    sim.reset_requests()
+    mine(cfg, engine)
+    assert sim.request_count("GET /api/v4/projects/{pid}/repository/commits") == 0
+
+
+def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_path, caplog):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    repo = org.repos_of(GITLAB)[0]
+    head = [c for c in org.commits[repo.full_name] if c.branch == repo.default_branch][-1]
+    org.drop_commit(repo.full_name, head.sha)
+    with caplog.at_level("INFO", logger="leadsig.mine.gitlab"):
+        mine(cfg, engine)
+    assert "is gone; listing commits by date" in caplog.text

@@ -150,6 +150,9 @@ def _urls(org: Org, template: str) -> list[str]:
         "/repos/{owner}/{repo}/commits/{sha}": [
             f"/repos/{c.repo}/commits/{c.sha}" for r in repos for c in org.commits[r]
         ],
+        "/repos/{owner}/{repo}/compare/{basehead}": [
+            f"/repos/{r}/compare/{c.sha}...main?per_page=5" for r in repos for c in org.commits[r][:3]
+        ],
         RATE_LIMIT: [RATE_LIMIT],
     }
     return table.get(template, [])
