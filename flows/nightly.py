@@ -21,10 +21,37 @@ from prefect.tasks import exponential_backoff
 
 from flows.config import SourceConfig, load_config
 from flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
+from miners.base import MiningStats
 from miners.runner import RepoResult, SourceResult, make_miner, mine_repo
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
 _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
+
+
+class Attempts:
+    """The counters of every miner one source's mining made, failed attempts included.
+
+    A task that fails after its last retry returns nothing, so its requests, retries and waits would be
+    missing from the run summary; every task files its miner's counters here before it returns or raises.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stats: list[MiningStats] = []
+
+    def add(self, stats: MiningStats) -> None:
+        with self._lock:
+            self._stats.append(stats)
+
+    def total(self) -> MiningStats:
+        out = MiningStats()
+        with self._lock:
+            for st in self._stats:
+                out.requests += st.requests
+                out.retries += st.retries
+                out.waits.extend(st.waits)
+                out.by_kind.update(st.by_kind)
+        return out
 
 
 class RetriableMiningError(RuntimeError):
@@ -47,21 +74,26 @@ def _retriable(task_: Any, task_run: Any, state: Any) -> bool:
 
 @task(name="list-repos", retries=2, retry_delay_seconds=exponential_backoff(2), retry_jitter_factor=0.5,
       cache_policy=NO_CACHE)
-def list_repos_task(p: Prepared, source: SourceConfig, since: date | None) -> list[str]:
-    return make_miner(p.cfg, source, since or p.cfg.since).list_repos()
+def list_repos_task(p: Prepared, source: SourceConfig, since: date | None, log: Attempts) -> list[str]:
+    miner = make_miner(p.cfg, source, since or p.cfg.since)
+    try:
+        return miner.list_repos()
+    finally:
+        log.add(miner.stats)
 
 
 @task(name="mine-repo", retries=3, retry_delay_seconds=exponential_backoff(2), retry_jitter_factor=0.5,
       retry_condition_fn=_retriable, cache_policy=NO_CACHE)
-def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | None) -> tuple[RepoResult, Any]:
+def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | None, log: Attempts) -> RepoResult:
     """Fetch and load one repo; each batch commits with its cursor, so a retry resumes where it stopped."""
     miner = make_miner(p.cfg, source, since or p.cfg.since)
     with _host_slots[source.host]:
         result = mine_repo(p.engine, p.cfg, source, miner, repo, p.resolver)
+    log.add(miner.stats)
     if result.error and any(m in result.error for m in RETRIABLE_MARKERS):
         get_run_logger().warning("retrying %s after: %s", repo, result.error.splitlines()[0][:200])
         raise RetriableMiningError(result.error)
-    return result, miner.stats
+    return result
 
 
 @task(name="retention", cache_policy=NO_CACHE)
@@ -79,25 +111,23 @@ def classify_task(p: Prepared) -> dict[str, int]:
 
 def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: date | None) -> SourceResult:
     out = SourceResult(source.name)
+    log = Attempts()
     try:
-        repos = [repo] if repo else list_repos_task(p, source, since)
+        repos = [repo] if repo else list_repos_task(p, source, since, log)
     except Exception as exc:
         from flows.logs import redact
 
         out.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+        out.stats = log.total()
         return out
-    futures = {r: mine_repo_task.submit(p, source, r, since) for r in repos}
+    futures = {r: mine_repo_task.submit(p, source, r, since, log) for r in repos}
     for r, fut in futures.items():
         state = fut.wait() or fut.state
         if state.is_completed():
-            result, stats = fut.result()
-            out.repos.append(result)
-            out.stats.requests += stats.requests
-            out.stats.retries += stats.retries
-            out.stats.waits.extend(stats.waits)
-            out.stats.by_kind.update(stats.by_kind)
+            out.repos.append(fut.result())
         else:
             out.repos.append(RepoResult(source.name, r, error=str(state.message or "failed")[:2000]))
+    out.stats = log.total()  # every attempt's requests, the failed ones too
     return out
 
 

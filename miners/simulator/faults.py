@@ -32,6 +32,7 @@ class Switches:
     slow_seconds: float = 0.5
     latency: float = 0.0  # seconds added to every API response
     fault_seed: int = 1234
+    failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
 
 
 @dataclass

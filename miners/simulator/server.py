@@ -175,6 +175,8 @@ class ForgeSimulator:
         key = f"{method} {found[0].template}" if found else f"{method} <unmatched>"
         is_api = found is not None and not getattr(found[0].handler, "html_page", False)
         decision = self.faults.decide(forge) if is_api else Decision()
+        if is_api and decision.action == "ok" and any(frag in path for frag in self.switches.failing):
+            decision.action, decision.status = "error", 503  # a repo whose every request fails
         if decision.delay:
             time.sleep(decision.delay)
         if decision.action == "drop":

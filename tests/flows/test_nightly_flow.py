@@ -75,3 +75,38 @@ def test_two_nightly_runs_at_once_end_like_one_run(prefect_harness, tmp_path: Pa
     assert len(states) == 2 and all(s.is_completed() for s in states)
     assert dump(open_warehouse(warehouse_url)) == dump(open_warehouse(one_url))
     assert len(_runs(warehouse_url)) == 2
+
+
+def test_the_run_counts_every_request_the_forge_served(prefect_harness, tmp_path: Path, sqlite_url: str) -> None:
+    """Listing the org's repos and every repo's requests, as the forge saw them: nothing goes uncounted."""
+    from flows.nightly import nightly
+
+    with ForgeSimulator(size="tiny", seed=11) as sim:
+        cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, sqlite_url)
+        state = nightly(config_path=str(cfg), return_state=True)
+        served = sim.request_count()
+    assert state.is_completed(), state.message
+    (run,) = _runs(sqlite_url)
+    assert run.requests == served
+
+
+def test_requests_of_attempts_that_failed_after_their_retries_are_counted(
+    prefect_harness, tmp_path: Path, sqlite_url: str, monkeypatch
+) -> None:
+    from flows import nightly as nightly_module
+
+    monkeypatch.setattr(nightly_module, "mine_repo_task", nightly_module.mine_repo_task.with_options(
+        retries=2, retry_delay_seconds=0))
+    with ForgeSimulator(size="tiny", seed=11) as sim:
+        cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, sqlite_url, gitlab=False)
+        text = cfg.read_text().replace("max_retries: 10", "max_retries: 0")
+        cfg.write_text(text)
+        sim.switches.failing = ("acme/api",)  # every request of this repo gets a 503, every time
+        state = nightly_module.nightly(config_path=str(cfg), return_state=True)
+        served = sim.request_count()
+        failed_requests = sim.statuses.get(503, 0)
+    assert state.is_failed()
+    (run,) = _runs(sqlite_url)
+    assert list(run.errors) == ["gh/acme/api"]
+    assert failed_requests >= 3  # three attempts of the failing repo reached the forge
+    assert run.requests == served  # and every one of them is in the run's count
