@@ -258,7 +258,8 @@ def list_commits(org: Org, req: Request, owner: str, repo: str) -> Response:
         and (not path or any(_path_match(f.filename, path) for f in c.files))
         and (not author or (c.author is not None and author in (c.author.gh_login, c.author_email)))
     ]
-    items.sort(key=lambda c: (c.committed_at, c.sha), reverse=True)
+    landed = {c.sha: i for i, c in enumerate(commits)}  # git log order: the head first, then back
+    items.sort(key=lambda c: landed[c.sha], reverse=True)
     return listing(req, items, lambda c: gh.commit_json(org, c, req.api_base, _web(req)))
 
 

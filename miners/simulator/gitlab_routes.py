@@ -265,7 +265,8 @@ def list_commits(org: Org, req: Request, pid: str) -> Response:
         )
         and (not author or author in (c.author_name, c.author_email))
     ]
-    items.sort(key=lambda c: (c.committed_at, c.sha), reverse=True)
+    landed = {c.sha: i for i, c in enumerate(commits)}  # git log order: the head first, then back
+    items.sort(key=lambda c: landed[c.sha], reverse=True)
     stats = req.flag("with_stats")
     return listing(req, items, lambda c: glr.commit_json(org, c, _web(req), stats))
 
