@@ -29,15 +29,27 @@ _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threadi
 
 
 class Attempts:
-    """The counters of every miner one source's mining made, failed attempts included.
+    """What one source's tasks learn in a run: every miner's counters, failed attempts included, and
+    whether the forge refused the GraphQL query.
 
     A task that fails after its last retry returns nothing, so its requests, retries and waits would be
     missing from the run summary; every task files its miner's counters here before it returns or raises.
+    Each task builds its own miner (clients are not shared between threads), so a refusal of GraphQL (an
+    old Enterprise Server) is passed on here: later repos go straight to REST instead of asking again.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stats: list[MiningStats] = []
+        self.graphql_refused = False
+
+    def adopt(self, miner: Any) -> None:
+        if self.graphql_refused and hasattr(miner, "use_graphql"):
+            miner.use_graphql = False
+
+    def learn(self, miner: Any, source: SourceConfig) -> None:
+        if getattr(source, "graphql", False) and getattr(miner, "use_graphql", True) is False:
+            self.graphql_refused = True
 
     def add(self, stats: MiningStats) -> None:
         with self._lock:
@@ -88,8 +100,10 @@ def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | N
     """Fetch and load one repo; each batch commits with its cursor, so a retry resumes where it stopped."""
     miner = make_miner(p.cfg, source, since or p.cfg.since)
     with _host_slots[source.host]:
+        log.adopt(miner)
         result = mine_repo(p.engine, p.cfg, source, miner, repo, p.resolver)
     log.add(miner.stats)
+    log.learn(miner, source)
     if result.error and any(m in result.error for m in RETRIABLE_MARKERS):
         get_run_logger().warning("retrying %s after: %s", repo, result.error.splitlines()[0][:200])
         raise RetriableMiningError(result.error)

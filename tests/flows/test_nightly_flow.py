@@ -110,3 +110,20 @@ def test_requests_of_attempts_that_failed_after_their_retries_are_counted(
     assert list(run.errors) == ["gh/acme/api"]
     assert failed_requests >= 3  # three attempts of the failing repo reached the forge
     assert run.requests == served  # and every one of them is in the run's count
+
+
+def test_a_refused_graphql_query_is_not_asked_again_for_every_repo(
+    prefect_harness, tmp_path: Path, sqlite_url: str, monkeypatch
+) -> None:
+    """An Enterprise Server without a field of the query: the source's later repos go straight to REST."""
+    from flows.nightly import PER_HOST, nightly
+    from miners import github_graphql
+
+    monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
+    with ForgeSimulator(size="small", seed=11) as sim:
+        cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, sqlite_url, gitlab=False)
+        state = nightly(config_path=str(cfg), return_state=True)
+        refused = sim.request_count("POST /graphql")
+        repos = len(sim.org.repos_of("github"))
+    assert state.is_completed(), state.message
+    assert repos > PER_HOST and refused <= PER_HOST  # only the repos already running when it was refused
