@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select, tuple_
 
 from flows.config import Config
 from rules.engine import Frame, match_all
@@ -25,6 +26,7 @@ from rules.signals import gc_paused, signal_records
 from warehouse import models as m
 
 CHUNK = 500
+FULL_PASS = 200_000  # activities per pass of a full re-classification: memory stays bounded on any warehouse
 COMPARED = ("rule_version", "rule_hash", "person_id", "signal_type", "indicator", "impact", "evidence_url",
             "summary", "why")
 
@@ -38,9 +40,10 @@ def team_globs(cfg: Config) -> dict[str, list[str]]:
 
 
 def enriched_frame(engine: Engine, cfg: Config, since: date | None = None,
-                   activity_ids: list[str] | None = None) -> pd.DataFrame:
-    """Enriched activities: all, or (with a scope) the threads the scope touches."""
-    tables = read_warehouse(engine, since, activity_ids)
+                   activity_ids: list[str] | None = None, repos: list[tuple[str, str, str]] | None = None
+                   ) -> pd.DataFrame:
+    """Enriched activities: all, or (with a scope) the threads the scope touches, or whole repos."""
+    tables = read_warehouse(engine, since, activity_ids, repos)
     return enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"],
                   team_globs(cfg))
 
@@ -59,16 +62,58 @@ def compute_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]
 
 def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
                        activity_ids: list[str] | None = None) -> dict[str, Any]:
-    """Re-classify stored activity (all, or from ``since``, or the given ids) and store the signals."""
+    """Re-classify stored activity (all, or from ``since``, or the given ids) and store the signals.
+
+    Everything is classified a few repositories at a time (about FULL_PASS activities a pass, whole
+    threads, each pass its own transaction), so a warehouse of millions of activities never sits in memory
+    at once; a scoped run reads only the threads it touches, in one transaction.
+    """
     ruleset = rules_for(cfg)
+    if since is None and activity_ids is None:
+        total = _empty_stats()
+        for repos in repo_passes(engine, FULL_PASS):
+            df = enriched_frame(engine, cfg, repos=repos)
+            records = compute_signals(df, ruleset.enabled())
+            _add_stats(total, write_signals(engine, records, set(df["id"]), repos))
+            total["activities"] += len(df)
+        total["rules"] = len(ruleset.enabled())
+        return total
     df = enriched_frame(engine, cfg, since, activity_ids)
     scoped = select_rows(df, since, activity_ids)
     records = compute_signals(df if scoped.all() else df[scoped], ruleset.enabled())
-    scope_ids = None if since is None and activity_ids is None else set(df.loc[scoped, "id"])
-    stats = write_signals(engine, records, scope_ids)
+    stats = write_signals(engine, records, set(df.loc[scoped, "id"]))
     stats["activities"] = int(scoped.sum())
     stats["rules"] = len(ruleset.enabled())
     return stats
+
+
+def repo_passes(engine: Engine, size: int) -> list[list[tuple[str, str, str]]]:
+    """Repositories ((forge, host, repo) keys) in groups of about ``size`` activities; a bigger repo alone."""
+    t = m.Activity.__table__
+    with engine.connect() as conn:
+        counts = conn.execute(select(t.c.forge, t.c.host, t.c.repo, func.count()).group_by(
+            t.c.forge, t.c.host, t.c.repo).order_by(t.c.forge, t.c.host, t.c.repo)).all()
+    passes: list[list[tuple[str, str, str]]] = []
+    filled = size
+    for forge, host, repo, n in counts:
+        if filled + n > size:
+            passes.append([])
+            filled = 0
+        passes[-1].append((forge, host, repo))
+        filled += n
+    return passes
+
+
+def _empty_stats() -> dict[str, Any]:
+    return {"signals": 0, "by_type": Counter(), "by_rule": Counter(), "added": 0, "removed": 0, "changed": 0,
+            "unchanged": 0, "activities": 0}
+
+
+def _add_stats(total: dict[str, Any], part: dict[str, Any]) -> None:
+    for key in ("signals", "added", "removed", "changed", "unchanged"):
+        total[key] += part[key]
+    total["by_type"].update(part["by_type"])
+    total["by_rule"].update(part["by_rule"])
 
 
 def _fingerprint(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -80,15 +125,17 @@ def _ts(v: Any) -> str | None:
     return v.astimezone(UTC).isoformat() if isinstance(v, datetime) else None
 
 
-def write_signals(engine: Engine, records: list[dict[str, Any]], scope_ids: set[str] | None) -> dict[str, Any]:
-    """Diff new records against stored signals (in scope) and apply the difference in one transaction."""
+def write_signals(engine: Engine, records: list[dict[str, Any]], scope_ids: set[str] | None,
+                  repos: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    """Diff new records against stored signals (of ``scope_ids``; read through ``repos`` when given) and
+    apply the difference in one transaction."""
     t = m.Signal.__table__
     now = datetime.now(UTC)
     new = {(r["activity_id"], r["rule_id"]): r for r in records}
     with engine.begin() as conn:
         cols = [t.c.id, t.c.activity_id, t.c.rule_id, t.c.occurred_at, *[t.c[c] for c in COMPARED]]
         old = {}
-        for row in conn.execute(select(*cols)).mappings():
+        for row in _stored_signals(conn, cols, repos):
             if scope_ids is None or row["activity_id"] in scope_ids:
                 old[(row["activity_id"], row["rule_id"])] = dict(row)
         removed = [o["id"] for k, o in old.items() if k not in new]
@@ -106,3 +153,15 @@ def write_signals(engine: Engine, records: list[dict[str, Any]], scope_ids: set[
     by_rule = Counter(r["rule_id"] for r in records)
     return {"signals": len(records), "by_type": dict(by_type), "by_rule": dict(by_rule), "added": len(added),
             "removed": len(removed), "changed": len(changed), "unchanged": len(new) - len(added) - len(changed)}
+
+
+def _stored_signals(conn: Connection, cols: list[Any], repos: list[tuple[str, str, str]] | None) -> Iterator[Any]:
+    """Stored signals: all, or those of activities in ``repos`` (read in groups of keys)."""
+    if repos is None:
+        yield from conn.execute(select(*cols)).mappings()
+        return
+    a = m.Activity.__table__
+    key = tuple_(a.c.forge, a.c.host, a.c.repo)
+    for i in range(0, len(repos), 100):
+        stmt = select(*cols).join(a, a.c.id == m.Signal.__table__.c.activity_id).where(key.in_(repos[i:i + 100]))
+        yield from conn.execute(stmt).mappings()

@@ -28,16 +28,19 @@ PERSON_FACTS = ("team", "level", "timezone", "region")
 SCOPE_CHUNK = 400  # ids (or 4-column thread keys / 4) per IN (...): far below every driver's parameter limit
 
 
-def read_warehouse(engine: Engine, since: date | None = None, activity_ids: list[str] | None = None
-                   ) -> dict[str, pd.DataFrame]:
+def read_warehouse(engine: Engine, since: date | None = None, activity_ids: list[str] | None = None,
+                   repos: list[tuple[str, str, str]] | None = None) -> dict[str, pd.DataFrame]:
     """Activities, people, identities and repositories as frames (one read each, no per-row queries).
 
     With a scope (``since``, ``activity_ids``) only the threads it touches are read: the activities in
     scope and every sibling of their parents (thread facts need the whole thread), so classifying one
-    night's activity does not load years of history.
+    night's activity does not load years of history. ``repos`` ((forge, host, repo) keys) reads every
+    activity of those repos: whole threads, as a thread never spans repos.
     """
     with engine.connect() as conn:
-        if since is None and activity_ids is None:
+        if repos is not None:
+            acts = _repo_activities(conn, repos)
+        elif since is None and activity_ids is None:
             acts = _frame(conn.execute(select(*_activity_cols())).all())
         else:
             acts = _scoped_activities(conn, since, activity_ids)
@@ -60,6 +63,15 @@ def _activity_cols() -> list[Any]:
 
 def _frame(rows: list[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ACTIVITY_COLUMNS))
+
+
+def _repo_activities(conn: Connection, repos: list[tuple[str, str, str]]) -> pd.DataFrame:
+    t = m.Activity.__table__
+    key = tuple_(t.c.forge, t.c.host, t.c.repo)
+    rows: list[Any] = []
+    for i in range(0, len(repos), SCOPE_CHUNK // 3):
+        rows += conn.execute(select(*_activity_cols()).where(key.in_(repos[i:i + SCOPE_CHUNK // 3]))).all()
+    return _frame(rows)
 
 
 def _scoped_activities(conn: Connection, since: date | None, activity_ids: list[str] | None) -> pd.DataFrame:

@@ -102,3 +102,23 @@ def test_scoped_run_leaves_other_activities_alone(seeded, tmp_path):
 def _activity_ids(engine) -> list[str]:
     with engine.connect() as conn:
         return list(conn.execute(select(m.Activity.id)).scalars())
+
+
+def test_everything_classified_a_repo_at_a_time_equals_one_pass(seeded, tmp_path, monkeypatch):
+    """A full re-classification reads a few repos at a time (bounded memory): same signals as one pass."""
+    from rules import classify
+
+    engine, cfg = seeded()
+    classify_warehouse(engine, cfg)
+    one_pass = signals(engine)
+    monkeypatch.setattr(classify, "FULL_PASS", 1)  # every repo its own pass
+    assert len(classify.repo_passes(engine, 1)) == 2
+    again = classify_warehouse(engine, cfg)
+    assert (again["added"], again["removed"], again["changed"]) == (0, 0, 0)
+    assert again["unchanged"] == again["signals"] == len(one_pass)
+    assert signals(engine) == one_pass
+    # a rule switched off loses its signals, whichever pass they are in
+    (tmp_path / "off.yaml").write_text("overrides:\n  - id: writes_documentation.docs_commit\n    enabled: false\n")
+    engine, cfg = seeded(["default", "off.yaml"])
+    off = classify_warehouse(engine, cfg)
+    assert off["removed"] == 1 and not [k for k in signals(engine) if k[1] == "writes_documentation.docs_commit"]
