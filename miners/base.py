@@ -36,6 +36,9 @@ class Batch:
     activities: list[Activity]
     watermark: datetime | None = None
     position: str | None = None  # stored with the watermark (commits: "<head sha> <branch>")
+    # activity-id prefix -> the ids under it the forge still has: stored ones not listed are gone from the
+    # forge (a revoked approval) and are deleted, with their signals, in the batch's transaction
+    current: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass

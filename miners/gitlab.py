@@ -40,13 +40,14 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gitlab.exceptions import GitlabError
 
 from flows.config import SourceConfig
 from miners import gitlab_map as gm
+from miners.activity import PR_REVIEW, activity_id
 from miners.base import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats
 from miners.gitlab_client import call_opts, make_client
 from miners.paths import PathGroups
@@ -107,6 +108,7 @@ class GitLabMiner:
     # ------------------------------------------------------------------ streams
     def _pulls(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None
+        current: dict[str, set[str]] = {}
         for mr in self._updated_since(project.mergerequests, mark or self.start, state="all"):
             updated = gm.parse_ts(mr.updated_at)
             notes: list[dict[str, Any]] = []
@@ -116,13 +118,22 @@ class GitLabMiner:
                                                               **self.opts)]
                 if self.approvals_api:
                     approvals = mr.approvals.get(**self.opts).attributes
+                current.update(self._approvers(repo, mr.attributes, notes, approvals))
             acts += gm.mr_activities(repo, self.host, mr.attributes, notes, approvals, self.start)
             n, last = n + 1, updated
             if n % BATCH_ITEMS == 0:
-                yield Batch(repo, STREAM_PULLS, acts, last)
-                acts = []
+                yield Batch(repo, STREAM_PULLS, acts, last, current=current)
+                acts, current = [], {}
         if acts or last:
-            yield Batch(repo, STREAM_PULLS, acts, last)
+            yield Batch(repo, STREAM_PULLS, acts, last, current=current)
+
+    def _approvers(self, repo: str, mr: dict[str, Any], notes: list[dict[str, Any]], approvals: dict[str, Any] | None
+                   ) -> dict[str, set[str]]:
+        """{this MR's approval-id prefix: ids of its current approvals}: a stored approval the notes no longer
+        give was revoked ("unapproved this merge request") and goes, with its signals."""
+        current = gm.mr_activities(repo, self.host, mr, notes, approvals, datetime.min.replace(tzinfo=UTC))
+        prefix = activity_id(gm.FORGE, self.host, PR_REVIEW, f"{repo}!{mr.get('iid')}:approval:")
+        return {prefix: {a.id for a in current if a.kind == PR_REVIEW and a.id.startswith(prefix)}}
 
     def _issues(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None

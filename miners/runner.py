@@ -86,6 +86,7 @@ def mine_repo(
                 team=team,
                 kinds=miner.stats.by_kind,
                 position=batch.position,
+                current=batch.current,
             )
     except Exception as exc:  # one failing repo must not stop the others
         from flows.logs import redact

@@ -132,6 +132,7 @@ def save_batch(
     team: str | None = None,
     kinds: Counter[str] | None = None,
     position: str | None = None,
+    current: dict[str, set[str]] | None = None,
 ) -> int:
     """Store activities (bots marked, opted-out people dropped) and move the cursor, in one transaction.
 
@@ -172,11 +173,25 @@ def save_batch(
         upsert(conn, m.Identity.__table__, list(idents.values()), ["forge", "host", "login"])
         rows = changed_rows(conn, rows)
         upsert(conn, m.Activity.__table__, rows, ["id"])
+        retire_missing(conn, current or {})
         if watermark is not None:
             set_cursor(conn, source, repo, stream, watermark, position)
     if kinds is not None:
         kinds.update(r["kind"] for r in rows)
     return len(rows)
+
+
+def retire_missing(conn: Connection, current: dict[str, set[str]]) -> int:
+    """Delete stored activities under each id prefix that the forge no longer lists (signals cascade)."""
+    gone: list[str] = []
+    for prefix, keep in current.items():
+        stored = conn.execute(select(m.Activity.id).where(m.Activity.id.startswith(prefix, autoescape=True))).scalars()
+        gone += [i for i in stored if i not in keep]
+    for i in range(0, len(gone), CHUNK):
+        ids = gone[i : i + CHUNK]
+        conn.execute(m.Signal.__table__.delete().where(m.Signal.activity_id.in_(ids)))
+        conn.execute(m.Activity.__table__.delete().where(m.Activity.id.in_(ids)))
+    return len(gone)
 
 
 def changed_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -280,3 +280,18 @@ def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_pa
     with caplog.at_level("INFO", logger="leadsig.mine.gitlab"):
         mine(cfg, engine)
     assert "is gone; listing commits by date" in caplog.text
+
+
+def test_an_approval_revoked_after_it_was_stored_is_removed_on_the_next_run(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    kept, revoked = org.all_approvals()[:2]
+    nid = f"{revoked.repo}!{revoked.number}:approval:{revoked.user.gl_id}"
+    assert nid in stored(engine, k.PR_REVIEW)
+    org.revoke_approval(revoked.repo, revoked.number, revoked.user, at=org.now + timedelta(hours=1))
+    mine(cfg, engine)
+    assert nid not in stored(engine, k.PR_REVIEW)
+    assert f"{kept.repo}!{kept.number}:approval:{kept.user.gl_id}" in stored(engine, k.PR_REVIEW)
+    assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]  # the forge's current approvals, exactly
