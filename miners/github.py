@@ -215,7 +215,13 @@ class RepoRun:
             yield Batch(self.repo, STREAM_REVIEW_COMMENTS, self.keep(out), _newest(page))
 
     def pulls(self, pulls: list[gql.Pull], counts: Counter[int]) -> Iterator[Batch]:
-        """PR events, and reviews of PRs updated since the last run (submitted since, to keep counts exact)."""
+        """PR events, and reviews of PRs updated since the last run.
+
+        GraphQL gives every review with its exact inline-comment count, so all reviews of an updated PR are
+        read again and a review dismissed since it was stored gets its new state. Through REST the counts
+        come from the review-comment listing since the watermark, exact only for reviews submitted since:
+        older ones are left as stored.
+        """
         review_since = self.since(STREAM_PULLS)
         newest = max((cv.ts(p.data["updated_at"]) for p in pulls), default=None)
         groups = list(chunks(pulls, BATCH)) or [[]]
@@ -227,10 +233,11 @@ class RepoRun:
                 if not self.is_new(STREAM_PULLS, cv.ts(data["updated_at"])):
                     continue
                 number = int(data["number"])
-                reviews = pull.reviews if pull.reviews is not None else self.rest_reviews(number, counts)
+                exact = pull.reviews is not None
+                reviews = pull.reviews if exact else self.rest_reviews(number, counts)
                 for rv, inline in reviews:
                     at = cv.ts(rv.get("submitted_at"))
-                    if at is not None and at >= review_since:
+                    if at is not None and (exact or at >= review_since):
                         out.append(cv.review_activity(self.m.host, self.repo, self.parents[number], rv, inline))
             yield Batch(self.repo, STREAM_PULLS, self.keep(out), newest if i == len(groups) - 1 else None)
 

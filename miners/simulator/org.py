@@ -342,6 +342,16 @@ class Org:
             person = reviewer or next(p for p in self.humans() if p is not pr.author)
             return self.add_review(repo, number, person, state, body, at)
 
+    def dismiss_review(self, repo: str, number: int, review_id: int, at: datetime | None = None) -> Review:
+        """A maintainer dismisses a review (e.g. a stale approval after new commits): its state becomes
+        DISMISSED and the PR's updated_at moves, as on GitHub."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            review = next(r for r in pr.reviews if r.id == review_id)
+            review.state = "DISMISSED"
+            pr.touch(at or self.now)
+            return review
+
     def add_diff_note(
         self,
         repo: str,
