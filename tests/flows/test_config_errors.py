@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,37 @@ def test_cli_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"{cfg}:5" in proc.stderr and "per_page" in proc.stderr
     assert not (tmp_path / "w.db").exists()
+
+
+def test_an_unreadable_config_file_is_named_with_the_fix(tmp_path: Path) -> None:
+    """Mode 000: read as an unprivileged user (a forked child drops root, which reads anything)."""
+    import os
+
+    folder = Path(tempfile.mkdtemp(prefix="leadsig-unreadable-"))  # world-traversable, unlike tmp_path
+    path = folder / "leadsig.yaml"
+    path.write_text("warehouse: sqlite:///x.db\n", encoding="utf-8")
+    path.chmod(0)
+    folder.chmod(0o755)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: become nobody if root, try to load, report the message, exit
+        os.close(read)
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            load_config(path)
+            message = "loaded"
+        except UserError as exc:
+            message = str(exc)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the test
+            message = f"unexpected {type(exc).__name__}: {exc}"
+        os.write(write, message.encode("utf-8"))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read().decode("utf-8")
+    os.waitpid(pid, 0)
+    shutil.rmtree(folder)
+    assert "cannot read config file: permission denied" in message and str(path) in message, message
+    assert "check its mode" in message
