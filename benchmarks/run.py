@@ -30,6 +30,7 @@ def benchmarks(names: list[str]) -> list[Path]:
 # Small sizes for the CI smoke run: every script runs end to end, in seconds, without touching the results.
 SMOKE_ARGS = {
     "classify": ["--n", "20000", "--repeat", "1"],
+    "classify_warehouse": ["--n", "20000"],
     "github_mining": ["--size", "small"],
     "gitlab_mining": ["--size", "small"],
     "monthly_report": ["--people", "40", "--repeat", "1"],

@@ -7,6 +7,7 @@ deleted. No forge API is called: a rule edit re-classifies history for free.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from rules.signals import gc_paused, signal_records
 from warehouse import models as m
 
 CHUNK = 500
-FULL_PASS = 200_000  # activities per pass of a full re-classification: memory stays bounded on any warehouse
+FULL_PASS = 100_000  # activities per pass of a full re-classification: memory stays bounded on any warehouse
 COMPARED = ("rule_version", "rule_hash", "person_id", "signal_type", "indicator", "impact", "evidence_url",
             "summary", "why")
 
@@ -72,10 +73,8 @@ def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
     if since is None and activity_ids is None:
         total = _empty_stats()
         for repos in repo_passes(engine, FULL_PASS):
-            df = enriched_frame(engine, cfg, repos=repos)
-            records = compute_signals(df, ruleset.enabled())
-            _add_stats(total, write_signals(engine, records, set(df["id"]), repos))
-            total["activities"] += len(df)
+            _add_stats(total, _classify_pass(engine, cfg, ruleset.enabled(), repos))
+            gc.collect()  # the pass's frames and rows go before the next pass reads
         total["rules"] = len(ruleset.enabled())
         return total
     df = enriched_frame(engine, cfg, since, activity_ids)
@@ -84,6 +83,16 @@ def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
     stats = write_signals(engine, records, set(df.loc[scoped, "id"]))
     stats["activities"] = int(scoped.sum())
     stats["rules"] = len(ruleset.enabled())
+    return stats
+
+
+def _classify_pass(engine: Engine, cfg: Config, rules: list[Rule], repos: list[tuple[str, str, str]]
+                   ) -> dict[str, Any]:
+    """One pass of a full classification; everything it read is garbage when it returns."""
+    df = enriched_frame(engine, cfg, repos=repos)
+    records = compute_signals(df, rules)
+    stats = write_signals(engine, records, set(df["id"]), repos)
+    stats["activities"] = len(df)
     return stats
 
 
@@ -110,7 +119,7 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _add_stats(total: dict[str, Any], part: dict[str, Any]) -> None:
-    for key in ("signals", "added", "removed", "changed", "unchanged"):
+    for key in ("signals", "added", "removed", "changed", "unchanged", "activities"):
         total[key] += part[key]
     total["by_type"].update(part["by_type"])
     total["by_rule"].update(part["by_rule"])
