@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import Engine, select
 
 from flows.errors import Problem, UserError
 from rules import fields as F
@@ -14,6 +15,7 @@ from rules.expr import canonical
 from rules.model import Rule, RuleSet
 from rules.records import frame_record
 from rules.signals import jsonable as _jsonable
+from warehouse import models as m
 
 
 @dataclass
@@ -43,6 +45,13 @@ class Explanation:
     eligible: bool
     eligible_reason: str
     rules: list[RuleResult]
+
+
+def stored_ids(engine: Engine, ref: str) -> list[str]:
+    """Ids of stored activities whose id or evidence URL is ``ref`` (one indexed lookup, no frame)."""
+    with engine.connect() as conn:
+        by_id = conn.execute(select(m.Activity.id).where(m.Activity.id == ref)).scalars().all()
+        return list(by_id) or list(conn.execute(select(m.Activity.id).where(m.Activity.url == ref)).scalars())
 
 
 def find_row(df: pd.DataFrame, ref: str) -> int:

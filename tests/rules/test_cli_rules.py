@@ -93,6 +93,20 @@ def test_explain_shows_each_condition_and_the_impact_step(seeded):
     assert "the actor is a bot" in bot.output
 
 
+def test_explain_reads_only_the_activitys_thread(seeded, monkeypatch):
+    """One activity's explanation must not load the whole warehouse (years of history on a big org)."""
+    from rules import classify
+
+    engine, cfg = seeded()
+    reads: list[tuple] = []
+    real = classify.read_warehouse
+    monkeypatch.setattr(classify, "read_warehouse", lambda *a, **k: reads.append((a, k)) or real(*a, **k))
+    url = "https://github.com/acme/payments-core/pull/1#discussion_rb1"
+    assert run("rules", "explain", url, "--config", str(cfg.path)).exit_code == 0
+    ((args, _),) = reads
+    assert args[2] == ["github:github.com:review_comment:bot1"]  # scoped to it (and so to its thread)
+
+
 def test_explain_unknown_activity_is_a_user_error(seeded):
     _, cfg = seeded()
     with pytest.raises(Exception) as exc:
