@@ -169,9 +169,8 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
     """Replay stored activity through the base and the working rules; report the signals that change."""
     from flows.cli_commands import parse_date
     from flows.config import load_config
-    from rules.classify import enriched_frame, rules_for
-    from rules.diff import diff_signals, render_markdown, render_text
-    from rules.enrich import select_rows
+    from rules.classify import rules_for
+    from rules.diff import diff_warehouse, render_markdown, render_text
     from warehouse.db import open_warehouse
 
     if fmt not in ("text", "json", "markdown"):
@@ -180,9 +179,8 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
     cfg = load_config(config)
     work = rules_for(cfg)
     base_rules = _base_rules(base, cfg)
-    df = enriched_frame(open_warehouse(cfg.warehouse), cfg)
-    df = df[select_rows(df, parse_date(since, "--since"), None)]
-    report = diff_signals(df, base_rules, work, samples)
+    report = diff_warehouse(open_warehouse(cfg.warehouse), cfg, base_rules, work, parse_date(since, "--since"),
+                            samples)
     if fmt == "json":
         typer.echo(json.dumps(report.as_json(), indent=2, default=str))
     else:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import Engine
 
+from flows.config import Config
 from rules import naive
-from rules.classify import compute_signals
+from rules.classify import FULL_PASS, compute_signals, enriched_frame, repo_passes
+from rules.enrich import select_rows
 from rules.model import Rule, RuleSet
 from rules.records import frame_record
 
@@ -60,6 +64,27 @@ class DiffReport:
                         for r, n in self.counts("rule_id").items()},
             "by_person": self.counts("person_id"),
         }
+
+
+def diff_warehouse(engine: Engine, cfg: Config, base: RuleSet, work: RuleSet, since: date | None = None,
+                   samples: int = 3) -> DiffReport:
+    """diff_signals over the whole warehouse, a few repositories at a time (as a full classification).
+
+    Each pass's changes come sorted by (activity, rule), and the report's are sorted again at the end, so
+    the samples (the first ones per rule) are the ones a single pass would show, and each was explained
+    in its own pass.
+    """
+    base_total = work_total = 0
+    changes: list[Change] = []
+    for repos in repo_passes(engine, FULL_PASS):
+        df = enriched_frame(engine, cfg, repos=repos)
+        if since is not None:
+            df = df[select_rows(df, since, None)]
+        part = diff_signals(df, base, work, samples)
+        base_total, work_total = base_total + part.base_total, work_total + part.work_total
+        changes += part.changes
+    changes.sort(key=lambda c: (c.activity_id, c.rule_id))
+    return DiffReport(base_total, work_total, changes, samples)
 
 
 def _label(sig: dict[str, Any]) -> str:

@@ -13,8 +13,9 @@ from flows.config import Config, load_config
 from miners.identity import IdentityResolver, load_roster
 from miners.runner import mine_source
 from miners.simulator import ForgeSimulator
+from rules import classify, diff
 from rules.classify import classify_warehouse, enriched_frame, rules_for
-from rules.diff import diff_signals
+from rules.diff import diff_signals, render_text
 from warehouse import models as m
 from warehouse import store
 from warehouse.db import open_warehouse
@@ -52,7 +53,7 @@ def signals(engine) -> dict[tuple[str, str], dict]:
                 for r in conn.execute(select(m.Signal.__table__)).mappings()}
 
 
-def test_default_pack_on_a_mined_history(sim, tmp_path):
+def test_default_pack_on_a_mined_history(sim, tmp_path, monkeypatch):
     cfg = write_setup(tmp_path, sim, "[default]")
     engine = open_warehouse(cfg.warehouse)
     roster = load_roster(cfg.roster)
@@ -80,6 +81,12 @@ def test_default_pack_on_a_mined_history(sim, tmp_path):
     report = diff_signals(enriched_frame(engine, edited), rules_for(cfg), rules_for(edited))
     predicted = {(c.activity_id, c.rule_id, c.kind) for c in report.changes}
     assert predicted and {rule for _, rule, _ in predicted} == {EDITED}
+    # `leadsig rules diff` reads a few repositories at a time: the same report, samples and flips included
+    monkeypatch.setattr(classify, "FULL_PASS", 1)
+    monkeypatch.setattr(diff, "FULL_PASS", 1)
+    assert len(classify.repo_passes(engine, 1)) > 1
+    in_passes = diff.diff_warehouse(engine, edited, rules_for(cfg), rules_for(edited))
+    assert in_passes.as_json() == report.as_json() and render_text(in_passes) == render_text(report)
     classify_warehouse(engine, edited)
     after = signals(engine)
     actual = {(*k, "removed") for k in base if k not in after} | {(*k, "added") for k in after if k not in base}
