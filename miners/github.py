@@ -327,8 +327,9 @@ class RepoRun:
 
 def _messages(exc: GithubException) -> str:
     """The GraphQL error messages of a rejected query (forge text: logged, never evaluated)."""
-    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
-    return "; ".join(str(e.get("message", e)) for e in errors or [] if isinstance(e, dict))[:300] or str(exc.status)
+    data = exc.data if isinstance(exc.data, dict) else {}
+    errors = data.get("errors") or ([{"message": f"{exc.status} {data['message']}"}] if data.get("message") else [])
+    return "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict))[:300] or str(exc.status)
 
 
 def _committed(c: dict[str, Any]) -> datetime | None:

@@ -33,6 +33,7 @@ class Switches:
     latency: float = 0.0  # seconds added to every API response
     fault_seed: int = 1234
     failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
+    graphql_needs_token: bool = False  # as github.com: anonymous GraphQL gets a 401 (off: tests mine anonymously)
 
 
 @dataclass

@@ -173,6 +173,11 @@ class ForgeSimulator:
             self._finish("GET /rate_limit", req, resp, d, forge)
             return resp
         key = f"{method} {found[0].template}" if found else f"{method} <unmatched>"
+        if key == GRAPHQL_KEY and self.switches.graphql_needs_token and not any(
+                k.lower() == "authorization" for k in headers):
+            resp = _error(forge, 401, "This endpoint requires you to be authenticated.")
+            self._finish(key, req, resp, Decision(), forge)
+            return resp
         is_api = found is not None and not getattr(found[0].handler, "html_page", False)
         decision = self.faults.decide(forge) if is_api else Decision()
         if is_api and decision.action == "ok" and any(frag in path for frag in self.switches.failing):

@@ -341,3 +341,25 @@ def test_a_review_dismissed_after_it_was_stored_is_updated(sim, tmp_path):
         state = conn.execute(select(m.Activity.state).where(m.Activity.kind == k.PR_REVIEW,
                                                             m.Activity.native_id == str(review.id))).scalar_one()
     assert state == "dismissed"
+
+
+def test_anonymous_graphql_refused_as_on_github_falls_back_to_rest(sim, tmp_path, caplog):
+    """github.com answers anonymous GraphQL with 401: a source without a token mines the PRs through REST."""
+    sim.switches.graphql_needs_token = True
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    with caplog.at_level("WARNING", logger="leadsig.mine.github"):
+        mine(cfg, engine)
+    assert stored(engine, k.PR_REVIEW) == expected(sim, sim.url)[k.PR_REVIEW]
+    assert sim.request_count("POST /graphql") == 1 and sim.statuses[401] == 1
+    assert "requires you to be authenticated" in caplog.text and "using REST" in caplog.text
+
+
+def test_graphql_with_a_token_is_answered(sim, tmp_path, monkeypatch):
+    sim.switches.graphql_needs_token = True
+    monkeypatch.setenv("LEADSIG_TEST_GH_TOKEN", "test-token-not-real")
+    cfg = make_config(tmp_path, sim.url, token_env="LEADSIG_TEST_GH_TOKEN")
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    assert sim.statuses[401] == 0 and sim.request_count("POST /graphql") >= 1
+    assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0
