@@ -12,15 +12,17 @@ Approvals: read from the MR's system notes, which the notes call returns anyway 
 writes "approved this merge request" for every approval and "unapproved this merge request" when it is
 revoked; replayed per user (note author id) in time order they give the current approvers, each dated
 and linked (``#note_<id>``) by their latest "approved" note. native_id stays ``<project>!<iid>:approval:
-<user id>``, as when the approvals API was read. Not seen in notes: approvals reset by a push ("reset
-approvals from @a by pushing to the branch"; its author is the pusher), which stay as approved; and
-approvals whose note was deleted. The approvals API answer, when the caller still reads it (opt-in),
-decides who approved; it has no time (newer servers may add ``approved_at``: used when present), so the
-note dates it, else the MR's ``updated_at`` at the time of mining.
+<user id>``, as when the approvals API was read. A push that resets approvals writes "reset approvals from
+@a, @b, and @c by pushing to the branch" (GitLab EE's wording; its author is the pusher): the users it
+names lose their approvals. Not seen in notes: approvals whose note was deleted. The approvals API
+answer, when the caller still reads it (opt-in), decides who approved; it has no time (newer servers may
+add ``approved_at``: used when present), so the note dates it, else the MR's ``updated_at`` at the time of
+mining.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -42,6 +44,8 @@ from miners.paths import PathGroups
 FORGE = "gitlab"
 APPROVAL_NOTE = "approved this merge request"
 UNAPPROVAL_NOTE = "unapproved this merge request"
+RESET_NOTE = ("reset approvals from ", " by pushing to the branch")  # EE: "... from @a, @b, and @c by pushing ..."
+MENTION = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
 
 
 def parse_ts(value: str | None) -> datetime | None:
@@ -123,7 +127,8 @@ def approval_notes(notes: list[dict[str, Any]]) -> dict[int | str, dict[str, Any
     """Who approves the MR now, from its system notes: user id -> their latest "approved" note.
 
     Notes are replayed in time order; an "unapproved this merge request" note by the same user removes
-    the approval, a later "approved" note restores it (dated and linked by that later note).
+    the approval, as does a "reset approvals from @user ... by pushing to the branch" note naming them; a
+    later "approved" note restores it (dated and linked by that later note).
     """
     current: dict[int | str, dict[str, Any]] = {}
     system = [n for n in notes if n.get("system") and n.get("created_at")]
@@ -135,6 +140,10 @@ def approval_notes(notes: list[dict[str, Any]]) -> dict[int | str, dict[str, Any
             current[key] = n
         elif body == UNAPPROVAL_NOTE:
             current.pop(key, None)
+        elif body.startswith(RESET_NOTE[0]) and body.endswith(RESET_NOTE[1]):
+            reset = {name.rstrip(".").lower() for name in MENTION.findall(body)}
+            for gone in [k for k, note in current.items() if _login(note.get("author")).lower() in reset]:
+                del current[gone]
     return current
 
 

@@ -427,6 +427,18 @@ class Org:
             pr.approvals = [a for a in pr.approvals if a.user is not person]
             return self._new_comment(pr, "system", person, "unapproved this merge request", at or self.now)
 
+    def reset_approvals(self, repo: str, number: int, pusher: str | Person, at: datetime | None = None) -> Comment:
+        """A push to the MR's branch resets its approvals (GitLab EE's ``reset_approvals_on_push``): they go,
+        and the pusher's system note names who lost theirs, in GitLab's words."""
+        with self.lock:
+            pr = self.pull(repo, number)
+            names = [f"@{a.user.gl_username}" for a in pr.approvals]
+            pr.approvals = []
+            listed = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
+                ", ".join(names[:-1]) + ", and " + names[-1]
+            body = f"reset approvals from {listed} by pushing to the branch"
+            return self._new_comment(pr, "system", self.person(pusher), body, at or self.now)
+
     def edit_comment(self, forge: str, comment_id: int, body: str, at: datetime | None = None) -> Comment:
         """Edit a comment/note: body and updated_at change.  On GitLab the note touches its MR/issue (as
         GitLab's ``touch: true`` does); on GitHub the parent's updated_at is left alone."""

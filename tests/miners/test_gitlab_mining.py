@@ -295,3 +295,19 @@ def test_an_approval_revoked_after_it_was_stored_is_removed_on_the_next_run(sim,
     assert nid not in stored(engine, k.PR_REVIEW)
     assert f"{kept.repo}!{kept.number}:approval:{kept.user.gl_id}" in stored(engine, k.PR_REVIEW)
     assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]  # the forge's current approvals, exactly
+
+
+def test_approvals_reset_by_a_push_are_removed_on_the_next_run(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url)
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    org = sim.org
+    approval = org.all_approvals()[0]
+    pr = org.pull(approval.repo, approval.number)
+    gone = {f"{pr.repo}!{pr.number}:approval:{a.user.gl_id}" for a in pr.approvals}
+    assert gone <= set(stored(engine, k.PR_REVIEW))
+    note = org.reset_approvals(pr.repo, pr.number, pr.author, at=org.now + timedelta(hours=1))
+    assert note.body.startswith("reset approvals from @") and note.body.endswith(" by pushing to the branch")
+    mine(cfg, engine)
+    assert not gone & set(stored(engine, k.PR_REVIEW))
+    assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]
