@@ -199,6 +199,10 @@ class RepoRun:
         reviews = self.gh_repo.get_pull(number).get_reviews()  # lazy PR: only the reviews are requested
         return [(raw(r), counts[int(raw(r)["id"])]) for r in reviews]
 
+    def inline_count(self, number: int, review_id: int) -> int:
+        """A review's inline comments, from ``/pulls/N/reviews/ID/comments`` (REST only; GraphQL nests it)."""
+        return sum(1 for _ in self.gh_repo.get_pull(number).get_single_review_comments(review_id))
+
     def review_comments(self, counts: Counter[int]) -> Iterator[Batch]:
         """Repo-wide, ascending; also since the pulls watermark, so re-read reviews get complete counts."""
         since = self.since(STREAM_REVIEW_COMMENTS, STREAM_PULLS)
@@ -219,8 +223,8 @@ class RepoRun:
 
         GraphQL gives every review with its exact inline-comment count, so all reviews of an updated PR are
         read again and a review dismissed since it was stored gets its new state. Through REST the counts
-        come from the review-comment listing since the watermark, exact only for reviews submitted since:
-        older ones are left as stored.
+        come from the review-comment listing since the watermark, exact only for reviews submitted since;
+        an older review that is now dismissed costs one call for its count, the others are left as stored.
         """
         review_since = self.since(STREAM_PULLS)
         newest = max((cv.ts(p.data["updated_at"]) for p in pulls), default=None)
@@ -237,8 +241,11 @@ class RepoRun:
                 reviews = pull.reviews if exact else self.rest_reviews(number, counts)
                 for rv, inline in reviews:
                     at = cv.ts(rv.get("submitted_at"))
-                    if at is not None and (exact or at >= review_since):
-                        out.append(cv.review_activity(self.m.host, self.repo, self.parents[number], rv, inline))
+                    if at is not None and not exact and at < review_since and rv.get("state") == "DISMISSED":
+                        inline = self.inline_count(number, int(rv["id"]))  # its state may have changed: one call
+                    elif at is None or not (exact or at >= review_since):
+                        continue
+                    out.append(cv.review_activity(self.m.host, self.repo, self.parents[number], rv, inline))
             yield Batch(self.repo, STREAM_PULLS, self.keep(out), newest if i == len(groups) - 1 else None)
 
     def issues(self) -> Iterator[Batch]:

@@ -141,6 +141,15 @@ def pull_reviews(org: Org, req: Request, owner: str, repo: str, number: str) -> 
     return listing(req, items, lambda rv: gh.review_json(rv, req.api_base, _web(req)))
 
 
+def review_comments_of(org: Org, req: Request, owner: str, repo: str, number: str, review_id: str) -> Response:
+    pr = _pull(org, owner, repo, number)
+    if not any(str(rv.id) == review_id for rv in pr.reviews):
+        raise NotFound(review_id)
+    items = _sorted_comments(req, [c for c in pr.comments if c.kind == "review_comment"
+                                   and str(getattr(c, "review_id", None)) == review_id])
+    return listing(req, items, lambda c: gh.review_comment_json(c, req.api_base, _web(req)))
+
+
 def pull_comments(org: Org, req: Request, owner: str, repo: str, number: str) -> Response:
     pr = _pull(org, owner, repo, number)
     items = _sorted_comments(req, [c for c in pr.comments if c.kind == "review_comment"])
@@ -346,6 +355,7 @@ def register(router: Router) -> None:
         (f"{R}/pulls/comments/{{comment_id}}", get_review_comment),
         (f"{R}/pulls/{{number}}", get_pull),
         (f"{R}/pulls/{{number}}/reviews", pull_reviews),
+        (f"{R}/pulls/{{number}}/reviews/{{review_id}}/comments", review_comments_of),
         (f"{R}/pulls/{{number}}/comments", pull_comments),
         (f"{R}/issues", list_issues),
         (f"{R}/issues/comments", repo_issue_comments),

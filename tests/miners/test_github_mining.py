@@ -327,20 +327,22 @@ def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_pa
     assert sim.request_count("GET /repos/{owner}/{repo}/commits") >= 1
 
 
-def test_a_review_dismissed_after_it_was_stored_is_updated(sim, tmp_path):
-    """Through GraphQL (the default); through REST an old review's inline count is not known again, so it
-    stays as stored (README, Known limits)."""
-    cfg = make_config(tmp_path, sim.url)
+@pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
+def test_a_review_dismissed_after_it_was_stored_is_updated(sim, tmp_path, graphql):
+    cfg = make_config(tmp_path, sim.url, graphql=graphql)
     engine = open_warehouse(cfg.warehouse)
     mine(cfg, engine)
     org = sim.org
     review = next(r for r in org.all_reviews() if r.state == "APPROVED")
+    with engine.connect() as conn:
+        before = conn.execute(select(m.Activity.review_comment_count).where(
+            m.Activity.kind == k.PR_REVIEW, m.Activity.native_id == str(review.id))).scalar_one()
     org.dismiss_review(review.repo, review.number, review.id, at=org.now + timedelta(hours=1))
     mine(cfg, engine)
     with engine.connect() as conn:
-        state = conn.execute(select(m.Activity.state).where(m.Activity.kind == k.PR_REVIEW,
-                                                            m.Activity.native_id == str(review.id))).scalar_one()
-    assert state == "dismissed"
+        state, count = conn.execute(select(m.Activity.state, m.Activity.review_comment_count).where(
+            m.Activity.kind == k.PR_REVIEW, m.Activity.native_id == str(review.id))).one()
+    assert (state, count) == ("dismissed", before)  # the inline count stays exact
 
 
 def test_anonymous_graphql_refused_as_on_github_falls_back_to_rest(sim, tmp_path, caplog):

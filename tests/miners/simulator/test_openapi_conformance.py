@@ -134,6 +134,9 @@ def _urls(org: Org, template: str) -> list[str]:
         "/repos/{owner}/{repo}/pulls/{number}/reviews": [
             f"/repos/{p.repo}/pulls/{p.number}/reviews?per_page=100" for p in pulls if p.reviews
         ],
+        "/repos/{owner}/{repo}/pulls/{number}/reviews/{review_id}/comments": [
+            f"/repos/{p.repo}/pulls/{p.number}/reviews/{rv.id}/comments?per_page=100" for p in pulls for rv in p.reviews
+        ],
         "/repos/{owner}/{repo}/pulls/{number}/comments": [
             f"/repos/{p.repo}/pulls/{p.number}/comments?per_page=100" for p in pulls
         ],
