@@ -71,7 +71,8 @@ class RetriableMiningError(RuntimeError):
 
 
 RETRIABLE_MARKERS = ("Timeout", "Connection", "RemoteDisconnected", "ProtocolError", "503", "502", "500", "429",
-                     "rate limit", "RetryError", "GitlabHttpError", "ChunkedEncodingError")
+                     "rate limit", "RetryError", "GitlabHttpError", "ChunkedEncodingError",
+                     "DeadlockDetected", "SerializationFailure")  # the database rolled the batch back: retry
 
 
 def _retriable(task_: Any, task_run: Any, state: Any) -> bool:

@@ -170,8 +170,10 @@ def save_batch(
                 [{"source": source, "forge": forge, "host": host, "full_name": repo, "team": team}],
                 ["forge", "host", "full_name"],
             )
-        upsert(conn, m.Identity.__table__, list(idents.values()), ["forge", "host", "login"])
-        rows = changed_rows(conn, rows)
+        # in key order: two repos loading at once lock shared identities in the same order, so PostgreSQL
+        # makes one wait for the other instead of detecting a deadlock
+        upsert(conn, m.Identity.__table__, [idents[k] for k in sorted(idents)], ["forge", "host", "login"])
+        rows = sorted(changed_rows(conn, rows), key=lambda r: r["id"])
         upsert(conn, m.Activity.__table__, rows, ["id"])
         retire_missing(conn, current or {})
         if watermark is not None:
