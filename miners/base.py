@@ -23,6 +23,17 @@ STREAM_COMMITS = "commits"
 STREAMS = (STREAM_PULLS, STREAM_REVIEW_COMMENTS, STREAM_ISSUES, STREAM_ISSUE_COMMENTS, STREAM_COMMITS)
 
 
+@dataclass(frozen=True)
+class ThreadPart:
+    """The stored activities of one PR/MR or issue whose id starts with ``prefix`` (e.g. an MR's approvals)."""
+
+    forge: str
+    host: str
+    repo: str
+    number: int
+    prefix: str
+
+
 @dataclass
 class Batch:
     """Activities of one stream of one repo, and the watermark to store with them.
@@ -36,9 +47,9 @@ class Batch:
     activities: list[Activity]
     watermark: datetime | None = None
     position: str | None = None  # stored with the watermark (commits: "<head sha> <branch>")
-    # activity-id prefix -> the ids under it the forge still has: stored ones not listed are gone from the
-    # forge (a revoked approval) and are deleted, with their signals, in the batch's transaction
-    current: dict[str, set[str]] = field(default_factory=dict)
+    # what the forge still has in a part of a thread: stored activities in that part but not in the set are
+    # gone from the forge (a revoked approval) and are deleted, with their signals, in the batch's transaction
+    current: dict[ThreadPart, set[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -48,7 +48,7 @@ from gitlab.exceptions import GitlabError
 from flows.config import SourceConfig
 from miners import gitlab_map as gm
 from miners.activity import PR_REVIEW, activity_id
-from miners.base import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats
+from miners.base import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
 from miners.gitlab_client import call_opts, make_client
 from miners.paths import PathGroups
 
@@ -108,7 +108,7 @@ class GitLabMiner:
     # ------------------------------------------------------------------ streams
     def _pulls(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None
-        current: dict[str, set[str]] = {}
+        current: dict[ThreadPart, set[str]] = {}
         for mr in self._updated_since(project.mergerequests, mark or self.start, state="all"):
             updated = gm.parse_ts(mr.updated_at)
             notes: list[dict[str, Any]] = []
@@ -128,12 +128,13 @@ class GitLabMiner:
             yield Batch(repo, STREAM_PULLS, acts, last, current=current)
 
     def _approvers(self, repo: str, mr: dict[str, Any], notes: list[dict[str, Any]], approvals: dict[str, Any] | None
-                   ) -> dict[str, set[str]]:
-        """{this MR's approval-id prefix: ids of its current approvals}: a stored approval the notes no longer
-        give was revoked ("unapproved this merge request") and goes, with its signals."""
+                   ) -> dict[ThreadPart, set[str]]:
+        """{this MR's approvals: ids of the current ones}: a stored approval the notes no longer give was
+        revoked or reset by a push, and goes with its signals."""
         current = gm.mr_activities(repo, self.host, mr, notes, approvals, datetime.min.replace(tzinfo=UTC))
         prefix = activity_id(gm.FORGE, self.host, PR_REVIEW, f"{repo}!{mr.get('iid')}:approval:")
-        return {prefix: {a.id for a in current if a.kind == PR_REVIEW and a.id.startswith(prefix)}}
+        part = ThreadPart(gm.FORGE, self.host, repo, int(mr.get("iid") or 0), prefix)
+        return {part: {a.id for a in current if a.kind == PR_REVIEW and a.id.startswith(prefix)}}
 
     def _issues(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None

@@ -113,6 +113,7 @@ class Activity(Base):
         Index("ix_activities_kind_occurred", "kind", "occurred_at"),
         Index("ix_activities_person", "person_id"),
         Index("ix_activities_repo", "forge", "host", "repo"),
+        Index("ix_activities_thread", "forge", "host", "repo", "parent_number"),  # thread reads (classify, trust)
         Index("ix_activities_mined_at", "mined_at"),
     )
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from miners.activity import Activity
+from miners.base import ThreadPart
 from miners.identity import IdentityResolver, Roster
 from warehouse import models as m
 
@@ -132,7 +133,7 @@ def save_batch(
     team: str | None = None,
     kinds: Counter[str] | None = None,
     position: str | None = None,
-    current: dict[str, set[str]] | None = None,
+    current: dict[ThreadPart, set[str]] | None = None,
 ) -> int:
     """Store activities (bots marked, opted-out people dropped) and move the cursor, in one transaction.
 
@@ -183,16 +184,21 @@ def save_batch(
     return len(rows)
 
 
-def retire_missing(conn: Connection, current: dict[str, set[str]]) -> int:
-    """Delete stored activities under each id prefix that the forge no longer lists (signals cascade)."""
+def retire_missing(conn: Connection, current: dict[ThreadPart, set[str]]) -> int:
+    """Delete stored activities of each thread part that the forge no longer lists (with their signals).
+
+    Read through the thread index (forge, host, repo, number): a LIKE on ids would scan the table.
+    """
     gone: list[str] = []
-    for prefix, keep in current.items():
-        stored = conn.execute(select(m.Activity.id).where(m.Activity.id.startswith(prefix, autoescape=True))).scalars()
-        gone += [i for i in stored if i not in keep]
+    a = m.Activity
+    for part, keep in current.items():
+        ids = conn.execute(select(a.id).where(a.forge == part.forge, a.host == part.host, a.repo == part.repo,
+                                              a.parent_number == part.number)).scalars()
+        gone += [i for i in ids if i.startswith(part.prefix) and i not in keep]
     for i in range(0, len(gone), CHUNK):
-        ids = gone[i : i + CHUNK]
-        conn.execute(m.Signal.__table__.delete().where(m.Signal.activity_id.in_(ids)))
-        conn.execute(m.Activity.__table__.delete().where(m.Activity.id.in_(ids)))
+        chunk = gone[i : i + CHUNK]
+        conn.execute(m.Signal.__table__.delete().where(m.Signal.activity_id.in_(chunk)))
+        conn.execute(m.Activity.__table__.delete().where(m.Activity.id.in_(chunk)))
     return len(gone)
 
 

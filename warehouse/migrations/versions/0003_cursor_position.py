@@ -1,4 +1,4 @@
-"""cursor position: where a stream's listing stopped, beside its watermark (the default branch's head)
+"""cursor position (the default branch's head, beside the commits watermark) and an index on threads
 
 Revision ID: 0003
 Revises: 0002
@@ -16,8 +16,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("cursors", schema=None) as batch_op:
         batch_op.add_column(sa.Column("position", sa.String(length=500), nullable=True))
+    with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.create_index("ix_activities_thread", ["forge", "host", "repo", "parent_number"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.drop_index("ix_activities_thread")
     with op.batch_alter_table("cursors", schema=None) as batch_op:
         batch_op.drop_column("position")
