@@ -40,7 +40,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from gitlab.exceptions import GitlabError
@@ -131,10 +131,9 @@ class GitLabMiner:
                    ) -> dict[ThreadPart, set[str]]:
         """{this MR's approvals: ids of the current ones}: a stored approval the notes no longer give was
         revoked or reset by a push, and goes with its signals."""
-        current = gm.mr_activities(repo, self.host, mr, notes, approvals, datetime.min.replace(tzinfo=UTC))
         prefix = activity_id(gm.FORGE, self.host, PR_REVIEW, f"{repo}!{mr.get('iid')}:approval:")
         part = ThreadPart(gm.FORGE, self.host, repo, int(mr.get("iid") or 0), prefix)
-        return {part: {a.id for a in current if a.kind == PR_REVIEW and a.id.startswith(prefix)}}
+        return {part: gm.approval_ids(repo, self.host, mr, notes, approvals)}
 
     def _issues(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None

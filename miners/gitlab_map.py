@@ -147,6 +147,13 @@ def approval_notes(notes: list[dict[str, Any]]) -> dict[int | str, dict[str, Any
     return current
 
 
+def approval_ids(repo: str, host: str, mr: dict[str, Any], notes: list[dict[str, Any]],
+                 approvals: dict[str, Any] | None) -> set[str]:
+    """Activity ids of the MR's current approvals, however old (the miner deletes stored ones not among them)."""
+    p = ParentFacts(repo, host, mr)
+    return {a.id for a in approval_activities(p, approvals, notes, parse_ts(mr.get("updated_at")))}
+
+
 def approval_activities(p: ParentFacts, approvals: dict[str, Any] | None, notes: list[dict[str, Any]],
                         mr_updated: datetime | None) -> list[Activity]:
     """One approved review per current approver; dated and linked as the module docstring says.
