@@ -7,13 +7,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from mining import first_run, mine, stored
 from sqlalchemy import Engine, select
 
 from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
 from miners import activity as k
 from miners.identity import IdentityResolver
 from miners.paths import PathGroups
-from miners.runner import SourceResult, mine_source
+from miners.runner import mine_source
 from miners.simulator import GITHUB, ForgeSimulator
 from miners.simulator import github_render as render
 from warehouse import models as m
@@ -34,19 +35,6 @@ def make_config(tmp_path: Path, url: str, graphql: bool = True, **source: object
     return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / 'w.db'}", roster=None,
                   since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
                   teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
-
-
-def mine(cfg: Config, engine: Engine) -> SourceResult:
-    result = mine_source(engine, cfg, cfg.sources[0], IdentityResolver(None, cfg.bot_patterns))
-    assert result.error is None and not result.stats.failed_repos, (result.error, result.stats.failed_repos)
-    return result
-
-
-def stored(engine: Engine, kind: str) -> dict[str, str]:
-    """native_id -> evidence URL of every stored activity of ``kind``."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(m.Activity.native_id, m.Activity.url).where(m.Activity.kind == kind)).all()
-    return {nid: url for nid, url in rows}
 
 
 def expected(sim: ForgeSimulator, api: str) -> dict[str, dict[str, str]]:
@@ -82,8 +70,7 @@ def test_full_run_stores_every_activity_of_the_org_exactly_once_with_its_evidenc
 
 def test_review_carries_state_and_its_inline_comment_count(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     with engine.connect() as conn:
         rows = conn.execute(select(m.Activity.native_id, m.Activity.state, m.Activity.review_comment_count)
                             .where(m.Activity.kind == k.PR_REVIEW)).all()
@@ -97,8 +84,7 @@ def test_review_carries_state_and_its_inline_comment_count(sim, tmp_path):
 
 def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_requests_per_repo(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     with engine.connect() as conn:
         before = conn.execute(select(m.Activity.id, m.Activity.content_hash).order_by(m.Activity.id)).all()
     sim.reset_requests()
@@ -114,8 +100,7 @@ def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_request
 @pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
 def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_path, graphql):
     cfg = make_config(tmp_path, sim.url, graphql=graphql)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     old_pr = min(org.all_pulls(GITHUB), key=lambda p: p.updated_at)
     at = org.now + timedelta(hours=1)
@@ -144,8 +129,7 @@ def test_full_after_incremental_duplicates_nothing(sim, tmp_path):
     from warehouse.store import clear_cursors
 
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     with engine.connect() as conn:
         before = conn.execute(select(m.Activity.id).order_by(m.Activity.id)).scalars().all()
     clear_cursors(engine, "gh")  # what --full does
@@ -157,8 +141,7 @@ def test_full_after_incremental_duplicates_nothing(sim, tmp_path):
 def test_enterprise_server_base_url(sim, tmp_path):
     api = sim.url + "/api/v3"
     cfg = make_config(tmp_path, api)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     truth = expected(sim, api)
     assert stored(engine, k.PR_REVIEW) == truth[k.PR_REVIEW]
     assert stored(engine, k.ISSUE_COMMENT) == truth[k.ISSUE_COMMENT]
@@ -180,8 +163,7 @@ def test_prs_with_more_reviews_than_a_nested_page_get_them_through_rest(sim, tmp
 
     monkeypatch.setattr(github_graphql, "REVIEWS_PAGE", 2)
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     assert stored(engine, k.PR_REVIEW) == expected(sim, sim.url)[k.PR_REVIEW]
     many = sum(1 for p in sim.org.all_pulls(GITHUB) if len(p.reviews) > 2)
     assert many > 0 and sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == many
@@ -218,8 +200,7 @@ def test_graphql_and_rest_store_the_same_activities_and_graphql_knows_the_merger
     mine(rest_cfg, rest)
     assert sim.request_count("POST /graphql") == 0
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     assert comparable(engine) == comparable(rest)
     mergers = {f"{p.repo}#{p.number}": p.merged_by.gh_login for p in sim.org.all_pulls(GITHUB) if p.merged_at}
     with engine.connect() as conn:
@@ -233,8 +214,7 @@ def test_bots_keep_their_rest_login_through_graphql(sim, tmp_path):
     pr = sim.org.all_pulls(GITHUB)[0]
     review = sim.org.add_review(pr.repo, pr.number, bot, state="COMMENTED", body="automated check")
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     with engine.connect() as conn:
         row = conn.execute(select(m.Activity.actor_login, m.Activity.actor_is_bot)
                            .where(m.Activity.native_id == str(review.id))).one()
@@ -280,8 +260,7 @@ def test_a_server_that_rejects_the_graphql_query_gets_rest_instead(sim, tmp_path
 
     monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     assert stored(engine, k.PR_REVIEW) == expected(sim, sim.url)[k.PR_REVIEW]
     assert sim.request_count("POST /graphql") == 1  # asked once, then REST for the rest of the source
     assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == len(sim.org.all_pulls(GITHUB))
@@ -294,8 +273,7 @@ def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path, graph
     from miners.simulator.model import FileChange
 
     cfg = make_config(tmp_path, sim.url, graphql=graphql)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     repo = org.repos_of(GITHUB)[0].full_name
     author = org.humans()[0]
@@ -315,8 +293,7 @@ def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path, graph
 
 def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_path, caplog):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     repo = org.repos_of(GITHUB)[0].full_name
     head = [c for c in org.commits[repo] if c.branch == "main"][-1]
@@ -330,8 +307,7 @@ def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_pa
 @pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
 def test_a_review_dismissed_after_it_was_stored_is_updated(sim, tmp_path, graphql):
     cfg = make_config(tmp_path, sim.url, graphql=graphql)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     review = next(r for r in org.all_reviews() if r.state == "APPROVED")
     with engine.connect() as conn:
@@ -360,8 +336,6 @@ def test_anonymous_graphql_refused_as_on_github_falls_back_to_rest(sim, tmp_path
 def test_graphql_with_a_token_is_answered(sim, tmp_path, monkeypatch):
     sim.switches.graphql_needs_token = True
     monkeypatch.setenv("LEADSIG_TEST_GH_TOKEN", "test-token-not-real")
-    cfg = make_config(tmp_path, sim.url, token_env="LEADSIG_TEST_GH_TOKEN")
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    first_run(make_config(tmp_path, sim.url, token_env="LEADSIG_TEST_GH_TOKEN"))
     assert sim.statuses[401] == 0 and sim.request_count("POST /graphql") >= 1
     assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0

@@ -7,13 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from mining import first_run, mine, stored
 from sqlalchemy import Engine, select
 
 from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
 from miners import activity as k
-from miners.identity import IdentityResolver
 from miners.paths import PathGroups
-from miners.runner import SourceResult, mine_source
 from miners.simulator import GITLAB, ForgeSimulator
 from warehouse import models as m
 from warehouse.db import open_warehouse
@@ -35,20 +34,6 @@ def make_config(tmp_path: Path, url: str, name: str = "w", path_groups: dict | N
     return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / name}.db", roster=None,
                   since=date(2000, 1, 1), rules=["default"], path_groups=groups, sources=[src],
                   teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
-
-
-def mine(cfg: Config, engine: Engine, expect_ok: bool = True) -> SourceResult:
-    result = mine_source(engine, cfg, cfg.sources[0], IdentityResolver(None, cfg.bot_patterns))
-    if expect_ok:
-        assert result.error is None and not result.stats.failed_repos, (result.error, result.stats.failed_repos)
-    return result
-
-
-def stored(engine: Engine, kind: str) -> dict[str, str]:
-    """native_id -> evidence URL of every stored activity of ``kind``."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(m.Activity.native_id, m.Activity.url).where(m.Activity.kind == kind)).all()
-    return {nid: url for nid, url in rows}
 
 
 def dump(engine: Engine) -> list[tuple]:
@@ -101,8 +86,7 @@ def test_full_run_stores_every_activity_exactly_once_with_its_evidence(sim, tmp_
 
 def test_approvals_are_reviews_dated_by_their_approval(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     with engine.connect() as conn:
         rows = conn.execute(select(m.Activity.native_id, m.Activity.state, m.Activity.occurred_at,
                                    m.Activity.actor_login).where(m.Activity.kind == k.PR_REVIEW)).all()
@@ -113,8 +97,7 @@ def test_approvals_are_reviews_dated_by_their_approval(sim, tmp_path):
 
 def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_requests_per_project(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     before = dump(engine)
     sim.reset_requests()
     mine(cfg, engine)
@@ -126,8 +109,7 @@ def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_request
 
 def test_late_approval_and_edited_notes_are_picked_up(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     at = org.now + timedelta(hours=1)
     old_mr = min(org.all_pulls(GITLAB), key=lambda p: p.updated_at)
@@ -155,8 +137,7 @@ def test_revoked_approval_is_not_stored_and_a_renewed_one_moves_to_its_new_note(
     at = org.now + timedelta(hours=1)
     org.revoke_approval(revoked.repo, revoked.number, revoked.user, at=at)
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]  # ground truth: revoked one gone
     assert f"{revoked.repo}!{revoked.number}:approval:{revoked.user.gl_id}" not in stored(engine, k.PR_REVIEW)
     org.revoke_approval(renewed.repo, renewed.number, renewed.user, at=at + timedelta(minutes=1))
@@ -172,8 +153,7 @@ def test_revoked_approval_is_not_stored_and_a_renewed_one_moves_to_its_new_note(
 def test_approvals_api_is_an_opt_in_fallback(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
     cfg.sources[0].approvals_api = True  # type: ignore[attr-defined]
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     assert sim.request_count(MR_TEMPLATE + "/approvals") == len(sim.org.all_pulls(GITLAB))
     assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]
 
@@ -197,8 +177,7 @@ def test_faults_and_429s_end_in_the_same_warehouse_as_a_clean_run(sim, tmp_path)
 def test_folder_path_groups_pick_commits_by_path_listing_and_diff_only_those(sim, tmp_path):
     folders = {"tests": ["tests/**"], "ci": [".gitlab/**"]}
     cfg = make_config(tmp_path, sim.url, path_groups=folders)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     groups = PathGroups(folders)
     truth = {c.sha: f"{sim.url}/{c.repo}/-/commit/{c.sha}" for c in sim.org.all_commits(GITLAB)
              if groups.match(f.filename for f in c.files)}
@@ -241,8 +220,7 @@ def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path):
     from miners.simulator.model import FileChange
 
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     repo = org.repos_of(GITLAB)[0]
     author = org.humans()[0]
@@ -262,8 +240,7 @@ def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path):
 
 def test_nothing_new_costs_a_compare_and_no_commit_listing(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     sim.reset_requests()
     mine(cfg, engine)
     assert sim.request_count("GET /api/v4/projects/{pid}/repository/commits") == 0
@@ -271,8 +248,7 @@ def test_nothing_new_costs_a_compare_and_no_commit_listing(sim, tmp_path):
 
 def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_path, caplog):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     repo = org.repos_of(GITLAB)[0]
     head = [c for c in org.commits[repo.full_name] if c.branch == repo.default_branch][-1]
@@ -284,8 +260,7 @@ def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_pa
 
 def test_an_approval_revoked_after_it_was_stored_is_removed_on_the_next_run(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     kept, revoked = org.all_approvals()[:2]
     nid = f"{revoked.repo}!{revoked.number}:approval:{revoked.user.gl_id}"
@@ -299,8 +274,7 @@ def test_an_approval_revoked_after_it_was_stored_is_removed_on_the_next_run(sim,
 
 def test_approvals_reset_by_a_push_are_removed_on_the_next_run(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
-    engine = open_warehouse(cfg.warehouse)
-    mine(cfg, engine)
+    engine = first_run(cfg)
     org = sim.org
     approval = org.all_approvals()[0]
     pr = org.pull(approval.repo, approval.number)
