@@ -121,19 +121,17 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
 def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", help="A stored activity.")],
             config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
-    import pandas as pd
-
     from flows.config import load_config
     from rules.classify import enriched_frame, rules_for
     from rules.explain import explain as do_explain
-    from rules.explain import find_row, stored_ids
+    from rules.explain import not_found, stored_ids
     from warehouse.db import open_warehouse
 
     cfg = load_config(config)
     engine = open_warehouse(cfg.warehouse)
     ids = stored_ids(engine, activity)  # then only its thread is read, not the whole warehouse
     if not ids:
-        find_row(pd.DataFrame({"id": [], "url": []}), activity)  # raises the not-found error
+        raise not_found(activity)
     ex = do_explain(enriched_frame(engine, cfg, activity_ids=ids), activity, rules_for(cfg))
     rec = ex.record
     typer.echo(f"{rec['id']}\n  {rec['kind']} by {rec['actor_login']} in {rec['repo']}"

@@ -72,9 +72,9 @@ def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
     ruleset = rules_for(cfg)
     if since is None and activity_ids is None:
         total = _empty_stats()
-        for repos in repo_passes(engine, FULL_PASS):
-            _add_stats(total, _classify_pass(engine, cfg, ruleset.enabled(), repos))
-            gc.collect()  # the pass's frames and rows go before the next pass reads
+        for repos, df in frames_in_passes(engine, cfg):
+            stats = write_signals(engine, compute_signals(df, ruleset.enabled()), set(df["id"]), repos)
+            _add_stats(total, {**stats, "activities": len(df)})
         total["rules"] = len(ruleset.enabled())
         return total
     df = enriched_frame(engine, cfg, since, activity_ids)
@@ -86,14 +86,14 @@ def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
     return stats
 
 
-def _classify_pass(engine: Engine, cfg: Config, rules: list[Rule], repos: list[tuple[str, str, str]]
-                   ) -> dict[str, Any]:
-    """One pass of a full classification; everything it read is garbage when it returns."""
-    df = enriched_frame(engine, cfg, repos=repos)
-    records = compute_signals(df, rules)
-    stats = write_signals(engine, records, set(df["id"]), repos)
-    stats["activities"] = len(df)
-    return stats
+def frames_in_passes(engine: Engine, cfg: Config) -> Iterator[tuple[list[tuple[str, str, str]], pd.DataFrame]]:
+    """Every stored activity, enriched, a few whole repositories (about FULL_PASS activities) at a time.
+
+    A pass's frame is garbage once the caller moves on: it is collected before the next pass is read.
+    """
+    for repos in repo_passes(engine, FULL_PASS):
+        yield repos, enriched_frame(engine, cfg, repos=repos)
+        gc.collect()
 
 
 def repo_passes(engine: Engine, size: int) -> list[list[tuple[str, str, str]]]:

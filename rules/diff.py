@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from flows.config import Config
 from rules import naive
-from rules.classify import FULL_PASS, compute_signals, enriched_frame, repo_passes
+from rules.classify import compute_signals, frames_in_passes
 from rules.enrich import select_rows
 from rules.model import Rule, RuleSet
 from rules.records import frame_record
@@ -76,8 +76,7 @@ def diff_warehouse(engine: Engine, cfg: Config, base: RuleSet, work: RuleSet, si
     """
     base_total = work_total = 0
     changes: list[Change] = []
-    for repos in repo_passes(engine, FULL_PASS):
-        df = enriched_frame(engine, cfg, repos=repos)
+    for _repos, df in frames_in_passes(engine, cfg):
         if since is not None:
             df = df[select_rows(df, since, None)]
         part = diff_signals(df, base, work, samples)

@@ -54,12 +54,16 @@ def stored_ids(engine: Engine, ref: str) -> list[str]:
         return list(by_id) or list(conn.execute(select(m.Activity.id).where(m.Activity.url == ref)).scalars())
 
 
+def not_found(ref: str) -> UserError:
+    return UserError(Problem(f"no stored activity with id or URL {ref!r}", key="ACTIVITY",
+                             hint="pass an activity id (forge:host:kind:native_id) or its evidence URL exactly",
+                             code="not-found"))
+
+
 def find_row(df: pd.DataFrame, ref: str) -> int:
     hits = df.index[(df["id"] == ref) | (df["url"] == ref)].tolist()
     if not hits:
-        raise UserError(Problem(f"no stored activity with id or URL {ref!r}", key="ACTIVITY",
-                                hint="pass an activity id (forge:host:kind:native_id) or its evidence URL exactly",
-                                code="not-found"))
+        raise not_found(ref)
     return int(hits[0])
 
 

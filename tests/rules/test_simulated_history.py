@@ -83,7 +83,6 @@ def test_default_pack_on_a_mined_history(sim, tmp_path, monkeypatch):
     assert predicted and {rule for _, rule, _ in predicted} == {EDITED}
     # `leadsig rules diff` reads a few repositories at a time: the same report, samples and flips included
     monkeypatch.setattr(classify, "FULL_PASS", 1)
-    monkeypatch.setattr(diff, "FULL_PASS", 1)
     assert len(classify.repo_passes(engine, 1)) > 1
     in_passes = diff.diff_warehouse(engine, edited, rules_for(cfg), rules_for(edited))
     assert in_passes.as_json() == report.as_json() and render_text(in_passes) == render_text(report)
