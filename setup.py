@@ -7,4 +7,4 @@ answers, slower (rules/textscan.py, rules/README.md).
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("rules._textscan", ["rules/_textscan.c"], libraries=["hs"], optional=True)])
+setup(ext_modules=[Extension("leadsig.rules._textscan", ["rules/_textscan.c"], libraries=["hs"], optional=True)])

@@ -28,12 +28,12 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from rules import naive, textscan  # noqa: E402
-from rules.engine import Frame, match_all  # noqa: E402
-from rules.enrich import enrich  # noqa: E402
-from rules.loader import load_rules  # noqa: E402
-from rules.signals import gc_paused, signal_records  # noqa: E402
-from rules.synthetic import generate  # noqa: E402
+from leadsig.rules import naive, textscan  # noqa: E402
+from leadsig.rules.engine import Frame, match_all  # noqa: E402
+from leadsig.rules.enrich import enrich  # noqa: E402
+from leadsig.rules.loader import load_rules  # noqa: E402
+from leadsig.rules.signals import gc_paused, signal_records  # noqa: E402
+from leadsig.rules.synthetic import generate  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "classify.md"
 CHUNK = 20_000

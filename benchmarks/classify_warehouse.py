@@ -38,9 +38,9 @@ def _plain(v: object) -> object:
 
 
 def build(url: str, n: int, seed: int) -> dict[str, int]:
-    from rules.synthetic import generate
-    from warehouse import models as m
-    from warehouse.db import open_warehouse
+    from leadsig.rules.synthetic import generate
+    from leadsig.warehouse import models as m
+    from leadsig.warehouse.db import open_warehouse
 
     t = generate(n, seed=seed)
     engine = open_warehouse(url)
@@ -66,9 +66,9 @@ def build(url: str, n: int, seed: int) -> dict[str, int]:
 
 def child(db: str, pass_size: int) -> None:
     """One classification in this process; prints its figures as JSON."""
-    from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig
-    from rules import classify
-    from warehouse.db import open_warehouse
+    from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig
+    from leadsig.rules import classify
+    from leadsig.warehouse.db import open_warehouse
 
     classify.FULL_PASS = pass_size
     cfg = Config(path=ROOT / "leadsig.yaml", warehouse=f"sqlite:///{db}", roster=None, since=date(2000, 1, 1),
@@ -119,7 +119,7 @@ def main() -> None:
         child(args.child, args.pass_size)
         return
     sys.path.insert(0, str(ROOT))
-    from rules.classify import FULL_PASS
+    from leadsig.rules.classify import FULL_PASS
 
     with tempfile.TemporaryDirectory() as d:
         passes_db, one_db = Path(d) / "passes.db", Path(d) / "one.db"

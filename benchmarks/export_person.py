@@ -19,11 +19,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from miners.activity import KINDS, Activity  # noqa: E402
-from miners.identity import IdentityResolver, Login, Person, Roster  # noqa: E402
-from warehouse import models as m  # noqa: E402
-from warehouse import store  # noqa: E402
-from warehouse.db import open_warehouse  # noqa: E402
+from leadsig.activity import KINDS, Activity  # noqa: E402
+from leadsig.roster import IdentityResolver, Login, Person, Roster  # noqa: E402
+from leadsig.warehouse import models as m  # noqa: E402
+from leadsig.warehouse import store  # noqa: E402
+from leadsig.warehouse.db import open_warehouse  # noqa: E402
 
 ACTIVITIES_PER_PERSON = int(os.environ.get("LEADSIG_BENCH_EXPORT_N", 10_000))  # a busy year: ~40 a working day
 OTHERS = 50
@@ -57,7 +57,7 @@ def build(db: Path) -> None:
 
 
 def main() -> None:
-    from flows.trust_cli import export_person
+    from leadsig.flows.trust_cli import export_person
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "w.db"

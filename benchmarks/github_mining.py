@@ -24,12 +24,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
-from miners.identity import IdentityResolver
-from miners.runner import mine_source
-from miners.simulator import GITHUB, ForgeSimulator, build_org
-from warehouse.db import open_warehouse
-from warehouse.store import table_counts
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.miners.runner import mine_source
+from leadsig.roster import IdentityResolver
+from leadsig.simulator import GITHUB, ForgeSimulator, build_org
+from leadsig.warehouse.db import open_warehouse
+from leadsig.warehouse.store import table_counts
 
 OUT = Path(__file__).resolve().parent / "results" / "github_mining.md"
 PR_ENDPOINTS = ("/graphql", "pulls", "pulls/{number}/reviews", "pulls/comments", "issues/comments")

@@ -22,12 +22,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
-from miners.identity import IdentityResolver
-from miners.runner import SourceResult, mine_source
-from miners.simulator import GITLAB, ForgeSimulator
-from warehouse.db import open_warehouse
-from warehouse.store import clear_cursors
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.miners.runner import SourceResult, mine_source
+from leadsig.roster import IdentityResolver
+from leadsig.simulator import GITLAB, ForgeSimulator
+from leadsig.warehouse.db import open_warehouse
+from leadsig.warehouse.store import clear_cursors
 
 OUT = Path(__file__).resolve().parent / "results" / "gitlab_mining.md"
 PERCEVAL_PER_MR_10_NOTES = 17  # from the issue: Perceval's request plan for one MR with 10 notes

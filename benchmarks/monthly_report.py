@@ -24,13 +24,13 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from flows.config import Config, ScheduleConfig
-from reports.data import load_counts, load_evidence, parse_month
-from reports.monthly import build_monthly
-from reports.packet import build_packet
-from rules.indicators import INDICATORS
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig.config import Config, ScheduleConfig
+from leadsig.reports.data import load_counts, load_evidence, parse_month
+from leadsig.reports.monthly import build_monthly
+from leadsig.reports.packet import build_packet
+from leadsig.rules.indicators import INDICATORS
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 RESULTS = Path(__file__).parent / "results" / "monthly_report.md"
 ZONES = [("Europe/Berlin", "Europe"), ("America/New_York", "Americas"), ("Asia/Tokyo", "Asia-Pacific"),

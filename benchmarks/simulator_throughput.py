@@ -29,7 +29,7 @@ from pathlib import Path
 
 import github
 
-from miners.simulator import GITHUB, ForgeSimulator, Org, build_org
+from leadsig.simulator import GITHUB, ForgeSimulator, Org, build_org
 
 OUT = Path(__file__).resolve().parent / "results" / "simulator_throughput.md"
 

@@ -10,7 +10,7 @@ import click
 import typer
 from rich.console import Console
 
-from flows.errors import UserError
+from leadsig.errors import UserError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -36,7 +36,7 @@ def not_built(what: str) -> None:
 def _root(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,
 ) -> None:
-    from flows.logs import setup_logging
+    from leadsig.logs import setup_logging
 
     setup_logging(verbose)
 
@@ -44,8 +44,8 @@ def _root(
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Create or migrate the warehouse schema (a no-op when it is current)."""
-    from flows.config import load_config
-    from warehouse.db import make_engine, upgrade
+    from leadsig.config import load_config
+    from leadsig.warehouse.db import make_engine, upgrade
 
     cfg = load_config(config)
     applied = upgrade(make_engine(cfg.warehouse))
@@ -56,9 +56,9 @@ def db_upgrade(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
 def _register() -> None:
     """Command groups live in their own modules so each stays small."""
-    from flows import cli_commands  # noqa: F401  (registers demo, init, mine, classify, serve, simulate)
+    from leadsig.flows import cli_commands  # noqa: F401  (registers demo, init, mine, classify, serve, simulate)
 
-    for mod in ("flows.cli_rules", "flows.cli_report", "flows.cli_trust"):
+    for mod in ("leadsig.flows.cli_rules", "leadsig.flows.cli_report", "leadsig.flows.cli_trust"):
         try:
             __import__(mod)
         except ModuleNotFoundError as exc:
@@ -79,7 +79,7 @@ def main() -> None:
         console.print("aborted")
         sys.exit(130)
     except UserError as exc:
-        from flows.logs import redact
+        from leadsig.logs import redact
 
         console.print(redact(str(exc)), style="red", markup=False, highlight=False)
         sys.exit(exc.exit_code)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import DEFAULT_CONFIG, ConfigOpt, app
+from leadsig.flows.cli import DEFAULT_CONFIG, ConfigOpt, app
 
 
 @app.command()
@@ -18,7 +18,7 @@ def demo(
     ] = Path("leadsig-demo"),
 ) -> None:
     """The whole pipeline offline, against the built-in forge simulator, into SQLite."""
-    from flows.demo import run_demo
+    from leadsig.flows.demo import run_demo
 
     run_demo(workdir)
 
@@ -26,7 +26,7 @@ def demo(
 @app.command()
 def init(directory: Annotated[Path, typer.Argument()] = Path(".")) -> None:
     """Write a starter config, roster and local rules folder."""
-    from flows.serve import write_starter
+    from leadsig.flows.serve import write_starter
 
     for path in write_starter(directory):
         typer.echo(f"wrote {path}")
@@ -44,7 +44,7 @@ def mine(
     full: Annotated[bool, typer.Option("--full", help="Forget watermarks and re-mine everything.")] = False,
 ) -> None:
     """Mine the configured sources into the warehouse, then classify what is new."""
-    from flows.mine_cli import run_mine
+    from leadsig.flows.mine_cli import run_mine
 
     summary = run_mine(str(config), source, repo, parse_date(since, "--since"), full)
     if summary.failed:
@@ -57,7 +57,7 @@ def classify(
     since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
 ) -> None:
     """Re-classify stored activity with the current rules (no forge API calls)."""
-    from flows.mine_cli import run_classify
+    from leadsig.flows.mine_cli import run_classify
 
     run_classify(str(config), parse_date(since, "--since"))
 
@@ -65,7 +65,7 @@ def classify(
 @app.command()
 def serve(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Serve the nightly and monthly deployments with their schedules (Ctrl-C stops)."""
-    from flows.serve import serve_deployments
+    from leadsig.flows.serve import serve_deployments
 
     serve_deployments(config)
 
@@ -83,9 +83,9 @@ def simulate(
     secondary_every: Annotated[int, typer.Option(help="Every Nth request hits a secondary limit.")] = 0,
 ) -> None:
     """Serve the forge simulator alone until stopped (Ctrl-C)."""
-    from flows.errors import Problem, UserError
-    from miners.simulator.cli import run_simulator
-    from miners.simulator.org import SIZES
+    from leadsig.errors import Problem, UserError
+    from leadsig.simulator.cli import run_simulator
+    from leadsig.simulator.org import SIZES
 
     if size not in SIZES:
         raise UserError(Problem(f"unknown size {size!r}", key="--size", hint="one of: " + ", ".join(SIZES),
@@ -95,7 +95,7 @@ def simulate(
 
 
 def parse_date(value: str | None, option: str) -> date | None:
-    from flows.errors import Problem, UserError
+    from leadsig.errors import Problem, UserError
 
     if value is None:
         return None

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
+from leadsig.flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
 
 report_app = typer.Typer(no_args_is_help=True, help="Monthly signal reports and evidence packs.")
 app.add_typer(report_app, name="report")
@@ -29,10 +29,10 @@ def monthly(
     as_: AsOpt = None,
 ) -> None:
     """Write the monthly signal report as Markdown, self-contained HTML and CSV."""
-    from flows.config import load_config
-    from reports.data import last_complete_month, parse_month
-    from reports.monthly import build_monthly
-    from warehouse.db import open_warehouse
+    from leadsig.config import load_config
+    from leadsig.reports.data import last_complete_month, parse_month
+    from leadsig.reports.monthly import build_monthly
+    from leadsig.warehouse.db import open_warehouse
 
     month = month or last_complete_month()
     parse_month(month)  # a bad --month is reported before the warehouse is touched
@@ -54,9 +54,9 @@ def packet(
     as_: AsOpt = None,
 ) -> None:
     """Write a promotion evidence pack (Markdown) for one person."""
-    from flows.config import load_config
-    from reports.packet import build_packet
-    from warehouse.db import open_warehouse
+    from leadsig.config import load_config
+    from leadsig.reports.packet import build_packet
+    from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
     with err.status(f"building the evidence pack for {person}"):

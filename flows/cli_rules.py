@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import DEFAULT_CONFIG, ConfigOpt, app
-from flows.errors import Problem, UserError
+from leadsig.errors import Problem, UserError
+from leadsig.flows.cli import DEFAULT_CONFIG, ConfigOpt, app
 
 rules_app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
 app.add_typer(rules_app, name="rules")
@@ -28,12 +28,12 @@ NoDefault = Annotated[bool, typer.Option("--no-default", help="Do not put the bu
 def _layers(paths: list[Path] | None, no_default: bool, config: Path) -> tuple[list[str], Path]:
     """PATHS on top of the built-in pack; without PATHS, the config's layers (or the pack alone)."""
     if paths:
-        from rules.loader import DEFAULT_DIR
+        from leadsig.rules.loader import DEFAULT_DIR
 
         own = [str(p.resolve()) for p in paths if p.resolve() != DEFAULT_DIR.resolve()]  # the pack is layer 0
         return ([] if no_default and len(own) == len(paths) else ["default"]) + own, Path.cwd()
     if config.exists():
-        from flows.config import load_config
+        from leadsig.config import load_config
 
         cfg = load_config(config)
         return cfg.rules, cfg.path.resolve().parent
@@ -65,7 +65,7 @@ def _source_line(file: str | None, line: int | None) -> str | None:
 @rules_app.command("validate")
 def validate(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Report every problem of the rule files at once; exit 2 on any error (warnings do not fail)."""
-    from rules.loader import check_rules
+    from leadsig.rules.loader import check_rules
 
     layers, base = _layers(paths, no_default, config)
     ruleset, c = check_rules(layers, base)
@@ -87,8 +87,8 @@ def _order(p: Problem) -> tuple[str, int, int]:
 def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG,
          verbose: Annotated[bool, typer.Option("--show-all", help="List passing examples too.")] = False) -> None:
     """Run every rule's inline examples: true/false positives and negatives and todos per rule."""
-    from rules.examples import run_all
-    from rules.loader import load_rules
+    from leadsig.rules.examples import run_all
+    from leadsig.rules.loader import load_rules
 
     layers, base = _layers(paths, no_default, config)
     reports = run_all(load_rules(layers, base).rules)
@@ -121,11 +121,11 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
 def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", help="A stored activity.")],
             config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
-    from flows.config import load_config
-    from rules.classify import enriched_frame, rules_for
-    from rules.explain import explain as do_explain
-    from rules.explain import not_found, stored_ids
-    from warehouse.db import open_warehouse
+    from leadsig.config import load_config
+    from leadsig.rules.classify import enriched_frame, rules_for
+    from leadsig.rules.explain import explain as do_explain
+    from leadsig.rules.explain import not_found, stored_ids
+    from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
     engine = open_warehouse(cfg.warehouse)
@@ -165,11 +165,11 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
          samples: Annotated[int, typer.Option(help="Sample changes shown per rule.")] = 3,
          config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Replay stored activity through the base and the working rules; report the signals that change."""
-    from flows.cli_commands import parse_date
-    from flows.config import load_config
-    from rules.classify import rules_for
-    from rules.diff import diff_warehouse, render_markdown, render_text
-    from warehouse.db import open_warehouse
+    from leadsig.config import load_config
+    from leadsig.flows.cli_commands import parse_date
+    from leadsig.rules.classify import rules_for
+    from leadsig.rules.diff import diff_warehouse, render_markdown, render_text
+    from leadsig.warehouse.db import open_warehouse
 
     if fmt not in ("text", "json", "markdown"):
         raise UserError(Problem(f"unknown format {fmt!r}", key="--format", hint="text, json or markdown",
@@ -189,8 +189,8 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
 
 
 def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported lazily
-    from rules.gitref import is_ref, sources_at
-    from rules.loader import load_rules
+    from leadsig.rules.gitref import is_ref, sources_at
+    from leadsig.rules.loader import load_rules
 
     folder = cfg.path.resolve().parent  # type: ignore[attr-defined]
     items = [s.strip() for s in base.split(",") if s.strip()]

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
+from leadsig.flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
 
 console = Console(stderr=True)
 
@@ -22,7 +22,7 @@ def export(
     as_: AsOpt = None,
 ) -> None:
     """Everything stored about a person (activity, signals with their why, access log) as JSON and CSV."""
-    from flows.trust_cli import export_person
+    from leadsig.flows.trust_cli import export_person
 
     for path in export_person(str(config), person, out, as_):
         typer.echo(str(path))
@@ -38,7 +38,7 @@ def forget(
     as_: AsOpt = None,
 ) -> None:
     """Delete a person's activity, signals and identities; later runs store nothing of theirs."""
-    from flows.trust_cli import forget_person
+    from leadsig.flows.trust_cli import forget_person
 
     if not yes and not typer.confirm(f"Forget {person or login or email} for good?", default=False):
         raise typer.Exit(1)
@@ -53,7 +53,7 @@ def audit(
     person: Annotated[str, typer.Option("--person", help="Roster id.")], config: ConfigOpt = DEFAULT_CONFIG
 ) -> None:
     """What was generated or exported about a person, by whom and when."""
-    from flows.trust_cli import audit_rows
+    from leadsig.flows.trust_cli import audit_rows
 
     table = Table(title=f"access log about {person}")
     for col in ("when", "who", "what", "detail"):

@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import func, select
 
-from miners.simulator.server import ForgeSimulator
+from leadsig.simulator.server import ForgeSimulator
 
 console = Console(stderr=True)
 DEMO_SIZE = "small"
@@ -27,12 +27,12 @@ DEMO_SEED = 7
 def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh: bool = True,
              sim: ForgeSimulator | None = None) -> dict[str, Path]:
     """Run the demo; ``sim`` lets a caller keep the simulator running afterwards (tests follow the links)."""
-    from flows.logs import offline_prefect
+    from leadsig.logs import offline_prefect
 
     offline_prefect()
-    from flows.nightly import monthly_report, nightly
-    from miners.simulator.roster import write_config
-    from reports.data import last_complete_month
+    from leadsig.flows.nightly import monthly_report, nightly
+    from leadsig.reports.data import last_complete_month
+    from leadsig.simulator.roster import write_config
 
     started = time.monotonic()
     if fresh and workdir.exists():
@@ -70,10 +70,10 @@ def _describe(counts: dict[str, int]) -> str:
 
 def _packet(config: Path) -> Path:
     """The evidence pack of the first person (by id) who has signals: an example, not a ranking."""
-    from flows.config import load_config
-    from reports.packet import build_packet
-    from warehouse import models as m
-    from warehouse.db import open_warehouse
+    from leadsig.config import load_config
+    from leadsig.reports.packet import build_packet
+    from leadsig.warehouse import models as m
+    from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
     engine = open_warehouse(cfg.warehouse)

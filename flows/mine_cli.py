@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows.config import load_config
-from flows.pipeline import RunSummary, classify_stage, mining_run, prepare, signals_by_type
-from miners.runner import RepoResult, mine_source
+from leadsig.config import load_config
+from leadsig.flows.pipeline import RunSummary, classify_stage, mining_run, prepare, signals_by_type
+from leadsig.miners.runner import RepoResult, mine_source
 
 console = Console(stderr=True)
 

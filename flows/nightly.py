@@ -19,10 +19,10 @@ from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from flows.config import SourceConfig, load_config
-from flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
-from miners.base import MiningStats
-from miners.runner import RepoResult, SourceResult, make_miner, mine_repo
+from leadsig.batch import MiningStats
+from leadsig.config import SourceConfig, load_config
+from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
+from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
 _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
@@ -114,7 +114,7 @@ def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | N
 @task(name="retention", cache_policy=NO_CACHE)
 def retention_task(p: Prepared) -> dict[str, int]:
     """Delete what is older than the configured retention (reported in the run summary)."""
-    from warehouse.trust import apply_retention, retention_months
+    from leadsig.warehouse.trust import apply_retention, retention_months
 
     return apply_retention(p.engine, retention_months(p.cfg.extra))
 
@@ -130,7 +130,7 @@ def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: dat
     try:
         repos = [repo] if repo else list_repos_task(p, source, since, log)
     except Exception as exc:
-        from flows.logs import redact
+        from leadsig.logs import redact
 
         out.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
         out.stats = log.total()
@@ -164,8 +164,8 @@ def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: 
 @flow(name="leadsig-monthly-report", log_prints=False)
 def monthly_report(config_path: str = "leadsig.yaml", month: str | None = None, team: str | None = None) -> dict:
     """Build last month's reports (or a given month) and publish where they are as an artifact."""
-    from reports.data import last_complete_month
-    from reports.monthly import build_monthly
+    from leadsig.reports.data import last_complete_month
+    from leadsig.reports.monthly import build_monthly
 
     cfg = load_config(config_path)
     p = prepare(cfg)

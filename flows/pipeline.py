@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from flows.config import Config, SourceConfig, load_config
-from flows.logs import redact
-from miners.identity import IdentityResolver, Roster, load_roster
-from miners.runner import SourceResult
-from warehouse import runs, store
-from warehouse.db import open_warehouse
+from leadsig.config import Config, SourceConfig, load_config
+from leadsig.logs import redact
+from leadsig.miners.runner import SourceResult
+from leadsig.roster import IdentityResolver, Roster, load_roster
+from leadsig.warehouse import runs, store
+from leadsig.warehouse.db import open_warehouse
 
 log = logging.getLogger("leadsig.pipeline")
 
@@ -97,7 +97,7 @@ def prepare(cfg: Config) -> Prepared:
     roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)
-    from warehouse.trust import Suppression
+    from leadsig.warehouse.trust import Suppression
 
     resolver.suppression = Suppression.load(engine)
     store.sync_roster(engine, roster, resolver)
@@ -142,8 +142,8 @@ def classify_stage(p: Prepared, since: date | None = None) -> dict[str, Any]:
 
     Returns the engine's stats: signals by type and rule, and how many were added, removed or changed.
     """
-    from rules.classify import classify_warehouse
-    from warehouse.runs import classify_lock
+    from leadsig.rules.classify import classify_warehouse
+    from leadsig.warehouse.runs import classify_lock
 
     with classify_lock(p.engine):
         return classify_warehouse(p.engine, p.cfg, since=since)

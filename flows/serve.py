@@ -5,12 +5,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from flows.errors import Problem, UserError
+from leadsig.errors import Problem, UserError
 
 
 def write_starter(directory: Path) -> list[Path]:
     """Write leadsig.yaml, people.yaml and rules-local/; refuses to overwrite anything."""
-    templates = resources.files("flows") / "templates"
+    templates = resources.files("leadsig.flows") / "templates"
     targets = {
         directory / "leadsig.yaml": templates / "leadsig.yaml",
         directory / "people.yaml": templates / "people.yaml",
@@ -32,8 +32,8 @@ def deployments(config_path: Path) -> list:
     """The two deployments with the config's cron schedules (used by serve and by prefect.yaml users)."""
     from prefect.schedules import Cron
 
-    from flows.config import load_config
-    from flows.nightly import monthly_report, nightly
+    from leadsig.config import load_config
+    from leadsig.flows.nightly import monthly_report, nightly
 
     cfg = load_config(config_path)
     params = {"config_path": str(config_path.resolve())}
@@ -46,7 +46,7 @@ def deployments(config_path: Path) -> list:
 
 
 def serve_deployments(config_path: Path) -> None:
-    from flows.logs import offline_prefect
+    from leadsig.logs import offline_prefect
 
     offline_prefect()
     from prefect import serve

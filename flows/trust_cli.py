@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from flows.config import load_config
-from flows.errors import Problem, UserError
-from flows.pipeline import prepare
-from warehouse import models as m
-from warehouse import trust
+from leadsig.config import load_config
+from leadsig.errors import Problem, UserError
+from leadsig.flows.pipeline import prepare
+from leadsig.warehouse import models as m
+from leadsig.warehouse import trust
 
 
 def _plain(v: Any) -> Any:
@@ -71,7 +71,7 @@ def export_person(config_path: str, person_id: str, out_dir: Path, viewer: str |
                 w.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in r.items()})
         written.append(path)
     try:  # the same evidence pack a manager reads, so the two views cannot differ
-        from reports.packet import build_packet
+        from leadsig.reports.packet import build_packet
 
         written.append(build_packet(p.engine, cfg, person_id, out_dir=target))
     except ImportError:

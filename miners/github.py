@@ -37,11 +37,8 @@ from typing import Any
 
 from github import GithubException, UnknownObjectException
 
-from flows.config import SourceConfig
-from miners import github_convert as cv
-from miners import github_graphql as gql
-from miners.activity import Activity
-from miners.base import (
+from leadsig.activity import Activity
+from leadsig.batch import (
     STREAM_COMMITS,
     STREAM_ISSUE_COMMENTS,
     STREAM_ISSUES,
@@ -50,8 +47,11 @@ from miners.base import (
     Batch,
     MiningStats,
 )
-from miners.github_client import make_github
-from miners.paths import PathGroups
+from leadsig.config import SourceConfig
+from leadsig.miners import github_convert as cv
+from leadsig.miners import github_graphql as gql
+from leadsig.miners.github_client import make_github
+from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.github")
 BATCH = 100  # activities' parents per stored batch: small transactions, bounded memory
@@ -79,7 +79,7 @@ class GitHubMiner:
     forge = "github"
 
     def __init__(self, source: SourceConfig, groups: PathGroups, start: datetime):
-        from miners.runner import OVERLAP
+        from leadsig.miners.runner import OVERLAP
 
         self.source = source
         self.groups = groups

@@ -15,8 +15,8 @@ from typing import Any
 from github import Auth, Consts, Github, GithubRetry
 from urllib3.response import BaseHTTPResponse
 
-from flows.config import SourceConfig
-from miners.base import MiningStats
+from leadsig.batch import MiningStats
+from leadsig.config import SourceConfig
 
 log = logging.getLogger("leadsig.mine.github")
 

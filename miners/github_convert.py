@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from miners import activity as k
-from miners.activity import Activity, utc
+from leadsig import activity as k
+from leadsig.activity import Activity, utc
 
 FORGE = "github"
 GHOST = "ghost"  # GitHub's name for deleted accounts; a null user is shown as this

@@ -26,7 +26,7 @@ from typing import Any
 
 from github import Github
 
-from miners.github_convert import ts
+from leadsig.miners.github_convert import ts
 
 log = logging.getLogger("leadsig.mine.github")
 

@@ -45,12 +45,12 @@ from typing import Any
 
 from gitlab.exceptions import GitlabError
 
-from flows.config import SourceConfig
-from miners import gitlab_map as gm
-from miners.activity import PR_REVIEW, activity_id
-from miners.base import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
-from miners.gitlab_client import call_opts, make_client
-from miners.paths import PathGroups
+from leadsig.activity import PR_REVIEW, activity_id
+from leadsig.batch import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
+from leadsig.config import SourceConfig
+from leadsig.miners import gitlab_map as gm
+from leadsig.miners.gitlab_client import call_opts, make_client
+from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.gitlab")
 BATCH_ITEMS = 50  # MRs or issues per stored batch (one transaction, one cursor move)
@@ -74,7 +74,7 @@ class GitLabMiner:
         # Opt-in fallback: also read the approvals API (one more call per MR). Off: approvals come from the
         # MR's system notes alone (see miners.gitlab_map).
         self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
-        from miners.runner import OVERLAP
+        from leadsig.miners.runner import OVERLAP
 
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
 

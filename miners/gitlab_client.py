@@ -22,8 +22,8 @@ import gitlab
 import requests
 from gitlab import const as gl_const
 
-from flows.config import SourceConfig
-from miners.base import MiningStats
+from leadsig.batch import MiningStats
+from leadsig.config import SourceConfig
 
 log = logging.getLogger("leadsig.mine.gitlab")
 RETRYABLE = set(gl_const.RETRYABLE_TRANSIENT_ERROR_CODES)

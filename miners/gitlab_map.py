@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from miners.activity import (
+from leadsig.activity import (
     COMMIT,
     ISSUE_COMMENT,
     ISSUE_OPENED,
@@ -39,7 +39,7 @@ from miners.activity import (
     Activity,
     utc,
 )
-from miners.paths import PathGroups
+from leadsig.miners.paths import PathGroups
 
 FORGE = "gitlab"
 APPROVAL_NOTE = "approved this merge request"

@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine
 
-from flows.config import Config, SourceConfig
-from miners.base import Miner, MiningStats
-from miners.identity import IdentityResolver
-from warehouse import store
+from leadsig.batch import Miner, MiningStats
+from leadsig.config import Config, SourceConfig
+from leadsig.roster import IdentityResolver
+from leadsig.warehouse import store
 
 log = logging.getLogger("leadsig.mine")
 OVERLAP = timedelta(minutes=10)  # re-read a little before each watermark: forge clocks and indexes lag
@@ -40,15 +40,15 @@ class SourceResult:
 
 def make_miner(cfg: Config, source: SourceConfig, since: date) -> Miner:
     """One miner per source; imports the forge module only when it is used."""
-    from miners.paths import PathGroups
+    from leadsig.miners.paths import PathGroups
 
     groups = PathGroups(cfg.path_groups)
     start = datetime.combine(since, time.min, tzinfo=UTC)
     if source.kind == "github":
-        from miners.github import GitHubMiner
+        from leadsig.miners.github import GitHubMiner
 
         return GitHubMiner(source, groups, start)
-    from miners.gitlab import GitLabMiner
+    from leadsig.miners.gitlab import GitLabMiner
 
     return GitLabMiner(source, groups, start)
 
@@ -89,7 +89,7 @@ def mine_repo(
                 current=batch.current,
             )
     except Exception as exc:  # one failing repo must not stop the others
-        from flows.logs import redact
+        from leadsig.logs import redact
 
         result.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
         miner.stats.failed_repos[repo] = result.error
@@ -111,7 +111,7 @@ def mine_source(
     try:
         repos = [only_repo] if only_repo else miner.list_repos()
     except Exception as exc:
-        from flows.logs import redact
+        from leadsig.logs import redact
 
         out.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
         return out

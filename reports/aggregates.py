@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from reports.indicators import IMPACTS, SIGNAL_TYPES, IndicatorInfo
+from leadsig.reports.indicators import IMPACTS, SIGNAL_TYPES, IndicatorInfo
 
 
 def counts_by(signals: pd.DataFrame, cols: list[str]) -> dict[tuple, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from reports.indicators import SIGNAL_TYPES
+from leadsig.reports.indicators import SIGNAL_TYPES
 
 COLORS = {"technical": "#4c72b0", "operational": "#dd8452", "communication": "#55a868"}
 PEOPLE_COLOR = "#b0b0b0"

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from flows.errors import Problem, UserError
-from warehouse import models as m
+from leadsig.errors import Problem, UserError
+from leadsig.warehouse import models as m
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PEOPLE_COLUMNS = ["id", "name", "team", "level", "start_date", "timezone", "region"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reports.aggregates import tenure_band
+from leadsig.reports.aggregates import tenure_band
 
 DIMENSIONS = (("region", "region"), ("level", "level"), ("tenure", "tenure band"))
 

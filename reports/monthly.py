@@ -16,18 +16,18 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from flows.config import Config
-from flows.errors import Problem, UserError
-from flows.yamlfile import did_you_mean
-from reports import aggregates as agg
-from reports import charts
-from reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
-from reports.fairness import bias_flags
-from reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
-from reports.render import html_env, md_env, render, write_atomic
-from reports.settings import ReportSettings, report_settings
-from reports.text import clean, csv_cell, safe_url
-from warehouse.trust import log_access
+from leadsig.config import Config
+from leadsig.errors import Problem, UserError
+from leadsig.reports import aggregates as agg
+from leadsig.reports import charts
+from leadsig.reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
+from leadsig.reports.fairness import bias_flags
+from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
+from leadsig.reports.render import html_env, md_env, render, write_atomic
+from leadsig.reports.settings import ReportSettings, report_settings
+from leadsig.reports.text import clean, csv_cell, safe_url
+from leadsig.warehouse.trust import log_access
+from leadsig.yamlfile import did_you_mean
 
 CSV_COLUMNS = ["Team Member", "Signal Type", "Evidence", "Date", "Impact", "Indicator", "Rule"]
 MAX_ITEMS_PER_PERSON = 200

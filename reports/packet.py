@@ -15,16 +15,16 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from flows.config import Config
-from flows.errors import Problem, UserError
-from flows.yamlfile import did_you_mean
-from reports import aggregates as agg
-from reports.data import load_evidence, load_people, shift_month
-from reports.indicators import IndicatorInfo, indicators
-from reports.monthly import evidence_items
-from reports.render import md_env, render, write_atomic
-from reports.text import clean
-from warehouse.trust import log_access
+from leadsig.config import Config
+from leadsig.errors import Problem, UserError
+from leadsig.reports import aggregates as agg
+from leadsig.reports.data import load_evidence, load_people, shift_month
+from leadsig.reports.indicators import IndicatorInfo, indicators
+from leadsig.reports.monthly import evidence_items
+from leadsig.reports.render import md_env, render, write_atomic
+from leadsig.reports.text import clean
+from leadsig.warehouse.trust import log_access
+from leadsig.yamlfile import did_you_mean
 
 MAX_ITEMS_PER_SECTION = 30
 IMPACT_ORDER = {"high": 0, "medium": 1, "low": 2}

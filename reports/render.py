@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from reports.text import clean, md, md_link, safe_url
+from leadsig.reports.text import clean, md, md_link, safe_url
 
 TEMPLATES = "templates"
 

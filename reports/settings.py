@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.config import Config
-from flows.errors import Problem, UserError
+from leadsig.config import Config
+from leadsig.errors import Problem, UserError
 
 DEFAULT_MIN_GROUP = 5
 

@@ -18,13 +18,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select, tuple_
 
-from flows.config import Config
-from rules.engine import Frame, match_all
-from rules.enrich import enrich, read_warehouse, select_rows
-from rules.loader import load_rules
-from rules.model import Rule, RuleSet
-from rules.signals import gc_paused, signal_records
-from warehouse import models as m
+from leadsig.config import Config
+from leadsig.rules.engine import Frame, match_all
+from leadsig.rules.enrich import enrich, read_warehouse, select_rows
+from leadsig.rules.loader import load_rules
+from leadsig.rules.model import Rule, RuleSet
+from leadsig.rules.signals import gc_paused, signal_records
+from leadsig.warehouse import models as m
 
 CHUNK = 500
 FULL_PASS = 100_000  # activities per pass of a full re-classification: memory stays bounded on any warehouse

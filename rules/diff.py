@@ -14,12 +14,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from flows.config import Config
-from rules import naive
-from rules.classify import compute_signals, frames_in_passes
-from rules.enrich import select_rows
-from rules.model import Rule, RuleSet
-from rules.records import frame_record
+from leadsig.config import Config
+from leadsig.rules import naive
+from leadsig.rules.classify import compute_signals, frames_in_passes
+from leadsig.rules.enrich import select_rows
+from leadsig.rules.model import Rule, RuleSet
+from leadsig.rules.records import frame_record
 
 Key = tuple[str, str]  # (activity id, rule id)
 

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rules import fields as F
-from rules import textscan
-from rules.expr import And, Node, Not, Or, Ref
-from rules.model import Condition, Rule
-from rules.predicates import compare_fields, predicate
-from rules.regex import Regex, RegexError
-from rules.scan import candidates, contains_many, regex_many, scannable, union_pattern
+from leadsig.rules import fields as F
+from leadsig.rules import textscan
+from leadsig.rules.expr import And, Node, Not, Or, Ref
+from leadsig.rules.model import Condition, Rule
+from leadsig.rules.predicates import compare_fields, predicate
+from leadsig.rules.regex import Regex, RegexError
+from leadsig.rules.scan import candidates, contains_many, regex_many, scannable, union_pattern
 
 SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
 UNION_MEM = 64 << 20  # RE2 program memory for the one-pass union of a field's patterns (an internal pattern)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, select, tuple_
 
-from warehouse import models as m
+from leadsig.warehouse import models as m
 
 COMMENT_KINDS = ("pr_comment", "issue_comment", "review_comment")
 ACTIVITY_COLUMNS = ("id", "forge", "host", "kind", "repo", "actor_login", "actor_is_bot", "person_id", "occurred_at",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rules.engine import Frame, match_rule
-from rules.model import NO_MATCH, Example, Rule
-from rules.records import records_frame
+from leadsig.rules.engine import Frame, match_rule
+from leadsig.rules.model import NO_MATCH, Example, Rule
+from leadsig.rules.records import records_frame
 
 
 @dataclass

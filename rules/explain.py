@@ -8,14 +8,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from flows.errors import Problem, UserError
-from rules import fields as F
-from rules import naive
-from rules.expr import canonical
-from rules.model import Rule, RuleSet
-from rules.records import frame_record
-from rules.signals import jsonable as _jsonable
-from warehouse import models as m
+from leadsig.errors import Problem, UserError
+from leadsig.rules import fields as F
+from leadsig.rules import naive
+from leadsig.rules.expr import canonical
+from leadsig.rules.model import Rule, RuleSet
+from leadsig.rules.records import frame_record
+from leadsig.rules.signals import jsonable as _jsonable
+from leadsig.warehouse import models as m
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from flows.errors import Problem, UserError
-from rules.loader import DEFAULT_DIR, Sources, layer_files
+from leadsig.errors import Problem, UserError
+from leadsig.rules.loader import DEFAULT_DIR, Sources, layer_files
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

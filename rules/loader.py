@@ -11,11 +11,11 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from flows.errors import Problem, UserError
-from flows.yamlfile import node_line, parse_yaml, read_text
-from rules.model import RuleSet
-from rules.problems import Collector, suggest
-from rules.spec import ID_RE, SCALAR, RuleSpec, build_rule, read_named
+from leadsig.errors import Problem, UserError
+from leadsig.rules.model import RuleSet
+from leadsig.rules.problems import Collector, suggest
+from leadsig.rules.spec import ID_RE, SCALAR, RuleSpec, build_rule, read_named
+from leadsig.yamlfile import node_line, parse_yaml, read_text
 
 DEFAULT_DIR = Path(__file__).parent / "default"
 FILE_KEYS = ("rules", "overrides")

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.errors import Problem
-from rules.expr import Node, canonical
-from rules.regex import Regex
+from leadsig.errors import Problem
+from leadsig.rules.expr import Node, canonical
+from leadsig.rules.regex import Regex
 
 STATUSES = ("experimental", "stable")
 NO_MATCH = "none"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules import fields as F
-from rules.expr import And, Node, Not, Or, Ref
-from rules.model import Condition, Rule
-from rules.predicates import compare_fields, predicate
+from leadsig.rules import fields as F
+from leadsig.rules.expr import And, Node, Not, Or, Ref
+from leadsig.rules.model import Condition, Rule
+from leadsig.rules.predicates import compare_fields, predicate
 
 
 def field_value(record: dict[str, Any], name: str) -> Any:

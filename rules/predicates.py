@@ -11,8 +11,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from rules.model import Condition
-from rules.regex import Regex
+from leadsig.rules.model import Condition
+from leadsig.rules.regex import Regex
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,

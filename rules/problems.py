@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.errors import Problem
-from flows.yamlfile import did_you_mean, key_line, value_line
+from leadsig.errors import Problem
+from leadsig.yamlfile import did_you_mean, key_line, value_line
 
 
 class Collector:

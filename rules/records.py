@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rules import fields as F
+from leadsig.rules import fields as F
 
 BASE_COLUMNS = ("id", "person_id", "actor_is_bot", "url", "occurred_at", "extra")
 

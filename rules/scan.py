@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from re2 import _re2
 
-from rules.regex import Regex, python_tree
+from leadsig.rules.regex import Regex, python_tree
 
 SEP = "\n"  # a non-word character, so \\b and \\B see the same thing at a text's edge as inside the buffer
 

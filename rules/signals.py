@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from rules import fields as F
-from rules.engine import Frame, Hits
-from rules.expr import refs
-from rules.templates import render_many, template_fields
+from leadsig.rules import fields as F
+from leadsig.rules.engine import Frame, Hits
+from leadsig.rules.expr import refs
+from leadsig.rules.templates import render_many, template_fields
 
 MAX_WHY_TEXT = 120
 SPECIAL = ("impact", "rule_id", "indicator")

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from miners.activity import KINDS
-from rules import fields as F
-from rules.expr import ExprError, Node, parse, refs
-from rules.indicators import BY_ID, IMPACTS, SIGNAL_TYPES
-from rules.model import NO_MATCH, STATUSES, Condition, Example, ImpactStep, Rule
-from rules.problems import Collector, suggest
-from rules.regex import RegexError, compile_pattern
-from rules.templates import TemplateError, template_fields
+from leadsig.activity import KINDS
+from leadsig.rules import fields as F
+from leadsig.rules.expr import ExprError, Node, parse, refs
+from leadsig.rules.indicators import BY_ID, IMPACTS, SIGNAL_TYPES
+from leadsig.rules.model import NO_MATCH, STATUSES, Condition, Example, ImpactStep, Rule
+from leadsig.rules.problems import Collector, suggest
+from leadsig.rules.regex import RegexError, compile_pattern
+from leadsig.rules.templates import TemplateError, template_fields
 
 RULE_KEYS = ("id", "version", "status", "type", "indicator", "kinds", "enabled", "description", "false_positives",
              "params", "lists", "conditions", "match", "impact", "summary", "evidence", "examples")

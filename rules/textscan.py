@@ -29,10 +29,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from rules.regex import python_tree
+from leadsig.rules.regex import python_tree
 
 try:  # built by setup.py when Hyperscan is installed (Debian: libhyperscan-dev)
-    from rules import _textscan
+    from leadsig.rules import _textscan
 except ImportError:  # pragma: no cover - depends on the machine
     _textscan = None
 

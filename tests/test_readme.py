@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _commands() -> list[str]:
-    from flows.cli import _register, app
+    from leadsig.flows.cli import _register, app
 
     _register()
     group = typer.main.get_command(app)

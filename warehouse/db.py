@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
-from flows.errors import Problem, UserError
-from warehouse.locks import warehouse_lock
+from leadsig.errors import Problem, UserError
+from leadsig.warehouse.locks import warehouse_lock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

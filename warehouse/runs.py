@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from warehouse import models as m
-from warehouse.locks import warehouse_lock
+from leadsig.warehouse import models as m
+from leadsig.warehouse.locks import warehouse_lock
 
 
 def start_run(engine: Engine, sources: list[str]) -> int:

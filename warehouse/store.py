@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from miners.activity import Activity
-from miners.base import ThreadPart
-from miners.identity import IdentityResolver, Roster
-from warehouse import models as m
+from leadsig.activity import Activity
+from leadsig.batch import ThreadPart
+from leadsig.roster import IdentityResolver, Roster
+from leadsig.warehouse import models as m
 
 CHUNK = 500  # rows per executemany; keeps SQLite's variable limit and PostgreSQL packets comfortable
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, or_, select
 
-from warehouse import models as m
+from leadsig.warehouse import models as m
 
 DEFAULT_RETENTION_MONTHS = {"activity": 12, "signals": 24, "access_log": 24}
 MIN_ACCESS_LOG_MONTHS = 6

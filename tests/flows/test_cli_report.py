@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from flows.cli import main
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig.flows.cli import main
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 AT = datetime(2026, 10, 5, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import requests
 from sqlalchemy import create_engine, text
 
-from flows.demo import run_demo
-from miners.simulator.server import ForgeSimulator
+from leadsig.flows.demo import run_demo
+from leadsig.simulator.server import ForgeSimulator
 
 
 def test_demo_reports_link_to_served_evidence(prefect_harness, tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import load_config
-from flows.errors import UserError
-from flows.serve import deployments, write_starter
-from miners.identity import load_roster
+from leadsig.config import load_config
+from leadsig.errors import UserError
+from leadsig.flows.serve import deployments, write_starter
+from leadsig.roster import load_roster
 
 
 def test_init_writes_valid_starter_files_and_never_overwrites(tmp_path: Path) -> None:
@@ -35,8 +35,8 @@ def test_deployments_follow_the_configured_schedule(tmp_path: Path) -> None:
 
 
 def test_simulator_config_validates_with_its_roster(tmp_path: Path) -> None:
-    from miners.simulator.org import build_org
-    from miners.simulator.roster import write_config
+    from leadsig.simulator.org import build_org
+    from leadsig.simulator.roster import write_config
 
     org = build_org(3, "tiny")
     cfg_path, _ = write_config(org, "http://127.0.0.1:9", tmp_path / "leadsig.yaml")

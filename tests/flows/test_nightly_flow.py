@@ -7,8 +7,8 @@ from pathlib import Path
 from simconfig import write_sim_config
 from sqlalchemy import create_engine, select
 
-from miners.simulator.server import ForgeSimulator
-from warehouse import models as m
+from leadsig.simulator.server import ForgeSimulator
+from leadsig.warehouse import models as m
 
 
 def _runs(url: str) -> list:
@@ -20,7 +20,7 @@ def _runs(url: str) -> list:
 
 
 def test_nightly_mines_both_forges_and_records_the_run(prefect_harness, tmp_path: Path, sqlite_url: str) -> None:
-    from flows.nightly import nightly
+    from leadsig.flows.nightly import nightly
 
     with ForgeSimulator(size="tiny", seed=11) as sim:
         cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, sqlite_url)
@@ -36,7 +36,7 @@ def test_nightly_mines_both_forges_and_records_the_run(prefect_harness, tmp_path
 
 
 def test_one_failing_repo_fails_the_run_but_not_the_others(prefect_harness, tmp_path: Path, sqlite_url: str) -> None:
-    from flows.nightly import nightly
+    from leadsig.flows.nightly import nightly
 
     with ForgeSimulator(size="tiny", seed=11) as sim:
         cfg = write_sim_config(
@@ -56,8 +56,8 @@ def test_two_nightly_runs_at_once_end_like_one_run(prefect_harness, tmp_path: Pa
 
     from dumps import dump
 
-    from flows.nightly import nightly
-    from warehouse.db import open_warehouse
+    from leadsig.flows.nightly import nightly
+    from leadsig.warehouse.db import open_warehouse
 
     with ForgeSimulator(size="tiny", seed=5) as sim:
         (tmp_path / "single").mkdir()
@@ -79,7 +79,7 @@ def test_two_nightly_runs_at_once_end_like_one_run(prefect_harness, tmp_path: Pa
 
 def test_the_run_counts_every_request_the_forge_served(prefect_harness, tmp_path: Path, sqlite_url: str) -> None:
     """Listing the org's repos and every repo's requests, as the forge saw them: nothing goes uncounted."""
-    from flows.nightly import nightly
+    from leadsig.flows.nightly import nightly
 
     with ForgeSimulator(size="tiny", seed=11) as sim:
         cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, sqlite_url)
@@ -93,7 +93,7 @@ def test_the_run_counts_every_request_the_forge_served(prefect_harness, tmp_path
 def test_requests_of_attempts_that_failed_after_their_retries_are_counted(
     prefect_harness, tmp_path: Path, sqlite_url: str, monkeypatch
 ) -> None:
-    from flows import nightly as nightly_module
+    from leadsig.flows import nightly as nightly_module
 
     monkeypatch.setattr(nightly_module, "mine_repo_task", nightly_module.mine_repo_task.with_options(
         retries=2, retry_delay_seconds=0))
@@ -116,8 +116,8 @@ def test_a_refused_graphql_query_is_not_asked_again_for_every_repo(
     prefect_harness, tmp_path: Path, sqlite_url: str, monkeypatch
 ) -> None:
     """An Enterprise Server without a field of the query: the source's later repos go straight to REST."""
-    from flows.nightly import PER_HOST, nightly
-    from miners import github_graphql
+    from leadsig.flows.nightly import PER_HOST, nightly
+    from leadsig.miners import github_graphql
 
     monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
     with ForgeSimulator(size="small", seed=11) as sim:

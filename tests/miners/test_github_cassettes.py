@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from cassettes import HostRewriter
 
-from flows.config import DEFAULT_PATH_GROUPS, SourceConfig
-from miners import activity as k
-from miners.base import Batch
-from miners.github import GitHubMiner
-from miners.paths import PathGroups
-from miners.runner import with_overlap
+from leadsig import activity as k
+from leadsig.batch import Batch
+from leadsig.config import DEFAULT_PATH_GROUPS, SourceConfig
+from leadsig.miners.github import GitHubMiner
+from leadsig.miners.paths import PathGroups
+from leadsig.miners.runner import with_overlap
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "github"
 FAKE = "http://github.test"
@@ -59,7 +59,7 @@ def base_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         HOSTS.bases[:] = [RECORD_URL.rstrip("/")]
         yield RECORD_URL
         return
-    from miners.simulator import ForgeSimulator
+    from leadsig.simulator import ForgeSimulator
 
     monkeypatch.setenv(TOKEN_ENV, "fake-gh-recording-token-never-stored")
     with ForgeSimulator(size="tiny", seed=7) as sim:

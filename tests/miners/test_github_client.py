@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from flows.config import SourceConfig
-from miners.base import MiningStats
-from miners.github_client import make_github
+from leadsig.batch import MiningStats
+from leadsig.config import SourceConfig
+from leadsig.miners.github_client import make_github
 
 PRIMARY = "API rate limit exceeded for user ID 1."
 SECONDARY = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
@@ -54,7 +54,7 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    from miners import github_client
+    from leadsig.miners import github_client
 
     monkeypatch.setattr(github_client, "BACKOFF_FACTOR", 0.01)
 
@@ -113,9 +113,9 @@ def test_token_is_sent_from_the_environment_and_never_logged(server, monkeypatch
 @pytest.mark.parametrize(("configured", "expected"), [(0, 0), (0.5, 0.5), (None, 0.25)])
 def test_graphql_queries_are_paced_as_reads_not_as_writes(configured, expected):
     """PyGithub waits 1 s between POSTs (writes); the miner's POSTs are GraphQL reads, paced as reads."""
-    from flows.config import SourceConfig
-    from miners.base import MiningStats
-    from miners.github_client import make_github
+    from leadsig.batch import MiningStats
+    from leadsig.config import SourceConfig
+    from leadsig.miners.github_client import make_github
 
     src = SourceConfig(kind="github", url="http://127.0.0.1:9", name="gh", repos=["a/b"],
                        seconds_between_requests=configured)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from miners import activity as k
-from miners import github_convert as cv
+from leadsig import activity as k
+from leadsig.miners import github_convert as cv
 
 HOST = "github.com"
 REPO = "acme/api"

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
-from miners import github_client
-from miners.identity import IdentityResolver
-from miners.paths import PathGroups
-from miners.runner import SourceResult, mine_source
-from miners.simulator import ForgeSimulator
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.miners import github_client
+from leadsig.miners.paths import PathGroups
+from leadsig.miners.runner import SourceResult, mine_source
+from leadsig.roster import IdentityResolver
+from leadsig.simulator import ForgeSimulator
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 
 @pytest.fixture
@@ -92,8 +92,8 @@ def test_a_failing_repo_is_recorded_and_the_others_finish(sim, tmp_path):
 
 def test_graphql_pages_ride_out_5xx_dropped_connections_and_secondary_limits(sim, monkeypatch):
     """POST /graphql goes through the same GithubRetry as REST (POST is retried: the query is read-only)."""
-    from miners import github_graphql
-    from miners.github import GitHubMiner, RepoRun
+    from leadsig.miners import github_graphql
+    from leadsig.miners.github import GitHubMiner, RepoRun
 
     monkeypatch.setattr(github_graphql, "PULLS_PAGE", 5)  # several pages from one repo
     src = SourceConfig(kind="github", url=sim.url, name="gh", repos=["acme/api"], seconds_between_requests=0)

@@ -27,8 +27,8 @@ from graphql import (
 )
 from graphql.validation import NoDeprecatedCustomRule
 
-from miners.github_graphql import PULLS_QUERY
-from miners.simulator.github_graphql import schema as simulator_schema
+from leadsig.miners.github_graphql import PULLS_QUERY
+from leadsig.simulator.github_graphql import schema as simulator_schema
 
 SCHEMA_ENV = "LEADSIG_OCTOKIT_GRAPHQL_SCHEMA"
 RULES = [*specified_rules, NoDeprecatedCustomRule]  # a deprecated field would break on removal day

@@ -10,15 +10,15 @@ import pytest
 from mining import first_run, mine, stored
 from sqlalchemy import Engine, select
 
-from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
-from miners import activity as k
-from miners.identity import IdentityResolver
-from miners.paths import PathGroups
-from miners.runner import mine_source
-from miners.simulator import GITHUB, ForgeSimulator
-from miners.simulator import github_render as render
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig import activity as k
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.miners.paths import PathGroups
+from leadsig.miners.runner import mine_source
+from leadsig.roster import IdentityResolver
+from leadsig.simulator import GITHUB, ForgeSimulator
+from leadsig.simulator import github_render as render
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_p
 
 
 def test_full_after_incremental_duplicates_nothing(sim, tmp_path):
-    from warehouse.store import clear_cursors
+    from leadsig.warehouse.store import clear_cursors
 
     cfg = make_config(tmp_path, sim.url)
     engine = first_run(cfg)
@@ -159,7 +159,7 @@ def test_pull_streams_cost_a_graphql_page_per_fifty_prs_and_no_per_pr_calls(sim,
 
 
 def test_prs_with_more_reviews_than_a_nested_page_get_them_through_rest(sim, tmp_path, monkeypatch):
-    from miners import github_graphql
+    from leadsig.miners import github_graphql
 
     monkeypatch.setattr(github_graphql, "REVIEWS_PAGE", 2)
     cfg = make_config(tmp_path, sim.url)
@@ -229,8 +229,8 @@ def dump(engine: Engine) -> list[tuple]:
 
 @pytest.mark.parametrize("crash_after", [2, 11, 15, 20, 25])  # in each stream of acme/api, in order
 def test_a_crash_between_batches_loses_nothing_on_the_next_run(sim, tmp_path, monkeypatch, crash_after):
-    from miners import github
-    from miners.github import GitHubMiner
+    from leadsig.miners import github
+    from leadsig.miners.github import GitHubMiner
 
     monkeypatch.setattr(github, "BATCH", 4)  # many small batches per stream, so the crash lands mid-stream
     (tmp_path / "ref").mkdir()
@@ -256,7 +256,7 @@ def test_a_crash_between_batches_loses_nothing_on_the_next_run(sim, tmp_path, mo
 
 def test_a_server_that_rejects_the_graphql_query_gets_rest_instead(sim, tmp_path, monkeypatch, caplog):
     """An Enterprise Server whose schema lacks a field answers with GraphQL errors: REST takes over."""
-    from miners import github_graphql
+    from leadsig.miners import github_graphql
 
     monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
     cfg = make_config(tmp_path, sim.url)
@@ -270,7 +270,7 @@ def test_a_server_that_rejects_the_graphql_query_gets_rest_instead(sim, tmp_path
 @pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
 def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path, graphql):
     """A PR merged today brings commits dated last week: the second run finds them by the branch head."""
-    from miners.simulator.model import FileChange
+    from leadsig.simulator.model import FileChange
 
     cfg = make_config(tmp_path, sim.url, graphql=graphql)
     engine = first_run(cfg)

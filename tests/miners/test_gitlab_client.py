@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from flows.config import SourceConfig
-from miners.base import MiningStats
-from miners.gitlab_client import call_opts, expected_wait, make_client
+from leadsig.batch import MiningStats
+from leadsig.config import SourceConfig
+from leadsig.miners.gitlab_client import call_opts, expected_wait, make_client
 
 
 class Scripted(BaseHTTPRequestHandler):

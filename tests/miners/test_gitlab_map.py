@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from miners import gitlab_map as gm
-from miners.paths import PathGroups
+from leadsig.miners import gitlab_map as gm
+from leadsig.miners.paths import PathGroups
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 WEB = "https://gitlab.example.org/acme/platform/ledger/-/merge_requests/7"

@@ -10,12 +10,12 @@ import pytest
 from mining import first_run, mine, stored
 from sqlalchemy import Engine, select
 
-from flows.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
-from miners import activity as k
-from miners.paths import PathGroups
-from miners.simulator import GITLAB, ForgeSimulator
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig import activity as k
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.miners.paths import PathGroups
+from leadsig.simulator import GITLAB, ForgeSimulator
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 MR_TEMPLATE = "GET /api/v4/projects/{pid}/merge_requests/{iid}"
 
@@ -200,7 +200,7 @@ def test_a_failing_project_is_recorded_and_the_others_finish(sim, tmp_path):
 
 
 def test_list_repos_expands_subgroups_and_applies_excludes(sim, tmp_path):
-    from miners.gitlab import GitLabMiner
+    from leadsig.miners.gitlab import GitLabMiner
 
     names = [r.full_name for r in sim.org.repos_of(GITLAB)]
     cfg = make_config(tmp_path, sim.url, projects=["other/tool"], exclude=[names[0]])
@@ -217,7 +217,7 @@ def cfg_start(cfg: Config):
 
 def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path):
     """A merge request merged today brings commits dated last week: the second run finds them by the head."""
-    from miners.simulator.model import FileChange
+    from leadsig.simulator.model import FileChange
 
     cfg = make_config(tmp_path, sim.url)
     engine = first_run(cfg)

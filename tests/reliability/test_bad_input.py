@@ -10,8 +10,8 @@ import pytest
 from dumps import dump
 from factories import make_activity, make_person, make_resolver
 
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 GOOD_CONFIG = """warehouse: sqlite:///{db}
 roster: people.yaml
@@ -101,7 +101,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_cli(
     argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> tuple[int, str]:
-    from flows.cli import main
+    from leadsig.flows.cli import main
 
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(sys, "argv", ["leadsig", *argv])

@@ -13,15 +13,15 @@ import pytest
 from dumps import dump, wipe
 from simconfig import write_sim_config
 
-from miners.simulator.server import ForgeSimulator
-from warehouse.db import open_warehouse
+from leadsig.simulator.server import ForgeSimulator
+from leadsig.warehouse.db import open_warehouse
 
 KILL_POINTS = 20
 pytestmark = pytest.mark.slow
 
 
 def _mine(cfg: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows", "mine", "--config", str(cfg)],
+    return subprocess.Popen([sys.executable, "-m", "leadsig", "mine", "--config", str(cfg)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"})
 
 

@@ -8,13 +8,13 @@ from dumps import dump
 from simconfig import write_sim_config
 from sqlalchemy import select
 
-from miners.simulator.server import ForgeSimulator
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig.simulator.server import ForgeSimulator
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 
 def _nightly(cfg: Path):
-    from flows.nightly import nightly
+    from leadsig.flows.nightly import nightly
 
     return nightly(config_path=str(cfg), return_state=True)
 

@@ -10,13 +10,13 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from flows.mine_cli import run_mine
-from miners.simulator.roster import write_config
-from miners.simulator.server import ForgeSimulator
+from leadsig.flows.mine_cli import run_mine
+from leadsig.simulator.roster import write_config
+from leadsig.simulator.server import ForgeSimulator
 
 
 def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
-    from flows.cli import main
+    from leadsig.flows.cli import main
 
     monkeypatch.setattr(sys, "argv", ["leadsig", *argv])
     with pytest.raises(SystemExit) as done:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from flows.config import load_config
-from flows.mine_cli import run_mine
-from miners.simulator.roster import write_config
-from miners.simulator.server import ForgeSimulator
-from reports.monthly import build_monthly
-from reports.packet import build_packet
-from warehouse.db import open_warehouse
+from leadsig.config import load_config
+from leadsig.flows.mine_cli import run_mine
+from leadsig.reports.monthly import build_monthly
+from leadsig.reports.packet import build_packet
+from leadsig.simulator.roster import write_config
+from leadsig.simulator.server import ForgeSimulator
+from leadsig.warehouse.db import open_warehouse
 
 SCRIPT = "<script>alert('pwned')</script>"
 HOSTILE_TITLE = f"{SCRIPT}<img src=x onerror=alert(1)> [click](javascript:alert(2)) \u202eevil\u202c <b>bold</b>"

@@ -11,8 +11,8 @@ import pytest
 from dumps import dump
 from simconfig import write_sim_config
 
-from miners.simulator.server import ForgeSimulator
-from warehouse.db import open_warehouse
+from leadsig.simulator.server import ForgeSimulator
+from leadsig.warehouse.db import open_warehouse
 
 TOKEN = "lsfake-Zq7Wk2Vd9Rt4Hm8Np3Xc6"
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def _mine_cli(cfg: Path, max_retries: int | None = None) -> subprocess.Completed
     if max_retries is not None:
         cfg.write_text(cfg.read_text().replace("max_retries: 10", f"max_retries: {max_retries}"))
     return subprocess.run(
-        [sys.executable, "-m", "flows", "-vvv", "mine", "--config", str(cfg), "--full"],
+        [sys.executable, "-m", "leadsig", "-vvv", "mine", "--config", str(cfg), "--full"],
         capture_output=True,
         text=True,
         env=dict(os.environ),
@@ -50,7 +50,7 @@ def _all_text_under(path: Path) -> str:
 def test_token_never_leaks(prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.nightly import monthly_report, nightly
+    from leadsig.flows.nightly import monthly_report, nightly
 
     monkeypatch.setenv("LEADSIG_TEST_TOKEN", TOKEN)
     db = f"sqlite:///{tmp_path / 'w.db'}"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert
 
-from flows.config import Config, ScheduleConfig
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig.config import Config, ScheduleConfig
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 OCT = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
 

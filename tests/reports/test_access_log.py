@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reports.monthly import build_monthly
-from reports.packet import build_packet
-from warehouse.trust import access_entries
+from leadsig.reports.monthly import build_monthly
+from leadsig.reports.packet import build_packet
+from leadsig.warehouse.trust import access_entries
 
 
 def test_reports_log_who_read_about_whom(wh) -> None:

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.errors import UserError
-from reports.data import load_counts, load_evidence, load_people, parse_month
-from reports.monthly import build_monthly
-from reports.packet import build_packet
+from leadsig.errors import UserError
+from leadsig.reports.data import load_counts, load_evidence, load_people, parse_month
+from leadsig.reports.monthly import build_monthly
+from leadsig.reports.packet import build_packet
 
 
 def test_parse_month_window_and_trend_months():

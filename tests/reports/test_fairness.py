@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reports.monthly import build_monthly
+from leadsig.reports.monthly import build_monthly
 
 
 def _team(wh, apac_signals: int, eu_signals: int) -> None:

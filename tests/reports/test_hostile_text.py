@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from reports.monthly import build_monthly
+from leadsig.reports.monthly import build_monthly
 
 SCRIPT = "<script>document.title='PWNED'</script>"
 TITLE = SCRIPT + " [click](javascript:alert(1)) | *b* \u202eevil\u202c \x00nul"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.monthly import build_monthly
+from leadsig.reports.monthly import build_monthly
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

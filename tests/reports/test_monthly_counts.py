@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from reports.monthly import build_monthly
+from leadsig.reports.monthly import build_monthly
 
 
 def _section(markdown: str, name: str) -> str:

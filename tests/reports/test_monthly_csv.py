@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import UTC, datetime
 
-from reports.monthly import CSV_COLUMNS, build_monthly
+from leadsig.reports.monthly import CSV_COLUMNS, build_monthly
 
 
 def _rows(path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.errors import UserError
-from reports.monthly import build_monthly
+from leadsig.errors import UserError
+from leadsig.reports.monthly import build_monthly
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "Oct 2026", "2026-10-01", ""])

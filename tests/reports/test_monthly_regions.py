@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reports.monthly import build_monthly
+from leadsig.reports.monthly import build_monthly
 
 
 def _region_rows(md: str) -> dict[str, list[str]]:

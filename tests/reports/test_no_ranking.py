@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from reports.monthly import build_monthly
+from leadsig.reports.monthly import build_monthly
 
 NAMES = ["Zoe", "anna", "Mika", "Bruno", "Lea"]  # signal counts rise towards the alphabet's start
 

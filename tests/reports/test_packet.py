@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from flows.config import TeamConfig
-from flows.errors import UserError
-from reports.packet import build_packet
+from leadsig.config import TeamConfig
+from leadsig.errors import UserError
+from leadsig.reports.packet import build_packet
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 

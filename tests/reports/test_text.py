@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reports.text import clean, csv_cell, md, md_link, safe_url
+from leadsig.reports.text import clean, csv_cell, md, md_link, safe_url
 
 
 def test_clean_removes_controls_bidi_overrides_and_bounds_length():

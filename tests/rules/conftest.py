@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from factories import make_activity, make_person, make_resolver
 
-from flows.config import Config, load_config
-from miners.activity import Activity
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.activity import Activity
+from leadsig.config import Config, load_config
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LONG_EXPLANATION = ("Consider moving the retry into the client, because every caller repeats it today and the "

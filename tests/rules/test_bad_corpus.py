@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.loader import check_rules
+from leadsig.rules.loader import check_rules
 
 BAD = Path(__file__).parent / "bad"
 EXPECT = re.compile(r"([a-z0-9-]+) at line (\d+)")

@@ -7,8 +7,8 @@ import textwrap
 
 from sqlalchemy import select
 
-from rules.classify import classify_warehouse
-from warehouse import models as m
+from leadsig.rules.classify import classify_warehouse
+from leadsig.warehouse import models as m
 
 
 def signals(engine) -> dict[tuple[str, str], dict]:
@@ -106,7 +106,7 @@ def _activity_ids(engine) -> list[str]:
 
 def test_everything_classified_a_repo_at_a_time_equals_one_pass(seeded, tmp_path, monkeypatch):
     """A full re-classification reads a few repos at a time (bounded memory): same signals as one pass."""
-    from rules import classify
+    from leadsig.rules import classify
 
     engine, cfg = seeded()
     classify_warehouse(engine, cfg)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import _register, app
+from leadsig.flows.cli import _register, app
 
 BAD = Path(__file__).parent / "bad"
 runner = CliRunner()
@@ -95,7 +95,7 @@ def test_explain_shows_each_condition_and_the_impact_step(seeded):
 
 def test_explain_reads_only_the_activitys_thread(seeded, monkeypatch):
     """One activity's explanation must not load the whole warehouse (years of history on a big org)."""
-    from rules import classify
+    from leadsig.rules import classify
 
     engine, cfg = seeded()
     reads: list[tuple] = []

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from rules.examples import run_examples
-from rules.indicators import BY_ID, INDICATORS
-from rules.loader import DEFAULT_DIR, check_rules
+from leadsig.rules.examples import run_examples
+from leadsig.rules.indicators import BY_ID, INDICATORS
+from leadsig.rules.loader import DEFAULT_DIR, check_rules
 
 RULESET, FOUND = check_rules(["default"], Path("."))
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rules import fields as F
-from rules.examples import run_examples
-from rules.loader import load_rules
+from leadsig.rules import fields as F
+from leadsig.rules.examples import run_examples
+from leadsig.rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rules import naive
-from rules.engine import Frame, evaluate, match_rule
-from rules.expr import parse
-from rules.loader import load_rules
-from rules.model import Condition
-from rules.records import records_frame
-from rules.regex import compile_pattern
+from leadsig.rules import naive
+from leadsig.rules.engine import Frame, evaluate, match_rule
+from leadsig.rules.expr import parse
+from leadsig.rules.loader import load_rules
+from leadsig.rules.model import Condition
+from leadsig.rules.records import records_frame
+from leadsig.rules.regex import compile_pattern
 
 
 def cond(name: str, field: str, ftype: str, op: str, value) -> Condition:

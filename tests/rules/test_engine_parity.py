@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rules import naive, textscan
-from rules.engine import Frame, match_all
-from rules.enrich import enrich
-from rules.loader import load_rules
-from rules.synthetic import generate
+from leadsig.rules import naive, textscan
+from leadsig.rules.engine import Frame, match_all
+from leadsig.rules.enrich import enrich
+from leadsig.rules.loader import load_rules
+from leadsig.rules.synthetic import generate
 
 
 def test_default_pack_same_signals_both_engines():

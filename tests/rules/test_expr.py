@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.expr import And, ExprError, Not, Or, Ref, canonical, parse, refs
+from leadsig.rules.expr import And, ExprError, Not, Or, Ref, canonical, parse, refs
 
 
 def test_and_binds_tighter_than_or_and_not_tighter_than_and():

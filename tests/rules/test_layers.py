@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.errors import UserError
-from rules.loader import load_rules
+from leadsig.errors import UserError
+from leadsig.rules.loader import load_rules
 
 DOCS = "writes_documentation.docs_commit"
 BRIDGE = "bridges_team_segments.connects_teams"

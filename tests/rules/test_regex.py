@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rules.regex import MAX_PATTERN, RegexError, compile_pattern
+from leadsig.rules.regex import MAX_PATTERN, RegexError, compile_pattern
 
 
 @pytest.mark.parametrize(("pattern", "code"), [

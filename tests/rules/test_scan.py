@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from rules.regex import compile_pattern
-from rules.scan import contains_many, regex_many, scannable
+from leadsig.rules.regex import compile_pattern
+from leadsig.rules.scan import contains_many, regex_many, scannable
 
 TEXTS = ["", "ab", "b", "a", "x a\nb y", "cab", "ba", "é a", "b\n", "\na", "ab\nab", "word", "words", "sword"]
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from rules.classify import classify_warehouse, enriched_frame
-from warehouse import models as m
+from leadsig.rules.classify import classify_warehouse, enriched_frame
+from leadsig.warehouse import models as m
 
 LATE = date(2026, 4, 1)  # after threads 1 and 2 began, on the day of the late comment and commit
 LATE_ID = "github:github.com:review_comment:c2-late"

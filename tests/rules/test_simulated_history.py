@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from flows.config import Config, load_config
-from miners.identity import IdentityResolver, load_roster
-from miners.runner import mine_source
-from miners.simulator import ForgeSimulator
-from rules import classify, diff
-from rules.classify import classify_warehouse, enriched_frame, rules_for
-from rules.diff import diff_signals, render_text
-from warehouse import models as m
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.config import Config, load_config
+from leadsig.miners.runner import mine_source
+from leadsig.roster import IdentityResolver, load_roster
+from leadsig.rules import classify, diff
+from leadsig.rules.classify import classify_warehouse, enriched_frame, rules_for
+from leadsig.rules.diff import diff_signals, render_text
+from leadsig.simulator import ForgeSimulator
+from leadsig.warehouse import models as m
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 EDITED = "reviews_proactively.unrequested_review"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from miners.simulator import text
-from rules.engine import Frame, match_all
-from rules.loader import load_rules
-from rules.records import records_frame
+from leadsig.rules.engine import Frame, match_all
+from leadsig.rules.loader import load_rules
+from leadsig.rules.records import records_frame
+from leadsig.simulator import text
 
 RULES = load_rules(["default"], Path(".")).enabled()
 # A busy issue thread across teams and regions, on another person's issue.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from rules.classify import classify_warehouse
-from rules.templates import render
-from warehouse import models as m
-from warehouse import store
+from leadsig.rules.classify import classify_warehouse
+from leadsig.rules.templates import render
+from leadsig.warehouse import models as m
+from leadsig.warehouse import store
 
 
 def summaries(engine) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.templates import TemplateError, render, render_many, template_fields
+from leadsig.rules.templates import TemplateError, render, render_many, template_fields
 
 
 def test_fields_and_escapes():

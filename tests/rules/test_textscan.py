@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rules import textscan
-from rules.regex import compile_pattern
+from leadsig.rules import textscan
+from leadsig.rules.regex import compile_pattern
 
 needs_module = pytest.mark.skipif(not textscan.available(), reason="rules._textscan not built (no libhyperscan-dev)")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select
 
-from warehouse import models as m
+from leadsig.warehouse import models as m
 
 VOLATILE = {"mined_at", "classified_at", "updated_at_cursor", "id_signal"}
 TABLES = {

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from miners.activity import Activity
-from miners.identity import IdentityResolver, Login, Person, Roster
+from leadsig.activity import Activity
+from leadsig.roster import IdentityResolver, Login, Person, Roster
 
 _ids = itertools.count(1)
 BASE_TIME = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)

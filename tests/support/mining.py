@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from flows.config import Config
-from miners.identity import IdentityResolver
-from miners.runner import SourceResult, mine_source
-from warehouse import models as m
-from warehouse.db import open_warehouse
+from leadsig.config import Config
+from leadsig.miners.runner import SourceResult, mine_source
+from leadsig.roster import IdentityResolver
+from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 
 
 def mine(cfg: Config, engine: Engine, expect_ok: bool = True) -> SourceResult:

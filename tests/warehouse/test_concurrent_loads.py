@@ -6,8 +6,8 @@ import threading
 
 from factories import make_activity, make_resolver
 
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 LOGINS = [f"user{i:02d}" for i in range(40)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from warehouse.db import current_revision, head_revision, make_engine, upgrade
+from leadsig.warehouse.db import current_revision, head_revision, make_engine, upgrade
 
 TABLES = {
     "repositories", "people", "identities", "activities", "signals", "cursors", "mining_runs",
@@ -33,7 +33,7 @@ def test_the_migrations_build_exactly_the_models(warehouse_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from warehouse.models import Base
+    from leadsig.warehouse.models import Base
 
     engine = make_engine(warehouse_url)
     upgrade(engine)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from factories import make_activity, make_resolver
 from sqlalchemy import select
 
-from miners.base import ThreadPart
-from warehouse import models as m
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.batch import ThreadPart
+from leadsig.warehouse import models as m
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 
 def _approval(native: str, repo: str = "g/p", number: int = 1):

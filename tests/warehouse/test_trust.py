@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from factories import make_activity, make_person, make_resolver
 from sqlalchemy import insert
 
-from warehouse import models as m
-from warehouse import store, trust
-from warehouse.db import open_warehouse
+from leadsig.warehouse import models as m
+from leadsig.warehouse import store, trust
+from leadsig.warehouse.db import open_warehouse
 
 
 def _load(engine, resolver, activities):

@@ -8,9 +8,9 @@ import pytest
 from factories import edited, make_activity, make_person, make_resolver
 from sqlalchemy import select
 
-from warehouse import models as m
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.warehouse import models as m
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 
 def _activities(engine) -> dict[str, m.Activity]:

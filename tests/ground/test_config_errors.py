@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import load_config
-from flows.errors import UserError
-from miners.identity import load_roster
+from leadsig.config import load_config
+from leadsig.errors import UserError
+from leadsig.roster import load_roster
 
 GOOD_SOURCE = "sources:\n  - kind: github\n    orgs: [acme]\n"
 
@@ -165,7 +165,7 @@ def test_cli_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     cfg = tmp_path / "leadsig.yaml"
     cfg.write_text("warehouse: sqlite:///w.db\nsources:\n  - kind: github\n    orgs: [a]\n    per_page: 0\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "flows", "db", "upgrade", "--config", str(cfg)],
+        [sys.executable, "-m", "leadsig", "db", "upgrade", "--config", str(cfg)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from miners.simulator import text
-from miners.simulator.model import GITHUB, GITLAB, Commit, FileChange, Issue, Person, PullRequest, Repo
-from miners.simulator.org import Org, Size
+from leadsig.simulator import text
+from leadsig.simulator.model import GITHUB, GITLAB, Commit, FileChange, Issue, Person, PullRequest, Repo
+from leadsig.simulator.org import Org, Size
 
 FIRST = [
     "Ada",

@@ -8,7 +8,7 @@ import time
 import requests
 from ruamel.yaml import YAML
 
-from miners.simulator.cli import run_simulator
+from leadsig.simulator.cli import run_simulator
 
 
 def test_run_simulator_writes_config_and_serves(tmp_path) -> None:

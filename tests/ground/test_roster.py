@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from factories import make_activity, make_person, make_resolver
 
-from miners.identity import Login
-from warehouse import store
-from warehouse.db import open_warehouse
+from leadsig.roster import Login
+from leadsig.warehouse import store
+from leadsig.warehouse.db import open_warehouse
 
 
 def test_two_logins_resolve_to_one_person() -> None:

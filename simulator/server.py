@@ -31,10 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from miners.simulator import github_graphql, github_routes, gitlab_routes, html_pages
-from miners.simulator.faults import Decision, FaultPlan, Switches
-from miners.simulator.http import BadRequest, NotFound, Request, Response, Router
-from miners.simulator.org import Org, build_org
+from leadsig.simulator import github_graphql, github_routes, gitlab_routes, html_pages
+from leadsig.simulator.faults import Decision, FaultPlan, Switches
+from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
+from leadsig.simulator.org import Org, build_org
 
 GITHUB_DOCS = "https://docs.github.com/rest"
 ENTERPRISE_PREFIX = "/api/v3"

@@ -25,9 +25,9 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
-from miners.simulator.http import Request, Response, Router
-from miners.simulator.model import GITHUB, Person, PullRequest, Review, iso_z
-from miners.simulator.org import Org
+from leadsig.simulator.http import Request, Response, Router
+from leadsig.simulator.model import GITHUB, Person, PullRequest, Review, iso_z
+from leadsig.simulator.org import Org
 
 SDL = '''
 """An ISO-8601 encoded UTC date string."""

@@ -13,8 +13,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from miners.simulator.model import GITHUB, GITLAB
-from miners.simulator.org import Org
+from leadsig.simulator.model import GITHUB, GITLAB
+from leadsig.simulator.org import Org
 
 DEFAULT_PATH_GROUPS = {
     "docs": ["docs/**", "**/*.md", "**/*.rst", "adr/**"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from miners.activity import Activity
+from leadsig.activity import Activity
 
 # Streams a cursor is kept for, per (source, repo). Commits and PR-level streams move independently.
 STREAM_PULLS = "pulls"  # PR/MR opened/merged + reviews/approvals (per-PR calls only for PRs updated since)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from miners.simulator.model import Comment, Commit, Issue, Person, PullRequest, Repo, iso_ms, iso_offset
-from miners.simulator.org import Org
+from leadsig.simulator.model import Comment, Commit, Issue, Person, PullRequest, Repo, iso_ms, iso_offset
+from leadsig.simulator.org import Org
 
 STATE = {"open": "opened", "closed": "closed", "merged": "merged"}
 

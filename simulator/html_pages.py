@@ -11,9 +11,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from miners.simulator.http import NotFound, Request, Response, Router
-from miners.simulator.model import GITHUB, GITLAB, Issue, PullRequest
-from miners.simulator.org import Org
+from leadsig.simulator.http import NotFound, Request, Response, Router
+from leadsig.simulator.model import GITHUB, GITLAB, Issue, PullRequest
+from leadsig.simulator.org import Org
 
 
 def _page(title: str, parts: list[str]) -> Response:

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from miners.simulator import GITHUB
+from leadsig.simulator import GITHUB
 
 
 def test_pagination_links_are_absolute(sim) -> None:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from miners.simulator import github_render as gh
-from miners.simulator.http import BadRequest, NotFound, Request, Response, Router
-from miners.simulator.model import GITHUB, Comment, Issue, PullRequest, Repo
-from miners.simulator.org import Org
-from miners.simulator.pagination import github_link, paginate
+from leadsig.simulator import github_render as gh
+from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
+from leadsig.simulator.model import GITHUB, Comment, Issue, PullRequest, Repo
+from leadsig.simulator.org import Org
+from leadsig.simulator.pagination import github_link, paginate
 
 
 def _web(req: Request) -> str:

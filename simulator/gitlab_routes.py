@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from miners.simulator import gitlab_render as glr
-from miners.simulator.http import BadRequest, NotFound, Request, Response, Router
-from miners.simulator.model import GITLAB, Comment, Issue, PullRequest, Repo
-from miners.simulator.org import Org
-from miners.simulator.pagination import gitlab_headers, paginate
+from leadsig.simulator import gitlab_render as glr
+from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
+from leadsig.simulator.model import GITLAB, Comment, Issue, PullRequest, Repo
+from leadsig.simulator.org import Org
+from leadsig.simulator.pagination import gitlab_headers, paginate
 
 P = "/api/v4"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.errors import Problem, UserError
-from flows.yamlfile import did_you_mean, key_line, load_yaml, value_line
+from leadsig.errors import Problem, UserError
+from leadsig.yamlfile import did_you_mean, key_line, load_yaml, value_line
 
 PERSON_KEYS = {
     "id",

@@ -7,7 +7,7 @@ import warnings
 import github
 import gitlab
 
-from miners.simulator import GITHUB, GITLAB
+from leadsig.simulator import GITHUB, GITLAB
 
 
 def _gh(sim, prefix: str = "") -> github.Github:

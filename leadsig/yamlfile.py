@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
-from flows.errors import Problem, UserError
+from leadsig.errors import Problem, UserError
 
 MAX_BYTES = 5 * 1024 * 1024  # a config, roster or rule file larger than this is a mistake
 

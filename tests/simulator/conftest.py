@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from miners.simulator import ForgeSimulator, build_org
+from leadsig.simulator import ForgeSimulator, build_org
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import requests
 
-from miners.simulator import GITLAB
+from leadsig.simulator import GITLAB
 
 API = "/api/v4"
 

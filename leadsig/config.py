@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from flows.errors import Problem, UserError
-from flows.yamlfile import did_you_mean, key_line, load_yaml, value_line
+from leadsig.errors import Problem, UserError
+from leadsig.yamlfile import did_you_mean, key_line, load_yaml, value_line
 
 DEFAULT_PATH_GROUPS: dict[str, list[str]] = {
     "docs": ["docs/**", "**/*.md", "**/*.rst", "adr/**"],

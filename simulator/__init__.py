@@ -3,9 +3,9 @@
 Public API: :func:`build_org`, :class:`Org`, :class:`ForgeSimulator`, :class:`Switches`, :data:`SIZES`.
 """
 
-from miners.simulator.faults import Switches
-from miners.simulator.model import GITHUB, GITLAB
-from miners.simulator.org import SIZES, Org, build_org
-from miners.simulator.server import ForgeSimulator
+from leadsig.simulator.faults import Switches
+from leadsig.simulator.model import GITHUB, GITLAB
+from leadsig.simulator.org import SIZES, Org, build_org
+from leadsig.simulator.server import ForgeSimulator
 
 __all__ = ["GITHUB", "GITLAB", "SIZES", "ForgeSimulator", "Org", "Switches", "build_org"]

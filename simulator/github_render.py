@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from miners.simulator.model import Comment, Commit, Issue, Person, PullRequest, Repo, Review, iso_offset, iso_z
-from miners.simulator.org import Org
+from leadsig.simulator.model import Comment, Commit, Issue, Person, PullRequest, Repo, Review, iso_offset, iso_z
+from leadsig.simulator.org import Org
 
 LABEL_COLORS = {"bug": "d73a4a", "documentation": "0075ca", "enhancement": "a2eeef", "dependencies": "0366d6"}
 PR_ISSUE_ID_OFFSET = 250_000_000  # a PR's issue id differs from its pull id, as on GitHub

@@ -26,9 +26,9 @@ import requests
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from miners.simulator import GITHUB, ForgeSimulator, build_org, github_routes
-from miners.simulator.http import Router
-from miners.simulator.org import Org
+from leadsig.simulator import GITHUB, ForgeSimulator, build_org, github_routes
+from leadsig.simulator.http import Router
+from leadsig.simulator.org import Org
 
 OPENAPI_ENV = "LEADSIG_OCTOKIT_OPENAPI"
 RATE_LIMIT = "/rate_limit"  # answered by the server itself, outside the router

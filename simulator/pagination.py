@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from miners.simulator.http import Request
+from leadsig.simulator.http import Request
 
 
 @dataclass

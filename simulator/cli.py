@@ -6,10 +6,10 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from miners.simulator.faults import Switches
-from miners.simulator.org import build_org
-from miners.simulator.roster import write_config
-from miners.simulator.server import ForgeSimulator
+from leadsig.simulator.faults import Switches
+from leadsig.simulator.org import build_org
+from leadsig.simulator.roster import write_config
+from leadsig.simulator.server import ForgeSimulator
 
 
 def run_simulator(

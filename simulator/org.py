@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from miners.simulator.model import (
+from leadsig.simulator.model import (
     GITHUB,
     GITLAB,
     Approval,
@@ -588,7 +588,7 @@ def diff_hunk(path: str, line: int) -> str:
 
 def build_org(seed: int = 42, size: str = "tiny", now: datetime | None = None) -> Org:
     """Generate the deterministic org for (seed, size, now).  ``now`` defaults to a fixed date."""
-    from miners.simulator.generate import Generator
+    from leadsig.simulator.generate import Generator
 
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from miners.identity import PERSON_KEYS
-from miners.simulator import GITHUB, GITLAB, build_org
-from miners.simulator.roster import roster_entries
+from leadsig.roster import PERSON_KEYS
+from leadsig.simulator import GITHUB, GITLAB, build_org
+from leadsig.simulator.roster import roster_entries
 
 
 def fingerprint(org) -> list[tuple]:

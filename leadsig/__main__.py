@@ -1,0 +1,3 @@
+from leadsig.flows.cli import main
+
+main()
