@@ -114,9 +114,9 @@ def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | N
 @task(name="retention", cache_policy=NO_CACHE)
 def retention_task(p: Prepared) -> dict[str, int]:
     """Delete what is older than the configured retention (reported in the run summary)."""
-    from leadsig.warehouse.trust import apply_retention, retention_months
+    from leadsig.warehouse.trust import apply_retention
 
-    return apply_retention(p.engine, retention_months(p.cfg.extra))
+    return apply_retention(p.engine, p.cfg.retention.months())
 
 
 @task(name="classify", cache_policy=NO_CACHE)

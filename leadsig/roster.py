@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from leadsig.collect import Collector
 from leadsig.errors import Problem, UserError
-from leadsig.yamlfile import did_you_mean, key_line, load_yaml, value_line
+from leadsig.yamlfile import did_you_mean, load_yaml
 
 PERSON_KEYS = {
     "id",
@@ -104,173 +105,121 @@ def region_for(timezone: str | None) -> str | None:
 def load_roster(path: str | Path, known_teams: set[str] | None = None) -> Roster:
     """Validate people.yaml; every problem is reported with its line, all at once."""
     path = Path(path)
-    shown = str(path)
     data = load_yaml(path, "roster")
-    problems: list[Problem] = []
-
-    def bad(
-        node: Any,
-        key: Any,
-        dotted: str,
-        msg: str,
-        hint: str | None = None,
-        code: str = "invalid",
-        on_key: bool = False,
-    ) -> None:
-        line, col = key_line(node, key) if on_key else value_line(node, key)
-        problems.append(Problem(msg, file=shown, line=line, col=col, key=dotted, hint=hint, code=code))
-
     if not isinstance(data, dict) or "people" not in data:
-        raise UserError(
-            Problem(
-                "the roster must have a top-level 'people:' list",
-                file=shown,
-                line=1,
-                code="type",
-                hint="people:\n  - id: alice\n    name: Alice ...",
-            )
-        )
-    for k in data:
-        if k != "people":
-            bad(
-                data,
-                k,
-                str(k),
-                "unknown key",
-                hint="the roster has one key, people:",
-                code="unknown-key",
-                on_key=True,
-            )
+        raise UserError(Problem("the roster must have a top-level 'people:' list", file=str(path), line=1,
+                                code="type", hint="people:\n  - id: alice\n    name: Alice ..."))
+    c = Collector(str(path))
+    c.unknown_keys(data, {"people"}, hint="the roster has one key, people:")
     items = data["people"] or []
     if not isinstance(items, list):
-        bad(data, "people", "people", "expected a list of people", code="type")
-        raise UserError(problems)
+        c.at(data, "people", "people", "expected a list of people", code="type")
+        c.raise_if_any()
     people: list[Person] = []
     seen_ids: dict[str, int] = {}
-    claimed: dict[tuple[str, str | None, str], str] = {}
+    claims = _Claims(c)
     for i, node in enumerate(items):
         dotted = f"people[{i}]"
         if not isinstance(node, dict):
-            line, col = key_line(items, i)
-            problems.append(
-                Problem(
-                    "expected a mapping (id:, name:, ...)",
-                    file=shown,
-                    line=line,
-                    col=col,
-                    key=dotted,
-                    code="type",
-                )
-            )
+            c.item(items, i, dotted, "expected a mapping (id:, name:, ...)")
             continue
-        for k in node:
-            if k not in PERSON_KEYS:
-                bad(
-                    node,
-                    k,
-                    f"{dotted}.{k}",
-                    "unknown key",
-                    hint=did_you_mean(str(k), sorted(PERSON_KEYS))
-                    or "allowed: " + ", ".join(sorted(PERSON_KEYS)),
-                    code="unknown-key",
-                    on_key=True,
-                )
-        pid = node.get("id")
-        if not isinstance(pid, str | int) or isinstance(pid, bool) or not str(pid).strip():
-            bad(
-                node,
-                "id" if "id" in node else next(iter(node), 0),
-                f"{dotted}.id",
-                "every person needs an id",
-                hint="id: alice (a short stable handle)",
-                code="missing",
-            )
+        person = _person(c, node, dotted, known_teams)
+        if person is None:
             continue
-        pid = str(pid)
-        if pid in seen_ids:
-            bad(
-                node,
-                "id",
-                f"{dotted}.id",
-                f"duplicate id {pid!r} (also people[{seen_ids[pid]}])",
-                code="duplicate",
-            )
-        seen_ids[pid] = i
-        person = Person(id=pid, name=str(node.get("name") or pid))
-        person.team = _opt_str(node, "team", dotted, bad)
-        if person.team and known_teams is not None and known_teams and person.team not in known_teams:
-            bad(
-                node,
-                "team",
-                f"{dotted}.team",
-                f"unknown team {person.team!r}",
-                hint=did_you_mean(person.team, sorted(known_teams))
-                or "teams in the config: " + ", ".join(sorted(known_teams)),
-                code="unknown-team",
-            )
-        person.level = _opt_str(node, "level", dotted, bad)
-        person.start_date = _date(node, dotted, bad)
-        person.timezone = _tz(node, dotted, bad)
-        person.region = _opt_str(node, "region", dotted, bad) or region_for(person.timezone)
-        person.github = _logins(node, "github", dotted, bad)
-        person.gitlab = _logins(node, "gitlab", dotted, bad)
-        person.emails = [e.lower() for e in _strs(node, "emails", dotted, bad)]
-        for e in person.emails:
-            if "@" not in e:
-                bad(node, "emails", f"{dotted}.emails", f"not an email address: {e!r}", code="bad-value")
-        opt = node.get("opt_out", False)
-        if not isinstance(opt, bool):
-            bad(node, "opt_out", f"{dotted}.opt_out", f"expected true or false, got {opt!r}", code="type")
-        person.opt_out = opt is True
-        for forge, logins in (("github", person.github), ("gitlab", person.gitlab)):
-            for lg in logins:
-                owner = claimed.setdefault((forge, lg.host, lg.login), pid)
-                if owner != pid:
-                    bad(
-                        node,
-                        forge,
-                        f"{dotted}.{forge}",
-                        f"{forge} login {lg.login!r} is already {owner!r}'s",
-                        hint="a login belongs to one person; pin it to a host (host:login) if they differ by host",
-                        code="duplicate",
-                    )
+        if person.id in seen_ids:
+            c.at(node, "id", f"{dotted}.id", f"duplicate id {person.id!r} (also people[{seen_ids[person.id]}])",
+                 code="duplicate")
+        seen_ids[person.id] = i
+        claims.claim(node, dotted, person)
         people.append(person)
-    if problems:
-        raise UserError(problems)
+    c.raise_if_any()
     return Roster(people=people, path=path)
 
 
-def _opt_str(node: Any, key: str, dotted: str, bad: Any) -> str | None:
+def _person(c: Collector, node: dict, dotted: str, known_teams: set[str] | None) -> Person | None:
+    c.unknown_keys(node, PERSON_KEYS, f"{dotted}.")
+    pid = node.get("id")
+    if not isinstance(pid, str | int) or isinstance(pid, bool) or not str(pid).strip():
+        c.at(node, "id" if "id" in node else next(iter(node), 0), f"{dotted}.id", "every person needs an id",
+             hint="id: alice (a short stable handle)", code="missing")
+        return None
+    pid = str(pid)
+    person = Person(id=pid, name=_opt_str(c, node, "name", dotted) or pid)
+    person.team = _opt_str(c, node, "team", dotted)
+    if person.team and known_teams and person.team not in known_teams:
+        c.at(node, "team", f"{dotted}.team", f"unknown team {person.team!r}",
+             hint=did_you_mean(person.team, sorted(known_teams))
+             or "teams in the config: " + ", ".join(sorted(known_teams)), code="unknown-team")
+    person.level = _opt_str(c, node, "level", dotted)
+    person.start_date = _date(c, node, dotted)
+    person.timezone = _tz(c, node, dotted)
+    person.region = _opt_str(c, node, "region", dotted) or region_for(person.timezone)
+    person.github = _logins(c, node, "github", dotted)
+    person.gitlab = _logins(c, node, "gitlab", dotted)
+    person.emails = [e.lower() for e in _strs(c, node, "emails", dotted)]
+    for e in person.emails:
+        if "@" not in e:
+            c.at(node, "emails", f"{dotted}.emails", f"not an email address: {e!r}", code="bad-value")
+    opt = node.get("opt_out", False)
+    if not isinstance(opt, bool):
+        c.at(node, "opt_out", f"{dotted}.opt_out", f"expected true or false, got {opt!r}", code="type")
+    person.opt_out = opt is True
+    return person
+
+
+class _Claims:
+    """A login or an email belongs to one person: otherwise their activity would go to whoever came first."""
+
+    def __init__(self, c: Collector) -> None:
+        self.c = c
+        self.owners: dict[tuple[str, str | None, str], str] = {}
+
+    def claim(self, node: dict, dotted: str, person: Person) -> None:
+        for forge, logins in (("github", person.github), ("gitlab", person.gitlab)):
+            for lg in logins:
+                owner = self.owners.setdefault((forge, lg.host, lg.login), person.id)
+                if owner != person.id:
+                    self.c.at(node, forge, f"{dotted}.{forge}", f"{forge} login {lg.login!r} is already {owner!r}'s",
+                              hint="a login belongs to one person; pin it to a host (host:login) if they differ "
+                              "by host", code="duplicate")
+        for email in person.emails:
+            owner = self.owners.setdefault(("email", None, email), person.id)
+            if owner != person.id:
+                self.c.at(node, "emails", f"{dotted}.emails", f"email {email!r} is already {owner!r}'s",
+                          hint="an email belongs to one person: remove it from one of them", code="duplicate")
+
+
+def _opt_str(c: Collector, node: Any, key: str, dotted: str) -> str | None:
     v = node.get(key)
     if v is None:
         return None
     if not isinstance(v, str | int) or isinstance(v, bool):
-        bad(node, key, f"{dotted}.{key}", f"expected text, got {type(v).__name__}", code="type")
+        c.at(node, key, f"{dotted}.{key}", f"expected text, got {type(v).__name__}", code="type")
         return None
     return str(v)
 
 
-def _strs(node: Any, key: str, dotted: str, bad: Any) -> list[str]:
+def _strs(c: Collector, node: Any, key: str, dotted: str) -> list[str]:
     v = node.get(key)
     if v is None:
         return []
     if isinstance(v, str):
         v = [v]
     if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        bad(node, key, f"{dotted}.{key}", "expected a list of strings", hint=f"{key}: [a, b]", code="type")
+        c.at(node, key, f"{dotted}.{key}", "expected a list of strings", hint=f"{key}: [a, b]", code="type")
         return []
     return [str(x) for x in v]
 
 
-def _logins(node: Any, key: str, dotted: str, bad: Any) -> list[Login]:
+def _logins(c: Collector, node: Any, key: str, dotted: str) -> list[Login]:
     out = []
-    for raw in _strs(node, key, dotted, bad):
+    for raw in _strs(c, node, key, dotted):
         host, _, login = raw.rpartition(":")
         out.append(Login(login=login.strip().lower(), host=host.strip().lower() or None))
     return out
 
 
-def _date(node: Any, dotted: str, bad: Any) -> date | None:
+def _date(c: Collector, node: Any, dotted: str) -> date | None:
     v = node.get("start_date")
     if v is None:
         return None
@@ -281,32 +230,20 @@ def _date(node: Any, dotted: str, bad: Any) -> date | None:
     try:
         return date.fromisoformat(str(v))
     except ValueError:
-        bad(
-            node,
-            "start_date",
-            f"{dotted}.start_date",
-            f"not a date: {v!r}",
-            hint="start_date: 2023-04-01",
-            code="type",
-        )
+        c.at(node, "start_date", f"{dotted}.start_date", f"not a date: {v!r}", hint="start_date: 2023-04-01",
+             code="type")
         return None
 
 
-def _tz(node: Any, dotted: str, bad: Any) -> str | None:
+def _tz(c: Collector, node: Any, dotted: str) -> str | None:
     v = node.get("timezone")
     if v is None:
         return None
     try:
         ZoneInfo(str(v))
     except (ZoneInfoNotFoundError, ValueError):
-        bad(
-            node,
-            "timezone",
-            f"{dotted}.timezone",
-            f"unknown time zone {v!r}",
-            hint="an IANA name such as Europe/Berlin or America/Sao_Paulo",
-            code="bad-value",
-        )
+        c.at(node, "timezone", f"{dotted}.timezone", f"unknown time zone {v!r}",
+             hint="an IANA name such as Europe/Berlin or America/Sao_Paulo", code="bad-value")
         return None
     return str(v)
 

@@ -18,8 +18,6 @@ from sqlalchemy import Connection, Engine, delete, insert, or_, select
 
 from leadsig.warehouse import models as m
 
-DEFAULT_RETENTION_MONTHS = {"activity": 12, "signals": 24, "access_log": 24}
-MIN_ACCESS_LOG_MONTHS = 6
 
 
 def _salt(conn: Connection) -> str:
@@ -150,14 +148,6 @@ def forget(
 def is_forgotten_person(engine: Engine, person_id: str) -> bool:
     s = Suppression.load(engine)
     return _hash(s.salt, f"person:{person_id}") in s.hashes
-
-
-def retention_months(extra: dict[str, Any]) -> dict[str, int]:
-    months = dict(DEFAULT_RETENTION_MONTHS)
-    for k, v in (extra.get("retention") or {}).items():
-        months[k.removesuffix("_months")] = int(v)
-    months["access_log"] = max(months["access_log"], MIN_ACCESS_LOG_MONTHS)
-    return months
 
 
 def apply_retention(engine: Engine, months: dict[str, int], now: datetime | None = None) -> dict[str, int]:

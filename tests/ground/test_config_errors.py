@@ -86,6 +86,19 @@ CONFIG_CASES = {
     "approvals_api on github": ("sources:\n  - kind: github\n    orgs: [a]\n    approvals_api: true\n", 4,
                                 "github sources have no approvals_api", "remove it"),
     "not a mapping": ("- just\n- a list\n", 1, "must be a mapping", None),
+    "reports group size": (GOOD_SOURCE + "reports:\n  min_group_size: -1\n", 5, "whole number of people", "5"),
+    "reports per_person": (GOOD_SOURCE + "reports:\n  per_person: sometimes\n", 5, "true or false", None),
+    "privacy is no section": (GOOD_SOURCE + "privacy: {}\n", 4, "unknown key", "allowed keys"),
+    "retention in the millions": (GOOD_SOURCE + "retention:\n  signals_months: 5000000\n", 5, "from 1 to 1200",
+                                  None),
+    "since before any forge": (GOOD_SOURCE + "since: 0001-01-01\n", 4, "too early", "2005-01-01"),
+    "since in the future": (GOOD_SOURCE + "since: 2999-01-01\n", 4, "in the future", None),
+    "timeout not a number": ("sources:\n  - kind: github\n    orgs: [a]\n    timeout: .nan\n", 4, "bad value nan",
+                             "finite"),
+    "pause infinite": ("sources:\n  - kind: github\n    orgs: [a]\n    seconds_between_requests: .inf\n", 4,
+                       "bad value inf", "finite"),
+    "source name with a slash": ("sources:\n  - kind: github\n    name: acme/gh\n    orgs: [a]\n", 3,
+                                 "not a usable source name", "letters, digits"),
     "empty file": ("", 1, "config file is empty", "reference"),
 }
 
@@ -147,6 +160,9 @@ ROSTER_CASES = {
     ),
     "bad email": ("people:\n  - id: ann\n    emails: [ann.example]\n", 3, "not an email"),
     "unknown team": ("people:\n  - id: ann\n    team: paymnts\n", 3, "did you mean 'payments'"),
+    "email claimed twice": ("people:\n  - id: ann\n    emails: [a@x.org]\n  - id: bo\n    emails: [A@x.org]\n", 5,
+                            "already 'ann'"),
+    "name not text": ("people:\n  - id: ann\n    name: {a: 1}\n", 3, "expected text"),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert
 
-from leadsig.config import Config, ScheduleConfig
+from leadsig.config import Config, ReportsConfig, ScheduleConfig
 from leadsig.warehouse import models as m
 from leadsig.warehouse.db import open_warehouse
 
@@ -60,7 +60,7 @@ class Warehouse:
         return Config(path=self.tmp_path / "leadsig.yaml", warehouse=str(self.engine.url), roster=None,
                       since=date(2026, 1, 1), rules=["default"], path_groups={}, sources=[], teams={},
                       schedule=ScheduleConfig(), reports_out_dir=self.tmp_path / "out", bot_patterns=[],
-                      extra={"reports": reports} if reports else {})
+                      reports=ReportsConfig(**reports))
 
 
 @pytest.fixture

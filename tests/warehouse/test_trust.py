@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from factories import make_activity, make_person, make_resolver
 from sqlalchemy import insert
 
+from leadsig.config import MIN_ACCESS_LOG_MONTHS, RetentionConfig
 from leadsig.warehouse import models as m
 from leadsig.warehouse import store, trust
 from leadsig.warehouse.db import open_warehouse
@@ -45,8 +46,8 @@ def test_retention_removes_expired_rows(warehouse_url: str) -> None:
                                             "subject_person_id": "alice", "detail": {}},
                                            {"at": now - timedelta(days=10), "viewer": "x", "action": "export",
                                             "subject_person_id": "alice", "detail": {}}])
-    months = trust.retention_months({"retention": {"activity_months": 12, "access_log_months": 2}})
-    assert months["access_log"] == trust.MIN_ACCESS_LOG_MONTHS  # never below six months
+    months = RetentionConfig(activity_months=12, access_log_months=2).months()
+    assert months["access_log"] == MIN_ACCESS_LOG_MONTHS  # never below six months
     deleted = trust.apply_retention(engine, months, now=now)
     assert deleted == {"activities": 1, "signals": 0, "access_log": 1}
     assert store.table_counts(engine)["activities"] == 1
