@@ -19,7 +19,6 @@ from sqlalchemy import Connection, Engine, delete, insert, or_, select
 from leadsig.warehouse import models as m
 
 
-
 def _salt(conn: Connection) -> str:
     row = conn.execute(select(m.Setting.value).where(m.Setting.key == "suppression_salt")).scalar()
     if row:
