@@ -27,7 +27,7 @@ TOP_KEYS = {"warehouse", "roster", "since", "rules", "path_groups", "sources", "
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
 MAX_RETENTION_MONTHS = 1200  # a hundred years: anything longer is a typo, and date arithmetic would overflow
-EARLIEST_SINCE = date(2005, 1, 1)  # older than any forge's API data: an earlier date is a typo
+EARLIEST_SINCE = date(1970, 1, 1)  # forges answer 422 to dates before the Unix epoch
 
 
 def load_config(path: str | Path | None = None) -> Config:
