@@ -201,6 +201,8 @@ def check_item(c: Check, data: Any) -> Item | None:
         for i, act in enumerate(before):
             _activity(c, act, f"before[{i}]", i, scored=False)
         _activity(c, data["item"], "item", len(before), scored=True)
+        if before and before[0].get("kind") in OPENINGS:
+            _written_opening(c, before[0], thread, data["item"])
         if before and data["item"].get("kind") in OPENINGS:
             c.bad("before", "an opening (pr_opened, issue_opened) has nothing before it in its thread",
                   "remove before, or score a later activity of the thread", "bad-context")
@@ -297,6 +299,18 @@ def _thread(c: Check, thread: dict[str, Any], item: dict[str, Any], given: bool)
               f'"type": "{"issue" if kind in ISSUE_KINDS else "pr"}"', "bad-context")
 
 
+def _written_opening(c: Check, opening: dict[str, Any], thread: dict[str, Any], item: dict[str, Any]) -> None:
+    """before[0] may be the thread's opening (its body the description): the thread's kind, by its author."""
+    want = PR_OPENED if thread_type(thread, item) == "pr" else ISSUE_OPENED
+    if opening["kind"] != want:
+        c.bad("before[0].kind", f"the thread is a{'' if want == PR_OPENED else 'n'} {thread_type(thread, item)}: "
+              f"its opening is {want}", f'"kind": "{want}"', "bad-context")
+    author = thread.get("author")
+    if author and isinstance(opening.get("actor"), str) and opening["actor"] != author:
+        c.bad("before[0].actor", f"the opening's actor {opening['actor']!r} is not the thread's author {author!r}",
+              "make them the same login", "bad-context")
+
+
 def _activity(c: Check, act: dict[str, Any], where: str, index: int, scored: bool) -> None:
     """One activity (the item or an entry of before); ``index`` is its place after the before entries."""
     c.keys(act, ACTIVITY_KEYS, where)
@@ -308,14 +322,14 @@ def _activity(c: Check, act: dict[str, Any], where: str, index: int, scored: boo
             if key in act and kind not in kinds:
                 c.bad(f"{where}.{key}", f"a {kind} has no {key} (only {', '.join(kinds)})", f"remove {key}",
                       "bad-context")
-        if not scored and kind in (*OPENINGS, PR_MERGED):
-            c.bad(f"{where}.kind", f"a {kind} is made from the thread, not written in before",
-                  "describe the opening in thread (author, title, body), the merge with thread.merged",
+        if not scored and (kind == PR_MERGED or (kind in OPENINGS and index > 0)):
+            c.bad(f"{where}.kind", f"a {kind} here is not the thread's first entry",
+                  "the opening may only be before[0] (or describe it in thread), the merge is thread.merged",
                   "bad-context")
     c.text(act, "actor", where, required=True)
     c.text(act, "body", where)
     c.choice(act, "state", where, STATES)
-    c.count(act, "inline_comments", where)
+    _inline(c, act, where)
     c.text(act, "path", where)
     reply = c.count(act, "in_reply_to", where)
     if reply is not None and reply >= index:
@@ -328,6 +342,22 @@ def _activity(c: Check, act: dict[str, Any], where: str, index: int, scored: boo
         return
     for i, f in enumerate(files):
         _file(c, f, f"{where}.files[{i}]")
+
+
+def _inline(c: Check, act: dict[str, Any], where: str) -> None:
+    """A review's inline comments: how many, or the comments themselves ({"path": ..., "body": ...})."""
+    v = act.get("inline_comments")
+    if not isinstance(v, list):
+        c.count(act, "inline_comments", where)
+        return
+    for i, comment in enumerate(v):
+        if not isinstance(comment, dict):
+            c.bad(f"{where}.inline_comments[{i}]", f"expected {{\"path\": ..., \"body\": ...}}, got {_show(comment)}",
+                  '{"path": "src/x.py", "body": "..."}', "type")
+            continue
+        c.keys(comment, ("path", "body"), f"{where}.inline_comments[{i}]")
+        c.text(comment, "path", f"{where}.inline_comments[{i}]")
+        c.text(comment, "body", f"{where}.inline_comments[{i}]")
 
 
 def _file(c: Check, f: Any, where: str) -> None:

@@ -88,14 +88,16 @@ class _Context:
         t = self.thread
         opening = self.scored["kind"] in OPENINGS
         n = len(self.before)
-        if t is not None and not opening:
+        written = bool(self.before) and self.before[0]["kind"] in OPENINGS  # before[0] is the opening
+        if t is not None and not opening and not written:
             out.append(self._opening({}, self.at - timedelta(days=n + 1)))
         for i, act in enumerate(self.before):
-            out.append(self._activity(act, i + 1, self.at - timedelta(days=n - i)))
+            when = self.at - timedelta(days=n - i)
+            out += [self._opening(act, when)] if i == 0 and written else self._activity(act, i + 1, when)
             self.native.append(out[-1].native_id)
         if t is not None and t.get("merged") and self.scored["kind"] != PR_MERGED:
             out.append(self._merge(None, self.at + timedelta(hours=1)))
-        out.append(self._opening(self.scored, self.at) if opening else self._activity(self.scored, n + 1, self.at))
+        out += [self._opening(self.scored, self.at)] if opening else self._activity(self.scored, n + 1, self.at)
         return out  # the scored activity last
 
     @property
@@ -162,18 +164,27 @@ class _Context:
                           (act or {}).get("body", t.get("body", "")), files=len(files) if files is not None else None,
                           extra={**self._thread_extra(), "merged_by_known": True}, **self._parent())
 
-    def _activity(self, act: dict[str, Any], seq: int, when: datetime) -> Activity:
+    @staticmethod
+    def _native(seq: int, sub: int = 0) -> str:
+        return str(seq * 100 + sub)
+
+    def _activity(self, act: dict[str, Any], seq: int, when: datetime, native: str | None = None) -> list[Activity]:
+        """The activity; a review with its inline comments written out gets them first, as review_comments
+        of the reviewer (the forge lists them apart from the review; the scored one stays last)."""
         kind = act["kind"]
         if kind == COMMIT:
-            return self._commit(act, seq, when)
+            return [self._commit(act, seq, when)]
         if kind == PR_MERGED:
-            return self._merge(act, when)
-        native = str(seq)
-        anchor = ANCHORS[kind].format(native) if self.forge == "github" else f"#note_{native}"
+            return [self._merge(act, when)]
+        inline = act.get("inline_comments")
+        written = inline if kind == PR_REVIEW and isinstance(inline, list) else []
+        before = [self._activity({"kind": REVIEW_COMMENT, "actor": act["actor"], **c}, seq, when,
+                                 self._native(seq, j))[0] for j, c in enumerate(written, 1)]
         extra = self._thread_extra()
         fields: dict[str, Any] = {}
         if kind == PR_REVIEW:
-            fields = {"state": act.get("state", "commented"), "review_comment_count": act.get("inline_comments")}
+            count = len(inline) if isinstance(inline, list) else inline
+            fields = {"state": act.get("state", "commented"), "review_comment_count": count}
             extra["was_requested"] = act["actor"].lower() in extra.get("requested_reviewers", [])
         if kind == REVIEW_COMMENT and act.get("path"):
             extra["path"] = act["path"]
@@ -181,8 +192,10 @@ class _Context:
             target = act["in_reply_to"]
             extra["in_reply_to_id"] = self.native[target]
             extra["in_reply_to_actor"] = self.before[target]["actor"].lower()
-        return self._base(kind, act["actor"], native, when, self._thread_url() + anchor, act.get("body", ""),
-                          extra=extra, **fields, **self._parent())
+        native = native or self._native(seq)
+        anchor = ANCHORS[kind].format(native) if self.forge == "github" else f"#note_{native}"
+        return [*before, self._base(kind, act["actor"], native, when, self._thread_url() + anchor,
+                                    act.get("body", ""), extra=extra, **fields, **self._parent())]
 
     def _commit(self, act: dict[str, Any], seq: int, when: datetime) -> Activity:
         """As the miners store a commit: no parent, the message's first line as title, sizes and path groups."""

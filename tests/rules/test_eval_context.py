@@ -3,8 +3,10 @@ reviewers and commit files reach the engine, and items never leak into each othe
 
 from __future__ import annotations
 
+import pytest
 from corpora import corpus_item, docs_commit_item, write_corpus
 
+from leadsig.errors import UserError
 from leadsig.rules.evaluate import Settings, evaluate_files
 
 
@@ -84,3 +86,26 @@ rules:
     item["thread"] = {**item["thread"], "author_association": "FIRST_TIME_CONTRIBUTOR"}
     got, _ = results(tmp_path, [item], Settings(layers=["local.yaml"], base_dir=tmp_path))
     assert [s["rule_id"] for s in got["reply"].signals] == ["local.first_timer_reply"]
+
+
+def test_inline_comments_written_out_count_for_the_review(tmp_path):
+    notes = [{"path": "billing/webhooks.py", "body": "race here"}, {"path": "billing/x.py", "body": "and here"}]
+    review = {"kind": "pr_review", "actor": "mara", "body": "Two notes.", "inline_comments": notes}
+    unasked = corpus_item("written", labels=["reviews_proactively"], item=review)
+    unasked["thread"] = {**unasked["thread"], "requested_reviewers": []}
+    got, _ = results(tmp_path, [unasked])
+    [signal] = got["written"].signals
+    assert signal["rule_id"] == "reviews_proactively.unrequested_review"
+    assert signal["why"]["conditions"]["substantive"] == 2  # review.inline_comments from the written list
+
+
+def test_the_opening_may_be_written_as_the_first_before_entry(tmp_path):
+    item = corpus_item("opened", labels=[], before=[{"kind": "pr_opened", "actor": "tomas", "body": "Adds retries."}])
+    got, scores = results(tmp_path, [item])
+    assert "mentors_in_reviews" in got["opened"].got()  # the thread still has its author
+    bad = corpus_item("wrong", before=[{"kind": "issue_opened", "actor": "lee", "body": "x"}])
+    with pytest.raises(UserError) as exc:
+        results(tmp_path, [bad])
+    text = str(exc.value)
+    assert "before[0].kind: item 'wrong': the thread is a pr: its opening is pr_opened" in text
+    assert "before[0].actor: item 'wrong': the opening's actor 'lee' is not the thread's author 'tomas'" in text

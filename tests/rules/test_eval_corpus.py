@@ -21,7 +21,8 @@ def test_a_good_file_with_comments_and_blank_lines(tmp_path):
 
 def test_every_mistake_of_one_item_at_once(tmp_path):
     item = corpus_item("x", people={"mara": {"timezone": "Europe/Berlim", "start_date": "2026-13-01", "lvl": "x"}},
-                       before=[{"kind": "pr_opened", "actor": "tomas"}])
+                       before=[{"kind": "pr_opened", "actor": "tomas"},
+                                                 {"kind": "pr_merged", "actor": "tomas"}])
     item["thread"] = {**item["thread"], "type": "issue"}
     got = "\n".join(problems(tmp_path, item))
     assert "people.mara.timezone: item 'x': unknown time zone 'Europe/Berlim'" in got
@@ -29,7 +30,8 @@ def test_every_mistake_of_one_item_at_once(tmp_path):
     assert "unknown-key: people.mara.lvl: item 'x': unknown key 'lvl'" in got
     assert "thread.requested_reviewers: item 'x': only a PR has this" in got
     assert "thread.type: item 'x': a review_comment cannot be in a thread of type 'issue'" in got
-    assert "before[0].kind: item 'x': a pr_opened is made from the thread" in got
+    assert "before[0].kind: item 'x': the thread is an issue: its opening is issue_opened" in got
+    assert "before[1].kind: item 'x': a pr_merged here is not the thread's first entry" in got
 
 
 def test_keys_that_do_not_fit_the_kind(tmp_path):
