@@ -1,4 +1,4 @@
-"""``leadsig rules validate|test|explain|diff``: the tools tech leads tune rules with.
+"""``leadsig rules validate|test|explain|diff|eval``: the tools tech leads tune rules with.
 
 Loading rules needs no warehouse and no Prefect; explain and diff open the warehouse named in the
 config. Output that carries forge or rule text is printed without Rich markup (it is untrusted).
@@ -201,3 +201,40 @@ def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported laz
     raise UserError(Problem(f"--base {base!r} is neither a rules path nor a git ref", key="--base",
                             hint="e.g. --base main, --base HEAD~1, or --base default,./rules-old",
                             code="bad-argument"))
+
+
+@rules_app.command("eval")
+def eval_corpus(
+        corpus: Annotated[list[Path], typer.Argument(help="Labelled corpus files (JSON Lines, docs/eval-corpus.md).")],
+        rules: Annotated[list[str] | None, typer.Option(
+            "--rules", metavar="LAYER", help="Rule layers instead of the config's: 'default', folders, files.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Everything, machine-readable.")] = False,
+        min_precision: Annotated[float | None, typer.Option(
+            min=0, max=1, help="Exit 1 when micro precision is under this (0 to 1).")] = None,
+        min_recall: Annotated[float | None, typer.Option(
+            min=0, max=1, help="Exit 1 when micro recall is under this (0 to 1).")] = None,
+        errors: Annotated[int, typer.Option("--errors", min=0, help="False positives and negatives shown.")] = 10,
+        indicator: Annotated[str | None, typer.Option(help="Score this indicator alone.")] = None,
+        config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Measure the rules on labelled items: precision, recall and F1 per indicator, and the mistakes."""
+    from leadsig.rules.eval_report import gate_failures, progress_printer, render
+    from leadsig.rules.evaluate import Settings, evaluate_files
+
+    settings = Settings()
+    if config.exists():
+        from leadsig.config import load_config
+
+        settings = Settings.from_config(load_config(config))
+    if rules:
+        settings.layers, settings.base_dir = [x.strip() for r in rules for x in r.split(",") if x.strip()], Path.cwd()
+    err = Console(stderr=True, highlight=False)
+    scores = evaluate_files(corpus, settings, indicator, progress_printer(err))
+    if as_json:
+        typer.echo(json.dumps(scores.as_json(), indent=2, default=str, ensure_ascii=False))
+    else:
+        render(scores, Console(highlight=False, markup=False, width=max(out.width, 100)), errors)
+    failures = gate_failures(scores, min_precision, min_recall)
+    for line in failures:
+        err.print(line, markup=False)
+    if failures:
+        raise typer.Exit(1)
