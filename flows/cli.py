@@ -27,11 +27,6 @@ DEFAULT_CONFIG = Path("leadsig.yaml")
 AsOpt = Annotated[str | None, typer.Option("--as", help="Who is asking (default: OS user); kept in the access log.")]
 
 
-def not_built(what: str) -> None:
-    console.print(f"[yellow]{what} is not built yet in this version of leadsig.[/yellow] See CHANGELOG.md.")
-    raise typer.Exit(3)
-
-
 @app.callback()
 def _root(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,

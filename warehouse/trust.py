@@ -147,11 +147,6 @@ def forget(
     return counts
 
 
-def is_forgotten_person(engine: Engine, person_id: str) -> bool:
-    s = Suppression.load(engine)
-    return _hash(s.salt, f"person:{person_id}") in s.hashes
-
-
 def retention_months(extra: dict[str, Any]) -> dict[str, int]:
     months = dict(DEFAULT_RETENTION_MONTHS)
     for k, v in (extra.get("retention") or {}).items():
