@@ -57,7 +57,7 @@ def build(db: Path) -> None:
 
 
 def main() -> None:
-    from leadsig.flows.trust_cli import export_person
+    from leadsig.flows.cli.people import export
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "w.db"
@@ -68,8 +68,9 @@ def main() -> None:
             n = len(conn.execute(select(m.Activity.__table__).where(m.Activity.person_id == "p0")).all())
         base = time.perf_counter() - t0
         t0 = time.perf_counter()
-        files = export_person(str(Path(tmp) / "leadsig.yaml"), "p0", Path(tmp) / "out", "benchmark")
+        export(person="p0", out=Path(tmp) / "out", config=Path(tmp) / "leadsig.yaml", as_="benchmark")
         took = time.perf_counter() - t0
+        files = [f for f in (Path(tmp) / "out").rglob("*") if f.is_file()]
         size = sum(f.stat().st_size for f in files)
     out = ROOT / "benchmarks" / "results" / "export_person.md"
     out.write_text(

@@ -21,6 +21,7 @@ from prefect.tasks import exponential_backoff
 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig, load_config
+from leadsig.errors import RETRIABLE
 from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
 from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo
 
@@ -67,26 +68,28 @@ class Attempts:
 
 
 class RetriableMiningError(RuntimeError):
-    """A repo failed for a reason worth another try (network, 5xx, rate limit)."""
+    """A repo failed for a reason worth another try (see :func:`retriable`); its cause is the error itself."""
 
 
-RETRIABLE_MARKERS = ("Timeout", "Connection", "RemoteDisconnected", "ProtocolError", "503", "502", "500", "429",
-                     "rate limit", "RetryError", "GitlabHttpError", "ChunkedEncodingError",
-                     "DeadlockDetected", "SerializationFailure")  # the database rolled the batch back: retry
+def retriable(exc: BaseException | None) -> bool:
+    """The retry policy, read from the error's type: a forge's 5xx, dropped connection, timeout, truncated body
+    or rate limit (``leadsig.errors.RETRIABLE``), or a database that rolled the batch back (deadlock,
+    serialization failure). A refused token (401/403), a missing repo or a bug fails at once."""
+    from leadsig.warehouse.db import rolled_back
+
+    return isinstance(exc, (*RETRIABLE, RetriableMiningError)) or rolled_back(exc)
 
 
 def _retriable(task_: Any, task_run: Any, state: Any) -> bool:
     try:
         state.result()
-    except RetriableMiningError:
-        return True
-    except Exception:
-        return False
+    except Exception as exc:
+        return retriable(exc)
     return False
 
 
 @task(name="list-repos", retries=2, retry_delay_seconds=exponential_backoff(2), retry_jitter_factor=0.5,
-      cache_policy=NO_CACHE)
+      retry_condition_fn=_retriable, cache_policy=NO_CACHE)
 def list_repos_task(p: Prepared, source: SourceConfig, since: date | None, log: Attempts) -> list[str]:
     miner = make_miner(p.cfg, source, since or p.cfg.since)
     try:
@@ -105,9 +108,9 @@ def mine_repo_task(p: Prepared, source: SourceConfig, repo: str, since: date | N
         result = mine_repo(p.engine, p.cfg, source, miner, repo, p.resolver)
     log.add(miner.stats)
     log.learn(miner, source)
-    if result.error and any(m in result.error for m in RETRIABLE_MARKERS):
+    if result.error and retriable(result.exception):
         get_run_logger().warning("retrying %s after: %s", repo, result.error.splitlines()[0][:200])
-        raise RetriableMiningError(result.error)
+        raise RetriableMiningError(result.error) from result.exception
     return result
 
 

@@ -50,7 +50,7 @@ from leadsig.batch import (
 from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
-from leadsig.miners.github_client import make_github
+from leadsig.miners.github_client import forge_errors, make_github
 from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.github")
@@ -93,8 +93,9 @@ class GitHubMiner:
     def list_repos(self) -> list[str]:
         """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
         names: list[str] = []
-        for org in self.source.orgs:
-            names += [raw(r)["full_name"] for r in self.gh.get_organization(org).get_repos(type="all")]
+        with forge_errors():
+            for org in self.source.orgs:
+                names += [raw(r)["full_name"] for r in self.gh.get_organization(org).get_repos(type="all")]
         names += self.source.repos
         seen: set[str] = set()
         out = []
@@ -108,8 +109,9 @@ class GitHubMiner:
     def mine_repo(
         self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
     ) -> Iterator[Batch]:
-        run = RepoRun(self, repo, watermarks, positions or {})
-        yield from run.mine()
+        with forge_errors():  # what leaves the miner is a leadsig.errors.ForgeError
+            run = RepoRun(self, repo, watermarks, positions or {})
+            yield from run.mine()
 
 
 class RepoRun:

@@ -5,24 +5,44 @@ connections). :class:`ObservedRetry` only adds bookkeeping: urllib3 consults the
 response it receives (``is_retry``) and every attempt that failed without one (``increment``), and calls
 ``sleep`` before each retry, so this one subclass counts requests, retries and waits without patching
 PyGithub's requester or connection classes.
+
+When the retries run out, :func:`forge_errors` turns what PyGithub, urllib3 and requests raise into the
+named errors of :mod:`leadsig.errors`; ``ObservedRetry`` keeps the status and the asked wait of the last
+answer on the exception it gives up with (:class:`GaveUp`), since requests' ``RetryError`` carries neither.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import time
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from github import Auth, Consts, Github, GithubRetry
+import requests
+from github import Auth, Consts, Github, GithubException, GithubRetry, RateLimitExceededException
+from urllib3.exceptions import MaxRetryError
 from urllib3.response import BaseHTTPResponse
 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
+from leadsig.errors import ForgeError, NotFound, RateLimited, Refused, Transient
 
 log = logging.getLogger("leadsig.mine.github")
 
 BACKOFF_FACTOR = 0.5  # 5xx / dropped connection: 0 s, 1 s, 2 s, ... (urllib3's exponential backoff)
 BACKOFF_MAX = 60.0
 SECONDARY_RATE_WAIT = 60.0  # secondary limit without Retry-After (GitHub's documented minimum)
+
+
+class GaveUp(MaxRetryError):
+    """urllib3 ran out of retries on an answer: its status, and the wait the server asked for."""
+
+    def __init__(self, exc: MaxRetryError, status: int, wait: float | None) -> None:
+        super().__init__(exc.pool, exc.url, exc.reason)  # a MaxRetryError still: requests wraps it as before
+        self.status = status
+        self.wait = wait
 
 
 class ObservedRetry(GithubRetry):
@@ -45,7 +65,12 @@ class ObservedRetry(GithubRetry):
                   error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> ObservedRetry:
         if response is None:
             self.stats.requests += 1  # an attempt that got no response (dropped connection, timeout)
-        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        try:
+            retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        except MaxRetryError as exc:
+            if response is None:
+                raise
+            raise GaveUp(exc, response.status, asked_wait(response.headers)) from exc
         self.stats.retries += 1
         log.info("GitHub: retrying %s %s after %s", method, _path(url), _cause(response, error))
         return retry
@@ -74,6 +99,51 @@ class ObservedRetry(GithubRetry):
         if last is not None and last.status:
             return f"HTTP {last.status}, backoff", seconds
         return f"{type(last.error).__name__ if last and last.error else 'error'}, backoff", seconds
+
+
+def asked_wait(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds the server asked to wait: Retry-After, else until X-RateLimit-Reset when nothing remains."""
+    h = {k.lower(): v for k, v in (headers or {}).items()}
+    after = h.get("retry-after", "")
+    if after.isdigit():
+        return float(after)
+    reset = h.get("x-ratelimit-reset", "")
+    if h.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(0.0, int(reset) - time.time())
+    return None
+
+
+def translate(exc: Exception) -> ForgeError:
+    """The named error for what PyGithub, urllib3 or requests raised."""
+    message = str(exc)
+    gave_up = next((a for a in getattr(exc, "args", ()) if isinstance(a, GaveUp)), None)
+    if gave_up is not None:  # requests' RetryError around our GaveUp: the retries ran out on this answer
+        if gave_up.status in (403, 429):
+            return RateLimited(message, gave_up.status, gave_up.wait)
+        return Transient(message, gave_up.status)
+    if isinstance(exc, requests.RequestException | json.JSONDecodeError):
+        return Transient(message)  # dropped, timed out, truncated or not JSON
+    if isinstance(exc, RateLimitExceededException):
+        return RateLimited(message, exc.status, asked_wait(exc.headers))
+    if not isinstance(exc, GithubException):
+        return ForgeError(message)
+    status = exc.status
+    if status in (401, 403):
+        return Refused(message, status)
+    if status in (404, 410):
+        return NotFound(message, status)
+    if status == 429:
+        return RateLimited(message, status, asked_wait(exc.headers))
+    return Transient(message, status) if status and status >= 500 else ForgeError(message, status)
+
+
+@contextlib.contextmanager
+def forge_errors() -> Iterator[None]:
+    """The miner's boundary: library exceptions leave it as :class:`leadsig.errors.ForgeError`."""
+    try:
+        yield
+    except (GithubException, requests.RequestException, json.JSONDecodeError) as exc:
+        raise translate(exc) from exc
 
 
 def _path(url: str | None) -> str:

@@ -49,7 +49,7 @@ from leadsig.activity import PR_REVIEW, activity_id
 from leadsig.batch import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
 from leadsig.config import SourceConfig
 from leadsig.miners import gitlab_map as gm
-from leadsig.miners.gitlab_client import call_opts, make_client
+from leadsig.miners.gitlab_client import call_opts, forge_errors, make_client
 from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.gitlab")
@@ -90,20 +90,23 @@ class GitLabMiner:
     def list_repos(self) -> list[str]:
         """``projects`` plus every project of ``groups`` and their subgroups, minus ``exclude`` globs."""
         names = set(self.source.projects)
-        for group in self.source.groups:
-            listing = self.gl.groups.get(group, lazy=True).projects.list(
-                include_subgroups="true", with_shared="false", simple="true", order_by="id", sort="asc",
-                iterator=True, **self.opts)
-            names.update(p.path_with_namespace for p in listing)
+        with forge_errors(self.gl.session):
+            for group in self.source.groups:
+                listing = self.gl.groups.get(group, lazy=True).projects.list(
+                    include_subgroups="true", with_shared="false", simple="true", order_by="id", sort="asc",
+                    iterator=True, **self.opts)
+                names.update(p.path_with_namespace for p in listing)
         return sorted(n for n in names if not any(fnmatch.fnmatchcase(n, pat) for pat in self.source.exclude))
 
     def mine_repo(
         self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
     ) -> Iterator[Batch]:
-        project = self.gl.projects.get(repo, lazy=True)  # no request: calls use the URL-encoded path
-        yield from self._pulls(project, repo, watermarks.get(STREAM_PULLS))
-        yield from self._issues(project, repo, watermarks.get(STREAM_ISSUES))
-        yield from self._commits(project, repo, watermarks.get(STREAM_COMMITS), (positions or {}).get(STREAM_COMMITS))
+        with forge_errors(self.gl.session):  # what leaves the miner is a leadsig.errors.ForgeError
+            project = self.gl.projects.get(repo, lazy=True)  # no request: calls use the URL-encoded path
+            yield from self._pulls(project, repo, watermarks.get(STREAM_PULLS))
+            yield from self._issues(project, repo, watermarks.get(STREAM_ISSUES))
+            yield from self._commits(project, repo, watermarks.get(STREAM_COMMITS),
+                                     (positions or {}).get(STREAM_COMMITS))
 
     # ------------------------------------------------------------------ streams
     def _pulls(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:

@@ -10,20 +10,28 @@ In python-gitlab 8.x ``obey_rate_limit`` and ``max_retries`` are not constructor
 constructor hands unknown keywords to the HTTP backend, which refuses them): they are per-call options of
 ``http_request``. :func:`call_opts` gives them to every list/get call; ``GitlabList`` keeps them for the
 following pages.
+
+When python-gitlab gives up, :func:`forge_errors` names the failure (:mod:`leadsig.errors`); its exceptions
+carry no headers, so the session keeps the wait the last 429 asked for (``asked_wait``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import gitlab
 import requests
 from gitlab import const as gl_const
+from gitlab.exceptions import GitlabAuthenticationError, GitlabConnectionError, GitlabError, GitlabParsingError
 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
+from leadsig.errors import ForgeError, NotFound, RateLimited, Refused, Transient
 
 log = logging.getLogger("leadsig.mine.gitlab")
 RETRYABLE = set(gl_const.RETRYABLE_TRANSIENT_ERROR_CODES)
@@ -39,6 +47,7 @@ class CountingSession(requests.Session):
         self.retry_transient = retry_transient
         self.max_retries = max_retries
         self._failures: dict[str, int] = {}  # URL without query -> consecutive retryable failures
+        self.asked_wait: float | None = None  # what the last 429 asked for (Retry-After or until the reset)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.stats.requests += 1
@@ -55,6 +64,8 @@ class CountingSession(requests.Session):
             # and GitLab sends it on every answer: a transient 5xx would then sleep until the rate window
             # resets (a minute on gitlab.com, an hour on some servers). Without it: 0.1 * 2**n s backoff.
             response.headers.pop("RateLimit-Reset", None)
+        if status == 429:
+            self.asked_wait = asked_wait(response.headers)
         if status == 429 or (self.retry_transient and status in RETRYABLE):
             self._note_wait(key, f"HTTP {status}", response.headers)
         else:
@@ -87,6 +98,37 @@ def expected_wait(attempt: int, headers: Any) -> float:
         except ValueError:
             pass
     return 2**attempt * 0.1
+
+
+def asked_wait(headers: Any) -> float | None:
+    """Seconds a 429 asked to wait: Retry-After, else until RateLimit-Reset; None when it did not say."""
+    if "Retry-After" not in headers and "RateLimit-Reset" not in headers:
+        return None
+    return expected_wait(0, headers)
+
+
+def translate(exc: Exception, session: requests.Session | None = None) -> ForgeError:
+    """The named error for what python-gitlab or requests raised (``session``: the wait a 429 asked for)."""
+    message = str(exc)
+    if isinstance(exc, requests.RequestException | json.JSONDecodeError | GitlabParsingError | GitlabConnectionError):
+        return Transient(message)  # dropped, timed out, truncated or not JSON
+    code = getattr(exc, "response_code", None)
+    if isinstance(exc, GitlabAuthenticationError) or code in (401, 403):
+        return Refused(message, code or 401)
+    if code in (404, 410):
+        return NotFound(message, code)
+    if code == 429:
+        return RateLimited(message, code, getattr(session, "asked_wait", None))
+    return Transient(message, code) if code and code >= 500 else ForgeError(message, code)
+
+
+@contextlib.contextmanager
+def forge_errors(session: requests.Session | None = None) -> Iterator[None]:
+    """The miner's boundary: library exceptions leave it as :class:`leadsig.errors.ForgeError`."""
+    try:
+        yield
+    except (GitlabError, requests.RequestException, json.JSONDecodeError) as exc:
+        raise translate(exc, session) from exc
 
 
 def _path_only(url: str) -> str:

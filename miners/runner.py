@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from leadsig.batch import Miner, MiningStats
 from leadsig.config import Config, SourceConfig
+from leadsig.errors import ForgeError
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import store
 
@@ -27,7 +28,16 @@ class RepoResult:
     source: str
     repo: str
     stored: int = 0
-    error: str | None = None
+    error: str | None = None  # for people: redacted, the library's own words
+    exception: BaseException | None = field(default=None, repr=False, compare=False)  # for retry policies
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` of what went wrong, token-free; a ForgeError is told by the library error it names."""
+    from leadsig.logs import redact
+
+    origin = exc.__cause__ if isinstance(exc, ForgeError) and exc.__cause__ is not None else exc
+    return redact(f"{type(origin).__name__}: {origin}")[:2000]
 
 
 @dataclass
@@ -89,9 +99,7 @@ def mine_repo(
                 current=batch.current,
             )
     except Exception as exc:  # one failing repo must not stop the others
-        from leadsig.logs import redact
-
-        result.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+        result.error, result.exception = describe(exc), exc
         miner.stats.failed_repos[repo] = result.error
         log.warning("repo %s failed: %s", repo, result.error)
     return result
@@ -111,9 +119,7 @@ def mine_source(
     try:
         repos = [only_repo] if only_repo else miner.list_repos()
     except Exception as exc:
-        from leadsig.logs import redact
-
-        out.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+        out.error = describe(exc)
         return out
     for i, repo in enumerate(repos, 1):
         res = mine_repo(engine, cfg, source, miner, repo, resolver)

@@ -11,9 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _commands() -> list[str]:
-    from leadsig.flows.cli import _register, app
+    from leadsig.flows.cli import app
 
-    _register()
     group = typer.main.get_command(app)
     names = []
     for name, cmd in group.commands.items():

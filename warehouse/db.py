@@ -86,3 +86,13 @@ def open_warehouse(url: str) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     return engine
+
+
+ROLLED_BACK_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected (PostgreSQL)
+
+
+def rolled_back(exc: BaseException | None) -> bool:
+    """The database gave up on the transaction to let a concurrent one finish: the same batch, tried again,
+    commits (its rows and cursor went back together)."""
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+    return getattr(orig, "sqlstate", None) in ROLLED_BACK_SQLSTATES

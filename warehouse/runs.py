@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, update
 
 from leadsig.warehouse import models as m
 from leadsig.warehouse.locks import warehouse_lock
@@ -51,13 +51,6 @@ def finish_run(
                 waits=waits,
                 errors=errors,
             )
-        )
-
-
-def last_runs(engine: Engine, n: int = 5) -> list[m.MiningRun]:
-    with engine.connect() as conn:
-        return list(
-            conn.execute(select(m.MiningRun.__table__).order_by(m.MiningRun.id.desc()).limit(n)).all()
         )
 
 

@@ -227,10 +227,6 @@ def get_cursors(engine: Engine, source: str, repo: str) -> dict[str, datetime | 
     return {stream: wm for stream, (wm, _) in get_cursor_rows(engine, source, repo).items()}
 
 
-def get_positions(engine: Engine, source: str, repo: str) -> dict[str, str]:
-    return {stream: pos for stream, (_, pos) in get_cursor_rows(engine, source, repo).items() if pos}
-
-
 def get_cursor_rows(engine: Engine, source: str, repo: str) -> dict[str, tuple[datetime | None, str | None]]:
     with engine.connect() as conn:
         rows = conn.execute(

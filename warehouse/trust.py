@@ -144,11 +144,6 @@ def forget(
     return counts
 
 
-def is_forgotten_person(engine: Engine, person_id: str) -> bool:
-    s = Suppression.load(engine)
-    return _hash(s.salt, f"person:{person_id}") in s.hashes
-
-
 def apply_retention(engine: Engine, months: dict[str, int], now: datetime | None = None) -> dict[str, int]:
     """Delete rows older than their retention; returns what was deleted per table (for the run summary)."""
     now = now or datetime.now(UTC)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from leadsig.flows.mine_cli import run_mine
+from leadsig.flows.cli.mine import run_mine
 from leadsig.simulator.roster import write_config
 from leadsig.simulator.server import ForgeSimulator
 

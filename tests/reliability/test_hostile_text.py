@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from leadsig.config import load_config
-from leadsig.flows.mine_cli import run_mine
+from leadsig.flows.cli.mine import run_mine
 from leadsig.reports.monthly import build_monthly
 from leadsig.reports.packet import build_packet
 from leadsig.simulator.roster import write_config

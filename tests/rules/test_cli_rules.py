@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadsig.flows.cli import _register, app
+from leadsig.flows.cli import app
 
 BAD = Path(__file__).parent / "bad"
 runner = CliRunner()
 
 
 def run(*args: str):
-    _register()
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 

@@ -1,18 +1,45 @@
-"""`leadsig mine` and `leadsig classify` on the plain-Python stages, with Rich progress (no Prefect start-up)."""
+"""``leadsig mine`` and ``leadsig classify`` on the plain-Python stages, with Rich progress (no Prefect start-up)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from leadsig.config import load_config
-from leadsig.flows.pipeline import RunSummary, classify_stage, mining_run, prepare, signals_by_type
-from leadsig.miners.runner import RepoResult, mine_source
+from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt, parse_date
+
+if TYPE_CHECKING:  # the stages are imported when a command runs: other commands do not load the miners
+    from leadsig.flows.pipeline import RunSummary
+    from leadsig.miners.runner import RepoResult
 
 console = Console(stderr=True)
+
+
+def mine(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    source: Annotated[str | None, typer.Option(help="Only this source (by name).")] = None,
+    repo: Annotated[str | None, typer.Option(help="Only this repo/project.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Mine from this date (YYYY-MM-DD) on a first run.")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Forget watermarks and re-mine everything.")] = False,
+) -> None:
+    """Mine the configured sources into the warehouse, then classify what is new."""
+    summary = run_mine(str(config), source, repo, parse_date(since, "--since"), full)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def classify(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Re-classify stored activity with the current rules (no forge API calls)."""
+    run_classify(str(config), parse_date(since, "--since"))
 
 
 def run_mine(
@@ -23,6 +50,9 @@ def run_mine(
     full: bool,
     classify: bool = True,
 ) -> RunSummary:
+    from leadsig.flows.pipeline import classify_stage, mining_run, signals_by_type
+    from leadsig.miners.runner import mine_source
+
     with mining_run(config_path, source, repo, full) as (p, sources, summary):
         with Progress(
             TextColumn("{task.description}"),
@@ -65,6 +95,9 @@ def print_summary(summary: RunSummary) -> None:
 
 
 def run_classify(config_path: str, since: date | None) -> None:
+    from leadsig.config import load_config
+    from leadsig.flows.pipeline import classify_stage, prepare, signals_by_type
+
     cfg = load_config(config_path)
     p = prepare(cfg)
     stats = classify_stage(p, since=since)

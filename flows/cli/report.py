@@ -12,15 +12,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from leadsig.flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
+from leadsig.flows.cli.options import DEFAULT_CONFIG, AsOpt, ConfigOpt
 
-report_app = typer.Typer(no_args_is_help=True, help="Monthly signal reports and evidence packs.")
-app.add_typer(report_app, name="report")
+app = typer.Typer(no_args_is_help=True, help="Monthly signal reports and evidence packs.")
 err = Console(stderr=True)
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: reports.out_dir).")]
 
 
-@report_app.command("monthly")
+@app.command("monthly")
 def monthly(
     month: Annotated[str | None, typer.Option(help="YYYY-MM (default: last complete month).")] = None,
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
@@ -45,7 +44,7 @@ def monthly(
         typer.echo(f"{fmt}: {path}")
 
 
-@report_app.command("packet")
+@app.command("packet")
 def packet(
     person: Annotated[str, typer.Option(help="Person id from the roster.")],
     months: Annotated[int, typer.Option(help="How many months of evidence.", min=1, max=120)] = 12,

@@ -1,20 +1,33 @@
-"""Commands for the people being measured: export, forget, audit."""
+"""``leadsig export``, ``forget`` and ``audit``: what the people being measured can ask for.
+
+The rules of each live in :mod:`leadsig.warehouse.people`; these commands load the config and roster
+(``prepare``: the roster is synced first, so a person added since the last run is known), call them and print.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from leadsig.flows.cli import DEFAULT_CONFIG, AsOpt, ConfigOpt, app
+from leadsig.flows.cli.options import DEFAULT_CONFIG, AsOpt, ConfigOpt
+
+if TYPE_CHECKING:
+    from leadsig.flows.pipeline import Prepared
 
 console = Console(stderr=True)
 
 
-@app.command()
+def _prepared(config: Path) -> Prepared:
+    from leadsig.config import load_config
+    from leadsig.flows.pipeline import prepare
+
+    return prepare(load_config(str(config)))
+
+
 def export(
     person: Annotated[str, typer.Option("--person", help="Roster id.")],
     out: Annotated[Path, typer.Option(help="Folder for the export.")] = Path("exports"),
@@ -22,13 +35,18 @@ def export(
     as_: AsOpt = None,
 ) -> None:
     """Everything stored about a person (activity, signals with their why, access log) as JSON and CSV."""
-    from leadsig.flows.trust_cli import export_person
+    from leadsig.reports.packet import build_packet
+    from leadsig.warehouse.people import export_person
 
-    for path in export_person(str(config), person, out, as_):
+    p = _prepared(config)
+
+    def packet(target: Path) -> Path:  # the same evidence pack a manager reads, so the two views cannot differ
+        return build_packet(p.engine, p.cfg, person, out_dir=target)
+
+    for path in export_person(p.engine, p.roster, person, out, as_, packet=packet):
         typer.echo(str(path))
 
 
-@app.command()
 def forget(
     person: Annotated[str | None, typer.Option("--person", help="Roster id.")] = None,
     login: Annotated[list[str] | None, typer.Option(help="github:LOGIN or gitlab:LOGIN (repeatable).")] = None,
@@ -38,26 +56,27 @@ def forget(
     as_: AsOpt = None,
 ) -> None:
     """Delete a person's activity, signals and identities; later runs store nothing of theirs."""
-    from leadsig.flows.trust_cli import forget_person
+    from leadsig.warehouse.people import forget_person
 
     if not yes and not typer.confirm(f"Forget {person or login or email} for good?", default=False):
         raise typer.Exit(1)
-    counts = forget_person(str(config), person, login or [], email or [], as_)
+    p = _prepared(config)
+    counts = forget_person(p.engine, p.roster, person, login or [], email or [], as_)
     console.print(
         "deleted: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ". Remove them from the roster file too."
     )
 
 
-@app.command()
 def audit(
     person: Annotated[str, typer.Option("--person", help="Roster id.")], config: ConfigOpt = DEFAULT_CONFIG
 ) -> None:
     """What was generated or exported about a person, by whom and when."""
-    from leadsig.flows.trust_cli import audit_rows
+    from leadsig.warehouse.people import audit_rows
 
+    p = _prepared(config)
     table = Table(title=f"access log about {person}")
     for col in ("when", "who", "what", "detail"):
         table.add_column(col)
-    for r in audit_rows(str(config), person):
+    for r in audit_rows(p.engine, p.roster, person):
         table.add_row(str(r["at"])[:19], r["viewer"], r["action"], str(r["detail"])[:80])
     Console().print(table)

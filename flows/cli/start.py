@@ -1,17 +1,15 @@
-"""Top-level commands: demo, init, mine, classify, serve, simulate."""
+"""Commands that start something: the offline demo, a starter folder, the Prefect deployments, the simulator."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from leadsig.flows.cli import DEFAULT_CONFIG, ConfigOpt, app
+from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt
 
 
-@app.command()
 def demo(
     workdir: Annotated[
         Path, typer.Option(help="Where the demo writes its config, warehouse and reports.")
@@ -23,7 +21,6 @@ def demo(
     run_demo(workdir)
 
 
-@app.command()
 def init(directory: Annotated[Path, typer.Argument()] = Path(".")) -> None:
     """Write a starter config, roster and local rules folder."""
     from leadsig.flows.serve import write_starter
@@ -33,36 +30,6 @@ def init(directory: Annotated[Path, typer.Argument()] = Path(".")) -> None:
     typer.echo("next: edit leadsig.yaml and people.yaml, export GITHUB_TOKEN, then run: leadsig mine")
 
 
-@app.command()
-def mine(
-    config: ConfigOpt = DEFAULT_CONFIG,
-    source: Annotated[str | None, typer.Option(help="Only this source (by name).")] = None,
-    repo: Annotated[str | None, typer.Option(help="Only this repo/project.")] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Mine from this date (YYYY-MM-DD) on a first run.")
-    ] = None,
-    full: Annotated[bool, typer.Option("--full", help="Forget watermarks and re-mine everything.")] = False,
-) -> None:
-    """Mine the configured sources into the warehouse, then classify what is new."""
-    from leadsig.flows.mine_cli import run_mine
-
-    summary = run_mine(str(config), source, repo, parse_date(since, "--since"), full)
-    if summary.failed:
-        raise typer.Exit(1)
-
-
-@app.command()
-def classify(
-    config: ConfigOpt = DEFAULT_CONFIG,
-    since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
-) -> None:
-    """Re-classify stored activity with the current rules (no forge API calls)."""
-    from leadsig.flows.mine_cli import run_classify
-
-    run_classify(str(config), parse_date(since, "--since"))
-
-
-@app.command()
 def serve(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Serve the nightly and monthly deployments with their schedules (Ctrl-C stops)."""
     from leadsig.flows.serve import serve_deployments
@@ -70,7 +37,6 @@ def serve(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     serve_deployments(config)
 
 
-@app.command()
 def simulate(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
     size: Annotated[str, typer.Option(help="tiny | small | medium | large")] = "small",
@@ -93,20 +59,3 @@ def simulate(
     run_simulator(port, size, seed, write_config, error_rate=error_rate, drop_rate=drop_rate, latency=latency,
                   budget=budget, secondary_every=secondary_every)
 
-
-def parse_date(value: str | None, option: str) -> date | None:
-    from leadsig.errors import Problem, UserError
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(
-            Problem(
-                f"not a date: {value!r}",
-                key=option,
-                hint="use YYYY-MM-DD, e.g. 2026-01-31",
-                code="bad-argument",
-            )
-        ) from None

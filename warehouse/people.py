@@ -1,18 +1,22 @@
-"""`leadsig export`, `forget` and `audit`: what the people being measured can ask for."""
+"""What the people being measured can ask for: everything stored about them, to forget them, and who looked.
+
+The command line opens the warehouse and loads the roster (``leadsig.flows.pipeline.prepare``); these
+functions hold the rules of export, erasure and audit, so every caller gets the same ones.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from leadsig.config import load_config
 from leadsig.errors import Problem, UserError
-from leadsig.flows.pipeline import prepare
+from leadsig.roster import Roster
 from leadsig.warehouse import models as m
 from leadsig.warehouse import trust
 
@@ -52,12 +56,8 @@ def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]
     return {k: [{c: _plain(v) for c, v in dict(r).items()} for r in rows] for k, rows in out.items()}
 
 
-def export_person(config_path: str, person_id: str, out_dir: Path, viewer: str | None) -> list[Path]:
-    cfg = load_config(config_path)
-    p = prepare(cfg)
-    p.roster.get(person_id)  # unknown person -> located error with did-you-mean
-    data = person_rows(p.engine, person_id)
-    target = out_dir / f"export-{person_id}"
+def write_tables(data: dict[str, list[dict[str, Any]]], target: Path) -> list[Path]:
+    """``export.json`` with every table, and one CSV per table (nested values as JSON text)."""
     target.mkdir(parents=True, exist_ok=True)
     written = [target / "export.json"]
     written[0].write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
@@ -70,23 +70,35 @@ def export_person(config_path: str, person_id: str, out_dir: Path, viewer: str |
             for r in rows:
                 w.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in r.items()})
         written.append(path)
-    try:  # the same evidence pack a manager reads, so the two views cannot differ
-        from leadsig.reports.packet import build_packet
-
-        written.append(build_packet(p.engine, cfg, person_id, out_dir=target))
-    except ImportError:
-        pass
-    trust.log_access(p.engine, "export", [person_id], {"files": [str(w) for w in written]}, viewer)
     return written
 
 
-def forget_person(
-    config_path: str, person_id: str | None, logins: list[str], emails: list[str], viewer: str | None
-) -> dict[str, int]:
-    cfg = load_config(config_path)
-    p = prepare(cfg)
+def export_person(
+    engine: Engine,
+    roster: Roster,
+    person_id: str,
+    out_dir: Path,
+    viewer: str | None,
+    packet: Callable[[Path], Path] | None = None,
+) -> list[Path]:
+    """Write ``out_dir/export-ID/`` and log the export with every file it wrote.
+
+    ``packet`` writes the person's evidence pack into that folder (the reports layer builds it, so the
+    person reads the very pack a manager reads); it runs before the access log entry, which lists its file.
+    """
+    roster.get(person_id)  # unknown person -> located error with did-you-mean
+    target = out_dir / f"export-{person_id}"
+    written = write_tables(person_rows(engine, person_id), target)
+    if packet is not None:
+        written.append(packet(target))
+    trust.log_access(engine, "export", [person_id], {"files": [str(w) for w in written]}, viewer)
+    return written
+
+
+def parse_logins(raw_logins: list[str]) -> list[tuple[str, str]]:
+    """``github:LOGIN`` / ``gitlab:LOGIN`` -> (forge, login) pairs; anything else is the user's to fix."""
     pairs: list[tuple[str, str]] = []
-    for raw in logins:
+    for raw in raw_logins:
         forge, sep, login = raw.partition(":")
         if not sep or forge not in ("github", "gitlab") or not login:
             raise UserError(
@@ -98,14 +110,25 @@ def forget_person(
                 )
             )
         pairs.append((forge, login))
+    return pairs
+
+
+def forget_person(
+    engine: Engine, roster: Roster, person_id: str | None, logins: list[str], emails: list[str], viewer: str | None
+) -> dict[str, int]:
+    """Forget a person by roster id, forge logins and emails; returns what was deleted per table.
+
+    A person already removed from the roster can still be forgotten by id while the warehouse knows them.
+    """
+    pairs = parse_logins(logins)
     all_emails = list(emails)
     if person_id:
-        person = p.roster.by_id().get(person_id)
+        person = roster.by_id().get(person_id)
         if person is None:
-            with p.engine.connect() as conn:
+            with engine.connect() as conn:
                 known = conn.execute(select(m.Identity.id).where(m.Identity.person_id == person_id)).first()
             if known is None:
-                p.roster.get(person_id)  # raises the unknown-person error with a did-you-mean
+                roster.get(person_id)  # raises the unknown-person error with a did-you-mean
         else:
             pairs += [("github", lg.login) for lg in person.github] + [("gitlab", lg.login) for lg in person.gitlab]
             all_emails += person.emails
@@ -115,13 +138,10 @@ def forget_person(
                 "nothing to forget", key="--person", hint="pass --person ID, --login or --email", code="bad-argument"
             )
         )
-    return trust.forget(p.engine, person_id, pairs, all_emails, viewer)
+    return trust.forget(engine, person_id, pairs, all_emails, viewer)
 
 
-def audit_rows(config_path: str, person_id: str) -> list[dict[str, Any]]:
-    cfg = load_config(config_path)
-    p = prepare(cfg)
-    p.roster.get(person_id)
-    return trust.access_entries(p.engine, person_id)
-
-
+def audit_rows(engine: Engine, roster: Roster, person_id: str) -> list[dict[str, Any]]:
+    """The access log about a person on the roster (an unknown id is an error, not an empty log)."""
+    roster.get(person_id)
+    return trust.access_entries(engine, person_id)

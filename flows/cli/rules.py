@@ -15,10 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from leadsig.errors import Problem, UserError
-from leadsig.flows.cli import DEFAULT_CONFIG, ConfigOpt, app
+from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt, parse_date
 
-rules_app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
-app.add_typer(rules_app, name="rules")
+app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
 out = Console(highlight=False)
 
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Rule files or folders (layered on the built-in pack).")]
@@ -62,7 +61,7 @@ def _source_line(file: str | None, line: int | None) -> str | None:
     return lines[line - 1].expandtabs(1) if 0 < line <= len(lines) else None
 
 
-@rules_app.command("validate")
+@app.command("validate")
 def validate(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Report every problem of the rule files at once; exit 2 on any error (warnings do not fail)."""
     from leadsig.rules.loader import check_rules
@@ -83,7 +82,7 @@ def _order(p: Problem) -> tuple[str, int, int]:
     return (p.file or "", p.line or 0, p.col or 0)
 
 
-@rules_app.command("test")
+@app.command("test")
 def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG,
          verbose: Annotated[bool, typer.Option("--show-all", help="List passing examples too.")] = False) -> None:
     """Run every rule's inline examples: true/false positives and negatives and todos per rule."""
@@ -117,7 +116,7 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
         raise typer.Exit(1)
 
 
-@rules_app.command("explain")
+@app.command("explain")
 def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", help="A stored activity.")],
             config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
@@ -156,7 +155,7 @@ def _num(v: object) -> str:
     return str(int(v)) if isinstance(v, float) else str(v or "")
 
 
-@rules_app.command("diff")
+@app.command("diff")
 def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref, or layers 'default,PATH,...'.")],
          since: Annotated[str | None, typer.Option(help="Only activity from this date (YYYY-MM-DD).")] = None,
          fmt: Annotated[str, typer.Option("--format", help="text | json | markdown")] = "text",
@@ -166,7 +165,6 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
          config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Replay stored activity through the base and the working rules; report the signals that change."""
     from leadsig.config import load_config
-    from leadsig.flows.cli_commands import parse_date
     from leadsig.rules.classify import rules_for
     from leadsig.rules.diff import diff_warehouse, render_markdown, render_text
     from leadsig.warehouse.db import open_warehouse
