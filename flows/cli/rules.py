@@ -201,7 +201,7 @@ def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported laz
                             code="bad-argument"))
 
 
-@rules_app.command("eval")
+@app.command("eval")
 def eval_corpus(
         corpus: Annotated[list[Path], typer.Argument(help="Labelled corpus files (JSON Lines, docs/eval-corpus.md).")],
         rules: Annotated[list[str] | None, typer.Option(
