@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from leadsig.activity import Activity
+
+OVERLAP = timedelta(minutes=10)  # re-read a little before each watermark: forge clocks and indexes lag
 
 # Streams a cursor is kept for, per (source, repo). Commits and PR-level streams move independently.
 STREAM_PULLS = "pulls"  # PR/MR opened/merged + reviews/approvals (per-PR calls only for PRs updated since)

@@ -39,6 +39,7 @@ from github import GithubException, UnknownObjectException
 
 from leadsig.activity import Activity
 from leadsig.batch import (
+    OVERLAP,
     STREAM_COMMITS,
     STREAM_ISSUE_COMMENTS,
     STREAM_ISSUES,
@@ -79,8 +80,6 @@ class GitHubMiner:
     forge = "github"
 
     def __init__(self, source: SourceConfig, groups: PathGroups, start: datetime):
-        from leadsig.miners.runner import OVERLAP
-
         self.source = source
         self.groups = groups
         self.start = start

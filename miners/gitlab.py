@@ -46,7 +46,7 @@ from typing import Any
 from gitlab.exceptions import GitlabError
 
 from leadsig.activity import PR_REVIEW, activity_id
-from leadsig.batch import STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
+from leadsig.batch import OVERLAP, STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
 from leadsig.config import SourceConfig
 from leadsig.miners import gitlab_map as gm
 from leadsig.miners.gitlab_client import call_opts, forge_errors, make_client
@@ -74,8 +74,6 @@ class GitLabMiner:
         # Opt-in fallback: also read the approvals API (one more call per MR). Off: approvals come from the
         # MR's system notes alone (see miners.gitlab_map).
         self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
-        from leadsig.miners.runner import OVERLAP
-
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
 
     def is_new(self, mark: datetime | None, when: datetime | None) -> bool:

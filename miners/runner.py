@@ -9,18 +9,17 @@ import fnmatch
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine
 
-from leadsig.batch import Miner, MiningStats
+from leadsig.batch import OVERLAP, Miner, MiningStats
 from leadsig.config import Config, SourceConfig
 from leadsig.errors import ForgeError
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import store
 
 log = logging.getLogger("leadsig.mine")
-OVERLAP = timedelta(minutes=10)  # re-read a little before each watermark: forge clocks and indexes lag
 
 
 @dataclass
