@@ -1,7 +1,8 @@
-"""Fill an :class:`~miners.simulator.org.Org` with people, repos, PRs/MRs, reviews, notes, issues, commits.
+"""Fill an :class:`~leadsig.simulator.org.Org` with PRs/MRs, reviews, notes, issues and commits.
 
-All choices come from one ``random.Random(seed)``; the order of calls is fixed, so output is
-deterministic.  Activity happens in each person's local working hours, so timezone spread is real.
+People and repos come from ``population``.  All choices come from one ``random.Random(seed)``; the order
+of calls is fixed, so output is deterministic.  Activity happens in each person's local working hours,
+so timezone spread is real.
 """
 
 from __future__ import annotations
@@ -9,124 +10,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from leadsig.simulator import text
+from leadsig.simulator import population, text
 from leadsig.simulator.model import GITHUB, GITLAB, Commit, FileChange, Issue, Person, PullRequest, Repo
-from leadsig.simulator.org import Org, Size
+from leadsig.simulator.org import Org
+from leadsig.simulator.sizes import Size
 
-FIRST = [
-    "Ada",
-    "Bola",
-    "Chen",
-    "Dara",
-    "Elif",
-    "Femi",
-    "Grace",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kavya",
-    "Luca",
-    "Maya",
-    "Nikhil",
-    "Olga",
-    "Pedro",
-    "Quinn",
-    "Rosa",
-    "Sanjay",
-    "Tomas",
-    "Uma",
-    "Viktor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zoe",
-    "Amara",
-    "Bruno",
-    "Carmen",
-    "Dmitri",
-    "Esi",
-    "Farah",
-    "Goran",
-    "Hana",
-    "Ivan",
-    "Jia",
-]
-LAST = [
-    "Okafor",
-    "Lindqvist",
-    "Nakamura",
-    "Garcia",
-    "Kowalski",
-    "Mensah",
-    "Patel",
-    "Schmidt",
-    "Silva",
-    "Tanaka",
-    "Nguyen",
-    "Rossi",
-    "Haddad",
-    "Fischer",
-    "Moreau",
-    "Khan",
-    "Novak",
-    "Costa",
-    "Ito",
-    "Adeyemi",
-]
-TIMEZONES = [  # (IANA, region, standard offset minutes)
-    ("America/New_York", "Americas", -300),
-    ("America/Los_Angeles", "Americas", -480),
-    ("America/Sao_Paulo", "Americas", -180),
-    ("Europe/London", "Europe", 0),
-    ("Europe/Berlin", "Europe", 60),
-    ("Europe/Warsaw", "Europe", 60),
-    ("Asia/Kolkata", "Asia-Pacific", 330),
-    ("Asia/Singapore", "Asia-Pacific", 480),
-    ("Australia/Sydney", "Asia-Pacific", 600),
-    ("Asia/Tokyo", "Asia-Pacific", 540),
-    ("Africa/Lagos", "Africa", 60),
-]
-LEVELS = [("junior", 25), ("mid", 35), ("senior", 25), ("staff", 10), ("principal", 5)]
-TEAMS = ["platform", "payments", "mobile", "data", "infra", "growth"]
-REPO_NAMES = [
-    "api",
-    "ledger",
-    "web",
-    "billing",
-    "payments-service",
-    "gateway",
-    "mobile-app",
-    "checkout",
-    "data-pipeline",
-    "reports",
-    "auth",
-    "scheduler",
-    "search",
-    "inventory",
-    "notifications",
-    "metrics",
-    "infra-terraform",
-    "webhooks",
-    "docs-site",
-    "exporter",
-    "sdk-python",
-    "admin",
-    "sdk-js",
-    "cli",
-]
 REVIEW_STATES = [("APPROVED", 45), ("COMMENTED", 30), ("CHANGES_REQUESTED", 18), ("DISMISSED", 7)]
 WINDOW_DAYS = 180
-
-
-def _offset(tz: str, std: int, when: datetime) -> int:
-    """UTC offset in minutes of ``tz`` at ``when`` (DST-aware when tzdata is present)."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        off = when.astimezone(ZoneInfo(tz)).utcoffset()
-        return int(off.total_seconds() // 60) if off is not None else std
-    except Exception:  # no tzdata: the standard offset is close enough
-        return std
 
 
 class Generator:
@@ -139,100 +29,10 @@ class Generator:
         self.start = org.now - timedelta(days=WINDOW_DAYS)
 
     def run(self) -> None:
-        self._people()
-        self._repos()
+        population.add_people(self.org, self.size, self.rng, self.start)
+        population.add_repos(self.org, self.size, self.rng, self.start)
         for repo in self.org.repos:
             self._fill_repo(repo)
-
-    # ------------------------------------------------------------ people, teams, repos
-    def _people(self) -> None:
-        rng, org = self.rng, self.org
-        org.teams = TEAMS[: self.size.teams]
-        names = [(f, last) for f in FIRST for last in LAST]
-        rng.shuffle(names)
-        for i in range(self.size.people):
-            first, last = names[i]
-            tz, region, std = TIMEZONES[i % len(TIMEZONES)] if i < len(TIMEZONES) else rng.choice(TIMEZONES)
-            level = rng.choices([lv for lv, _ in LEVELS], [w for _, w in LEVELS])[0]
-            years = {"junior": 1, "mid": 3, "senior": 5, "staff": 8, "principal": 10}[level]
-            start = org.now - timedelta(days=rng.randint(30, 365 * years))
-            login = f"{first.lower()}{last[:3].lower()}"
-            p = Person(
-                key=f"{first.lower()}-{last.lower()}",
-                name=f"{first} {last}",
-                email=f"{first.lower()}.{last.lower()}@acme.example",
-                gh_login=login,
-                gl_username=f"{first.lower()}.{last.lower()}",
-                gh_id=1000 + i * 7 + 3,
-                gl_id=5000 + i * 3 + 1,
-                team=org.teams[i % len(org.teams)],
-                level=level,
-                start_date=start.replace(hour=0, minute=0, second=0),
-                timezone=tz,
-                region=region,
-                utc_offset_minutes=std,
-            )
-            p.extra_emails = [f"{p.gh_id}+{login}@users.noreply.github.com", f"{login}@home.example"]
-            org.people.append(p)
-        for j, (gh, gl, name) in enumerate(
-            [("dependabot[bot]", "dependabot-bot", "dependabot"), ("acme-ci[bot]", "acme-ci-bot", "Acme CI")]
-        ):
-            org.people.append(
-                Person(
-                    key=name.lower().replace(" ", "-"),
-                    name=name,
-                    email=f"bot{j}@bots.acme.example",
-                    gh_login=gh,
-                    gl_username=gl,
-                    gh_id=49699333 + j,
-                    gl_id=9000 + j,
-                    team="",
-                    level="bot",
-                    start_date=self.start,
-                    timezone="UTC",
-                    region="",
-                    utc_offset_minutes=0,
-                    is_bot=True,
-                )
-            )
-
-    def _repos(self) -> None:
-        org, s = self.org, self.size
-        org.gitlab_groups[org.gitlab_group] = org.ids.next("gl_group")
-        for team in org.teams:
-            org.gitlab_groups[f"{org.gitlab_group}/{team}"] = org.ids.next("gl_group")
-        total = s.gh_repos + s.gl_repos
-        names = [REPO_NAMES[i] if i < len(REPO_NAMES) else f"service-{i}" for i in range(total)]
-        gh_i = gl_i = 0
-        for i, name in enumerate(names):
-            team = org.teams[i % len(org.teams)]
-            want_gh = (i % 2 == 0 and gh_i < s.gh_repos) or gl_i >= s.gl_repos
-            created = self.start - timedelta(days=self.rng.randint(100, 900))
-            if want_gh:
-                gh_i += 1
-                repo = Repo(
-                    forge=GITHUB,
-                    full_name=f"{org.github_org}/{name}",
-                    name=name,
-                    team=team,
-                    id=org.ids.next("gh_repo"),
-                    created_at=created,
-                    description=f"{name} service ({team})",
-                )
-            else:
-                gl_i += 1
-                path = f"{org.gitlab_group}/{team}"
-                repo = Repo(
-                    forge=GITLAB,
-                    full_name=f"{path}/{name}",
-                    name=name,
-                    team=team,
-                    id=org.ids.next("gl_project"),
-                    created_at=created,
-                    description=f"{name} service ({team})",
-                    namespace_id=org.gitlab_groups[path],
-                )
-            org.repos.append(repo)
 
     # ------------------------------------------------------------ helpers
     def _work_time(self, person: Person, after: datetime, max_days: float = 3.0) -> datetime:
