@@ -40,7 +40,7 @@ def _pct(value: float | None) -> str:
 
 @cache
 def html_env() -> Environment:
-    env = Environment(loader=PackageLoader("reports", TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("leadsig.reports", TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(clean=clean, safe_url=safe_url, pct=_pct)
     return env
@@ -48,7 +48,7 @@ def html_env() -> Environment:
 
 @cache
 def md_env() -> Environment:
-    env = Environment(loader=PackageLoader("reports", TEMPLATES), autoescape=False, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("leadsig.reports", TEMPLATES), autoescape=False, undefined=StrictUndefined,
                       finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(link=lambda title, url: MdSafe(md_link(title, url)), pct=lambda v: MdSafe(_pct(v)),
                        raw=MdSafe)  # only for the output of the template's own macros, never for data

@@ -1,7 +1,8 @@
-"""Fill an :class:`~miners.simulator.org.Org` with people, repos, PRs/MRs, reviews, notes, issues, commits.
+"""Fill an :class:`~leadsig.simulator.org.Org` with PRs/MRs, reviews, notes, issues and commits.
 
-All choices come from one ``random.Random(seed)``; the order of calls is fixed, so output is
-deterministic.  Activity happens in each person's local working hours, so timezone spread is real.
+People and repos come from ``population``.  All choices come from one ``random.Random(seed)``; the order
+of calls is fixed, so output is deterministic.  Activity happens in each person's local working hours,
+so timezone spread is real.
 """
 
 from __future__ import annotations
@@ -9,124 +10,14 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from leadsig.simulator import text
+from leadsig.simulator import population, text
 from leadsig.simulator.model import GITHUB, GITLAB, Commit, FileChange, Issue, Person, PullRequest, Repo
-from leadsig.simulator.org import Org, Size
+from leadsig.simulator.org import Org
+from leadsig.simulator.sizes import Size
 
-FIRST = [
-    "Ada",
-    "Bola",
-    "Chen",
-    "Dara",
-    "Elif",
-    "Femi",
-    "Grace",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kavya",
-    "Luca",
-    "Maya",
-    "Nikhil",
-    "Olga",
-    "Pedro",
-    "Quinn",
-    "Rosa",
-    "Sanjay",
-    "Tomas",
-    "Uma",
-    "Viktor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zoe",
-    "Amara",
-    "Bruno",
-    "Carmen",
-    "Dmitri",
-    "Esi",
-    "Farah",
-    "Goran",
-    "Hana",
-    "Ivan",
-    "Jia",
-]
-LAST = [
-    "Okafor",
-    "Lindqvist",
-    "Nakamura",
-    "Garcia",
-    "Kowalski",
-    "Mensah",
-    "Patel",
-    "Schmidt",
-    "Silva",
-    "Tanaka",
-    "Nguyen",
-    "Rossi",
-    "Haddad",
-    "Fischer",
-    "Moreau",
-    "Khan",
-    "Novak",
-    "Costa",
-    "Ito",
-    "Adeyemi",
-]
-TIMEZONES = [  # (IANA, region, standard offset minutes)
-    ("America/New_York", "Americas", -300),
-    ("America/Los_Angeles", "Americas", -480),
-    ("America/Sao_Paulo", "Americas", -180),
-    ("Europe/London", "Europe", 0),
-    ("Europe/Berlin", "Europe", 60),
-    ("Europe/Warsaw", "Europe", 60),
-    ("Asia/Kolkata", "Asia-Pacific", 330),
-    ("Asia/Singapore", "Asia-Pacific", 480),
-    ("Australia/Sydney", "Asia-Pacific", 600),
-    ("Asia/Tokyo", "Asia-Pacific", 540),
-    ("Africa/Lagos", "Africa", 60),
-]
-LEVELS = [("junior", 25), ("mid", 35), ("senior", 25), ("staff", 10), ("principal", 5)]
-TEAMS = ["platform", "payments", "mobile", "data", "infra", "growth"]
-REPO_NAMES = [
-    "api",
-    "ledger",
-    "web",
-    "billing",
-    "payments-service",
-    "gateway",
-    "mobile-app",
-    "checkout",
-    "data-pipeline",
-    "reports",
-    "auth",
-    "scheduler",
-    "search",
-    "inventory",
-    "notifications",
-    "metrics",
-    "infra-terraform",
-    "webhooks",
-    "docs-site",
-    "exporter",
-    "sdk-python",
-    "admin",
-    "sdk-js",
-    "cli",
-]
+MODULES = text.slot_values("module")
 REVIEW_STATES = [("APPROVED", 45), ("COMMENTED", 30), ("CHANGES_REQUESTED", 18), ("DISMISSED", 7)]
 WINDOW_DAYS = 180
-
-
-def _offset(tz: str, std: int, when: datetime) -> int:
-    """UTC offset in minutes of ``tz`` at ``when`` (DST-aware when tzdata is present)."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        off = when.astimezone(ZoneInfo(tz)).utcoffset()
-        return int(off.total_seconds() // 60) if off is not None else std
-    except Exception:  # no tzdata: the standard offset is close enough
-        return std
 
 
 class Generator:
@@ -136,103 +27,16 @@ class Generator:
         self.org = org
         self.size = size
         self.rng = random.Random(org.seed)
+        # words come from their own stream: what the org looks like (who, when, how many) never depends on
+        # which phrase was picked, so the phrase data can change without reshaping the org
+        self.words = random.Random(f"{org.seed}:text")
         self.start = org.now - timedelta(days=WINDOW_DAYS)
 
     def run(self) -> None:
-        self._people()
-        self._repos()
+        population.add_people(self.org, self.size, self.rng, self.start)
+        population.add_repos(self.org, self.size, self.rng, self.start)
         for repo in self.org.repos:
             self._fill_repo(repo)
-
-    # ------------------------------------------------------------ people, teams, repos
-    def _people(self) -> None:
-        rng, org = self.rng, self.org
-        org.teams = TEAMS[: self.size.teams]
-        names = [(f, last) for f in FIRST for last in LAST]
-        rng.shuffle(names)
-        for i in range(self.size.people):
-            first, last = names[i]
-            tz, region, std = TIMEZONES[i % len(TIMEZONES)] if i < len(TIMEZONES) else rng.choice(TIMEZONES)
-            level = rng.choices([lv for lv, _ in LEVELS], [w for _, w in LEVELS])[0]
-            years = {"junior": 1, "mid": 3, "senior": 5, "staff": 8, "principal": 10}[level]
-            start = org.now - timedelta(days=rng.randint(30, 365 * years))
-            login = f"{first.lower()}{last[:3].lower()}"
-            p = Person(
-                key=f"{first.lower()}-{last.lower()}",
-                name=f"{first} {last}",
-                email=f"{first.lower()}.{last.lower()}@acme.example",
-                gh_login=login,
-                gl_username=f"{first.lower()}.{last.lower()}",
-                gh_id=1000 + i * 7 + 3,
-                gl_id=5000 + i * 3 + 1,
-                team=org.teams[i % len(org.teams)],
-                level=level,
-                start_date=start.replace(hour=0, minute=0, second=0),
-                timezone=tz,
-                region=region,
-                utc_offset_minutes=std,
-            )
-            p.extra_emails = [f"{p.gh_id}+{login}@users.noreply.github.com", f"{login}@home.example"]
-            org.people.append(p)
-        for j, (gh, gl, name) in enumerate(
-            [("dependabot[bot]", "dependabot-bot", "dependabot"), ("acme-ci[bot]", "acme-ci-bot", "Acme CI")]
-        ):
-            org.people.append(
-                Person(
-                    key=name.lower().replace(" ", "-"),
-                    name=name,
-                    email=f"bot{j}@bots.acme.example",
-                    gh_login=gh,
-                    gl_username=gl,
-                    gh_id=49699333 + j,
-                    gl_id=9000 + j,
-                    team="",
-                    level="bot",
-                    start_date=self.start,
-                    timezone="UTC",
-                    region="",
-                    utc_offset_minutes=0,
-                    is_bot=True,
-                )
-            )
-
-    def _repos(self) -> None:
-        org, s = self.org, self.size
-        org.gitlab_groups[org.gitlab_group] = org.ids.next("gl_group")
-        for team in org.teams:
-            org.gitlab_groups[f"{org.gitlab_group}/{team}"] = org.ids.next("gl_group")
-        total = s.gh_repos + s.gl_repos
-        names = [REPO_NAMES[i] if i < len(REPO_NAMES) else f"service-{i}" for i in range(total)]
-        gh_i = gl_i = 0
-        for i, name in enumerate(names):
-            team = org.teams[i % len(org.teams)]
-            want_gh = (i % 2 == 0 and gh_i < s.gh_repos) or gl_i >= s.gl_repos
-            created = self.start - timedelta(days=self.rng.randint(100, 900))
-            if want_gh:
-                gh_i += 1
-                repo = Repo(
-                    forge=GITHUB,
-                    full_name=f"{org.github_org}/{name}",
-                    name=name,
-                    team=team,
-                    id=org.ids.next("gh_repo"),
-                    created_at=created,
-                    description=f"{name} service ({team})",
-                )
-            else:
-                gl_i += 1
-                path = f"{org.gitlab_group}/{team}"
-                repo = Repo(
-                    forge=GITLAB,
-                    full_name=f"{path}/{name}",
-                    name=name,
-                    team=team,
-                    id=org.ids.next("gl_project"),
-                    created_at=created,
-                    description=f"{name} service ({team})",
-                    namespace_id=org.gitlab_groups[path],
-                )
-            org.repos.append(repo)
 
     # ------------------------------------------------------------ helpers
     def _work_time(self, person: Person, after: datetime, max_days: float = 3.0) -> datetime:
@@ -263,7 +67,7 @@ class Generator:
 
     def _files(self, repo: Repo, kind: str) -> list[FileChange]:
         rng = self.rng
-        mod = rng.choice(text.MODULES)
+        mod = rng.choice(MODULES)
         code = [
             f"src/{mod}/{rng.choice(['client', 'models', 'service', 'handlers', 'utils'])}.py",
             f"tests/{mod}/test_{rng.choice(['client', 'service', 'api'])}.py",
@@ -314,7 +118,7 @@ class Generator:
                     self.org.add_commit(
                         repo.full_name,
                         author,
-                        text.fill(rng, rng.choice(text.PR_TITLES)),
+                        text.direct_commit(self.words, kind),
                         self._files(repo, kind),
                         when,
                     )
@@ -325,17 +129,8 @@ class Generator:
         bots = org.bots()
         author = bots[0] if rng.random() < 0.08 else self._pick_author(repo)
         kind = "bot" if author.is_bot else rng.choices(["code", "docs", "ci", "process"], [70, 15, 10, 5])[0]
-        others = [p.gh_login if repo.forge == GITHUB else p.gl_username for p in org.humans() if p is not author]
-        other = rng.choice(others)
-        bank = {
-            "code": text.PR_TITLES,
-            "docs": text.DOC_TITLES,
-            "ci": text.CI_TITLES,
-            "process": text.PROCESS_TITLES,
-            "bot": text.BOT_TITLES,
-        }[kind]
-        title = text.fill(rng, rng.choice(bank))
-        body = "Bumps the dependency." if author.is_bot else text.fill(rng, rng.choice(text.PR_BODIES), other=other)
+        other = rng.choice([p for p in org.humans() if p is not author])
+        title, body = text.pull_text(self.words, kind, **self._slots(repo, other))
         labels = {"bot": ["dependencies"], "docs": ["documentation"], "ci": ["ci"], "process": ["process"]}.get(
             kind, rng.sample(["bug", "enhancement", "refactor", "performance", "security"], rng.randint(0, 2))
         )
@@ -351,7 +146,7 @@ class Generator:
             c = org.add_commit(
                 repo.full_name,
                 author,
-                title if i == 0 else rng.choice(["Address review", "Fix tests", "Update docs"]),
+                title if i == 0 else text.followup_commit(self.words),
                 chunk,
                 t,
                 branch=pr.head_ref,
@@ -375,9 +170,9 @@ class Generator:
         for _ in range(rng.choices([0, 1, 2, 3, 4], [30, 30, 20, 12, 8])[0]):
             who = rng.choice(org.bots()[1:]) if rng.random() < 0.1 else rng.choice(org.humans())
             body = (
-                rng.choice(text.BOT_COMMENTS)
+                text.from_family(self.words, "bot")
                 if who.is_bot
-                else text.pick_comment(rng, other=other, team=repo.team, path=files[0].filename)
+                else self._say("pr_conversation", who, repo, other, path=files[0].filename)
             )
             org.add_comment(repo.full_name, pr.number, who, body, self._work_time(who, created, 4))
         if state != "open":
@@ -391,6 +186,14 @@ class Generator:
             pr.touch(end)
         elif rng.random() < 0.5:
             pr.requested_reviewers = self._pick_reviewers(repo, author, 1)
+
+    def _slots(self, repo: Repo, other: Person, **extra: str) -> dict[str, str]:
+        """What the generator knows that the phrase data cannot: who else is in the thread, their team."""
+        return {"other": other.login(repo.forge), "team": other.team or repo.team, **extra}
+
+    def _say(self, context: str, who: Person, repo: Repo, other: Person, **extra: str) -> str:
+        """A comment by ``who`` for ``context``, in their style, that may mention ``other``."""
+        return text.comment(self.words, context, text.style_of(who.key), **self._slots(repo, other, **extra))
 
     def _commit_email(self, c: Commit) -> None:
         """Some commits use the GitHub noreply address (linked) or a home address no forge knows (unlinked)."""
@@ -411,15 +214,12 @@ class Generator:
                 states.append("APPROVED")
             for state in states:
                 inline = self._inline(pr, reviewer, state)
-                other = author.login(repo.forge)
                 if state == "APPROVED":
-                    body = text.fill(rng, rng.choice(text.APPROVE))
+                    body = text.from_family(self.words, "approve", text.style_of(reviewer.key))
                 elif state == "CHANGES_REQUESTED":
-                    body = text.fill(
-                        rng, rng.choice(text.CHANGES + text.MENTORING), path=inline[0][0] if inline else "src/app.py"
-                    )
+                    body = self._say("review_changes", reviewer, repo, author, path=inline[0][0] if inline else "")
                 else:
-                    body = text.pick_comment(rng, other=other, team=repo.team) if rng.random() < 0.7 else ""
+                    body = self._say("review_commented", reviewer, repo, author) if rng.random() < 0.7 else ""
                 if repo.forge == GITHUB:
                     rv = org.add_review(repo.full_name, pr.number, reviewer, state, body, t, inline)
                     self._replies(repo, pr, author, [c for c in pr.comments if c.review_id == rv.id], t)
@@ -436,9 +236,9 @@ class Generator:
         rng = self.rng
         n = rng.choices([0, 1, 2, 3, 4], [50, 20, 15, 10, 5] if state == "APPROVED" else [15, 30, 25, 20, 10])[0]
         paths = [f.filename for sha in pr.commits for f in self.org.commit(pr.repo, sha).files]
-        weights = {"mentoring": 5, "rationale": 1, "architecture": 0.5, "chatter": 1.5, "process": 0.3}
+        repo = self.org.repo(pr.repo)
         return [
-            (p, rng.randint(3, 200), text.pick_comment(rng, weights, path=p))
+            (p, rng.randint(3, 200), self._say("inline", reviewer, repo, pr.author, path=p))
             for p in (rng.choice(paths) for _ in range(n))
         ]
 
@@ -446,41 +246,22 @@ class Generator:
         for c in comments:
             if self.rng.random() < 0.45:
                 at = self._work_time(author, after, 1)
-                self.org.add_diff_note(
-                    repo.full_name, pr.number, author, c.path, c.line, self.rng.choice(text.REPLIES), at, reply_to=c
-                )
+                reply = text.from_family(self.words, "replies", text.style_of(author.key))
+                self.org.add_diff_note(repo.full_name, pr.number, author, c.path, c.line, reply, at, reply_to=c)
 
     def _issue(self, repo: Repo, created: datetime) -> None:
         rng, org = self.rng, self.org
         author = self._pick_author(repo)
-        title = text.fill(rng, rng.choice(text.ISSUE_TITLES))
-        labels = rng.sample(["bug", "rfc", "incident", "ci", "documentation", "question"], rng.randint(0, 2))
-        it: Issue = org.add_issue(
-            repo.full_name, author, title, text.fill(rng, rng.choice(text.ISSUE_BODIES)), created, labels
-        )
+        title, body, labels = text.issue_text(self.words, team=repo.team)
+        it: Issue = org.add_issue(repo.full_name, author, title, body, created, labels)
         people = [author] + self._pick_reviewers(repo, author, rng.randint(1, 4))
         t = created
-        weights = {
-            "chatter": 2,
-            "summary": 1.5,
-            "handoff": 1.2,
-            "architecture": 1,
-            "rationale": 1,
-            "process": 1,
-            "mentoring": 0.5,
-        }
         for _ in range(rng.randint(1, 6)):
             who = rng.choice(people)
-            other = rng.choice([p for p in people if p is not who] or people).login(repo.forge)
+            other = rng.choice([p for p in people if p is not who] or people)
             t = self._work_time(who, t, 2)
-            org.add_comment(
-                repo.full_name,
-                it.number,
-                who,
-                text.pick_comment(rng, weights, other=other, team=repo.team),
-                t,
-                on="issue",
-            )
+            body = self._say("issue_thread", who, repo, other)
+            org.add_comment(repo.full_name, it.number, who, body, t, on="issue")
         if repo.forge == GITLAB and rng.random() < 0.5:
             org.add_comment(
                 repo.full_name, it.number, author, "changed the description", created, on="issue", system=True

@@ -6,15 +6,14 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-from leadsig.simulator.model import Comment, Commit, Issue, Person, PullRequest, Repo, Review, iso_offset, iso_z
+from leadsig.simulator.github_accounts import node_id, owner_json, user
+from leadsig.simulator.model import Comment, Commit, Issue, PullRequest, Repo, Review, iso_offset, iso_z
 from leadsig.simulator.org import Org
 
 LABEL_COLORS = {"bug": "d73a4a", "documentation": "0075ca", "enhancement": "a2eeef", "dependencies": "0366d6"}
 PR_ISSUE_ID_OFFSET = 250_000_000  # a PR's issue id differs from its pull id, as on GitHub
-ORG_ID = 900001
 LABEL_DESCRIPTIONS = {  # GitHub's default labels come with these; the spec requires a string
     "bug": "Something isn't working",
     "documentation": "Improvements or additions to documentation",
@@ -23,153 +22,11 @@ LABEL_DESCRIPTIONS = {  # GitHub's default labels come with these; the spec requ
 }
 
 
-def node_id(kind: str, ident: int | str) -> str:
-    return base64.b64encode(f"0{len(kind)}:{kind}{ident}".encode()).decode().rstrip("=")
-
-
-def user(p: Person | None, api: str, web: str) -> dict[str, Any] | None:
-    if p is None:
-        return None
-    return simple_user(p.gh_login, p.gh_id, "Bot" if p.is_bot else "User", api, web)
-
-
-def simple_user(login: str, ident: int, kind: str, api: str, web: str) -> dict[str, Any]:
-    """GitHub's ``simple-user``: every account reference (authors, owners, reviewers) has all these keys."""
-    u = f"{api}/users/{login}"
-    return {
-        "login": login,
-        "id": ident,
-        "node_id": node_id("Organization" if kind == "Organization" else "User", ident),
-        "avatar_url": f"{web}/avatars/u/{ident}?v=4",
-        "gravatar_id": "",
-        "url": u,
-        "html_url": f"{web}/{login}",
-        "followers_url": f"{u}/followers",
-        "following_url": f"{u}/following{{/other_user}}",
-        "gists_url": f"{u}/gists{{/gist_id}}",
-        "starred_url": f"{u}/starred{{/owner}}{{/repo}}",
-        "subscriptions_url": f"{u}/subscriptions",
-        "organizations_url": f"{u}/orgs",
-        "repos_url": f"{u}/repos",
-        "events_url": f"{u}/events{{/privacy}}",
-        "received_events_url": f"{u}/received_events",
-        "type": kind,
-        "user_view_type": "public",
-        "site_admin": False,
-    }
-
-
-def full_user(p: Person, api: str, web: str) -> dict[str, Any]:
-    out = user(p, api, web) or {}
-    out.update(
-        {
-            "name": p.name,
-            "company": "Acme",
-            "blog": "",
-            "location": p.region or None,
-            "email": None,
-            "hireable": None,
-            "bio": None,
-            "twitter_username": None,
-            "public_repos": 3,
-            "public_gists": 0,
-            "followers": 5,
-            "following": 2,
-            "created_at": iso_z(p.start_date),
-            "updated_at": iso_z(p.start_date),
-        }
-    )
-    return out
-
-
-def org_json(org: Org, api: str, web: str, full: bool = False) -> dict[str, Any]:
-    u = f"{api}/orgs/{org.github_org}"
-    out: dict[str, Any] = {
-        "login": org.github_org,
-        "id": ORG_ID,
-        "node_id": node_id("Organization", ORG_ID),
-        "url": u,
-        "repos_url": f"{u}/repos",
-        "events_url": f"{u}/events",
-        "hooks_url": f"{u}/hooks",
-        "issues_url": f"{u}/issues",
-        "members_url": f"{u}/members{{/member}}",
-        "public_members_url": f"{u}/public_members{{/member}}",
-        "avatar_url": f"{web}/avatars/u/{ORG_ID}?v=4",
-        "description": "Acme Corp (simulated)",
-    }
-    if full:
-        out.update(
-            {
-                "name": "Acme",
-                "company": "Acme Corp",  # the org schema has no nulls here, unlike a user's
-                "blog": "",
-                "location": "Remote",
-                "email": "opensource@acme.example",
-                "is_verified": False,
-                "has_organization_projects": True,
-                "has_repository_projects": True,
-                "public_repos": len(org.repos_of("github")),
-                "public_gists": 0,
-                "followers": 0,
-                "following": 0,
-                "html_url": f"{web}/{org.github_org}",
-                "created_at": "2015-01-01T00:00:00Z",
-                "updated_at": iso_z(org.now),
-                "type": "Organization",
-                "archived_at": None,
-            }
-        )
-    return out
-
-
-def owner_json(org: Org, api: str, web: str) -> dict[str, Any]:
-    """The org as a repository's owner (and a PR head/base ``user``): a ``simple-user`` of type Organization."""
-    return simple_user(org.github_org, ORG_ID, "Organization", api, web)
-
-
 def repo_json(org: Org, r: Repo, api: str, web: str) -> dict[str, Any]:
     u = f"{api}/repos/{r.full_name}"
     last = max([pr.updated_at for pr in org.pulls.get(r.full_name, [])] + [r.created_at])
     host = web.split("://")[-1]
-    templated = {  # api.github.com's order; RFC 6570 templates as GitHub writes them
-        "forks_url": f"{u}/forks",
-        "keys_url": f"{u}/keys{{/key_id}}",
-        "collaborators_url": f"{u}/collaborators{{/collaborator}}",
-        "teams_url": f"{u}/teams",
-        "hooks_url": f"{u}/hooks",
-        "issue_events_url": f"{u}/issues/events{{/number}}",
-        "events_url": f"{u}/events",
-        "assignees_url": f"{u}/assignees{{/user}}",
-        "branches_url": f"{u}/branches{{/branch}}",
-        "tags_url": f"{u}/tags",
-        "blobs_url": f"{u}/git/blobs{{/sha}}",
-        "git_tags_url": f"{u}/git/tags{{/sha}}",
-        "git_refs_url": f"{u}/git/refs{{/sha}}",
-        "trees_url": f"{u}/git/trees{{/sha}}",
-        "statuses_url": f"{u}/statuses/{{sha}}",
-        "languages_url": f"{u}/languages",
-        "stargazers_url": f"{u}/stargazers",
-        "contributors_url": f"{u}/contributors",
-        "subscribers_url": f"{u}/subscribers",
-        "subscription_url": f"{u}/subscription",
-        "commits_url": f"{u}/commits{{/sha}}",
-        "git_commits_url": f"{u}/git/commits{{/sha}}",
-        "comments_url": f"{u}/comments{{/number}}",
-        "issue_comment_url": f"{u}/issues/comments{{/number}}",
-        "contents_url": f"{u}/contents/{{+path}}",
-        "compare_url": f"{u}/compare/{{base}}...{{head}}",
-        "merges_url": f"{u}/merges",
-        "archive_url": f"{u}/{{archive_format}}{{/ref}}",
-        "downloads_url": f"{u}/downloads",
-        "issues_url": f"{u}/issues{{/number}}",
-        "pulls_url": f"{u}/pulls{{/number}}",
-        "milestones_url": f"{u}/milestones{{/number}}",
-        "notifications_url": f"{u}/notifications{{?since,all,participating}}",
-        "labels_url": f"{u}/labels{{/name}}",
-        "releases_url": f"{u}/releases{{/id}}",
-        "deployments_url": f"{u}/deployments",
-    }
+    templated = repo_url_templates(u)
     return {
         "id": r.id,
         "node_id": node_id("Repository", r.id),
@@ -217,6 +74,48 @@ def repo_json(org: Org, r: Repo, api: str, web: str) -> dict[str, Any]:
         "network_count": 0,
         "subscribers_count": 3,
         "permissions": {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True},
+    }
+
+
+def repo_url_templates(u: str) -> dict[str, str]:
+    """A repository's ``*_url`` fields, in api.github.com's order; RFC 6570 templates as GitHub writes them."""
+    return {
+        "forks_url": f"{u}/forks",
+        "keys_url": f"{u}/keys{{/key_id}}",
+        "collaborators_url": f"{u}/collaborators{{/collaborator}}",
+        "teams_url": f"{u}/teams",
+        "hooks_url": f"{u}/hooks",
+        "issue_events_url": f"{u}/issues/events{{/number}}",
+        "events_url": f"{u}/events",
+        "assignees_url": f"{u}/assignees{{/user}}",
+        "branches_url": f"{u}/branches{{/branch}}",
+        "tags_url": f"{u}/tags",
+        "blobs_url": f"{u}/git/blobs{{/sha}}",
+        "git_tags_url": f"{u}/git/tags{{/sha}}",
+        "git_refs_url": f"{u}/git/refs{{/sha}}",
+        "trees_url": f"{u}/git/trees{{/sha}}",
+        "statuses_url": f"{u}/statuses/{{sha}}",
+        "languages_url": f"{u}/languages",
+        "stargazers_url": f"{u}/stargazers",
+        "contributors_url": f"{u}/contributors",
+        "subscribers_url": f"{u}/subscribers",
+        "subscription_url": f"{u}/subscription",
+        "commits_url": f"{u}/commits{{/sha}}",
+        "git_commits_url": f"{u}/git/commits{{/sha}}",
+        "comments_url": f"{u}/comments{{/number}}",
+        "issue_comment_url": f"{u}/issues/comments{{/number}}",
+        "contents_url": f"{u}/contents/{{+path}}",
+        "compare_url": f"{u}/compare/{{base}}...{{head}}",
+        "merges_url": f"{u}/merges",
+        "archive_url": f"{u}/{{archive_format}}{{/ref}}",
+        "downloads_url": f"{u}/downloads",
+        "issues_url": f"{u}/issues{{/number}}",
+        "pulls_url": f"{u}/pulls{{/number}}",
+        "milestones_url": f"{u}/milestones{{/number}}",
+        "notifications_url": f"{u}/notifications{{?since,all,participating}}",
+        "labels_url": f"{u}/labels{{/name}}",
+        "releases_url": f"{u}/releases{{/id}}",
+        "deployments_url": f"{u}/deployments",
     }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from leadsig.simulator import github_accounts as accounts
 from leadsig.simulator import github_render as gh
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
 from leadsig.simulator.model import GITHUB, Comment, Issue, PullRequest, Repo
@@ -82,25 +83,25 @@ def _state_ok(item: Issue | PullRequest, state: str) -> bool:
 
 # ------------------------------------------------------------------ handlers
 def get_user(org: Org, req: Request) -> Response:
-    return Response(200, gh.full_user(org.humans()[0], req.api_base, _web(req)))
+    return Response(200, accounts.full_user(org.humans()[0], req.api_base, _web(req)))
 
 
 def get_users(org: Org, req: Request, login: str) -> Response:
     if login == org.github_org:
-        return Response(200, gh.org_json(org, req.api_base, _web(req), full=True))
+        return Response(200, accounts.org_json(org, req.api_base, _web(req), full=True))
     try:
         p = org.person(login)
     except KeyError:
         raise NotFound(login) from None
     if p.gh_login != login:
         raise NotFound(login)
-    return Response(200, gh.full_user(p, req.api_base, _web(req)))
+    return Response(200, accounts.full_user(p, req.api_base, _web(req)))
 
 
 def get_org(org: Org, req: Request, org_name: str) -> Response:
     if org_name != org.github_org:
         raise NotFound(org_name)
-    return Response(200, gh.org_json(org, req.api_base, _web(req), full=True))
+    return Response(200, accounts.org_json(org, req.api_base, _web(req), full=True))
 
 
 def org_repos(org: Org, req: Request, org_name: str) -> Response:

@@ -1,234 +1,161 @@
-"""Phrase banks for synthetic titles, bodies and comments.
+"""Synthetic titles, descriptions, comments and commit messages, from the phrase data in ``phrases/``.
 
-The classification rules look for phrases real engineers write (mentoring, RFCs, decision rationale,
-process pain, timezone summaries, hand-offs).  The banks below cover every such family with several
-wordings each, plus plenty of ordinary chatter, so a rule that matches too loosely or too narrowly
-shows up in tests and in the demo.  Placeholders: {path} {module} {other} {team} {tech} {alt} {n}.
+The words live in YAML (``phrases/*.yaml``) so they read as data and a test can prove none of them is
+copied from the rule pack: the demo and the tests must not flatter the rules by writing the very phrases
+the rules look for.  Comment families carry an ``intent`` (leadership in ordinary words, near misses,
+noise).  Every draw comes from the ``rng`` passed in, so the text is deterministic for a seed.
+
+Templates name their slots ``{slot}``; values come from ``phrases/slots.yaml`` unless the caller gives them
+(``other``, ``team``, ``path``).  A brace that names no known slot (code in a template) is left alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
 
-MODULES = [
-    "auth",
-    "billing",
-    "ledger",
-    "search",
-    "ingest",
-    "notifications",
-    "cache",
-    "scheduler",
-    "exporter",
-    "webhooks",
-    "sessions",
-    "reports",
-    "checkout",
-    "inventory",
-    "metrics",
-]
-TECH = ["PostgreSQL", "Redis", "Kafka", "gRPC", "SQLite", "S3", "Celery", "GraphQL", "protobuf", "Terraform"]
+from ruamel.yaml import YAML
 
-PR_TITLES = [
-    "Add retry with backoff to {module} client",
-    "Fix off-by-one in {module} pagination",
-    "Refactor {module} into smaller services",
-    "Speed up {module} tests",
-    "Remove dead code in {module}",
-    "Handle timeouts in {module}",
-    "Introduce feature flag for {module}",
-    "Upgrade {tech} driver",
-    "Add metrics for {module} latency",
-    "Document {module} configuration",
-    "Tidy up {module} logging",
-    "Migrate {module} to {tech}",
-    "Validate input in {module} API",
-    "Cache {module} lookups",
-]
-DOC_TITLES = [
-    "Write ADR for {module} storage",
-    "Update onboarding guide",
-    "Document {module} runbook",
-    "RFC: split {module} into its own service",
-    "Explain {module} architecture in docs",
-]
-CI_TITLES = [
-    "Cache dependencies in CI",
-    "Split slow CI job into shards",
-    "Quarantine flaky {module} test",
-    "Run linters in CI pipeline",
-]
-PROCESS_TITLES = ["Add PR template checklist", "Update CODEOWNERS for {module}", "Clarify CONTRIBUTING review rules"]
-BOT_TITLES = ["Bump {lib} from 1.{n}.0 to 1.{n}.1", "Update dependency {lib} to v{n}", "chore(deps): bump {lib}"]
-LIBS = ["requests", "urllib3", "pydantic", "lodash", "express", "pytest", "black", "jinja2", "axios"]
-
-PR_BODIES = [
-    "This PR changes {module} so that we {verb}.\n\n## Why\nWe chose {tech} because it is already in our stack "
-    "and the team knows it.\n\n## Testing\n- unit tests\n- manual run against staging",
-    "Small fix. Closes #{n}.",
-    "Follow-up to the discussion in #{n}. cc @{other}",
-    "## Context\nThe {module} path was a bottleneck during the last incident.\n\n## Change\nBatch the writes.",
-    "Part of the {module} RFC. The decision record lives in adr/.",
-    "",
-    "TL;DR: {verb}. Details in the linked issue; for those in APAC I left notes in the doc.",
-]
-VERBS = [
-    "retry transient failures",
-    "stop leaking connections",
-    "avoid the N+1 query",
-    "batch writes",
-    "drop the legacy code path",
-    "make the config explicit",
-]
-
-# Families of review/comment text.  Each family has several wordings.
-MENTORING = [
-    "nit: {path} could use a more descriptive name here.",
-    "Have you considered using a context manager here? It guarantees the handle is closed even on error.",
-    "suggestion: extract this into a helper, it will make the test easier to write.",
-    "Good start! One thing to keep in mind: {tech} connections are not thread-safe, so each worker needs its own.",
-    "Great question. The reason we do it this way is that the {module} queue can redeliver messages, "
-    "so every handler must be idempotent. Happy to pair on it if useful.",
-    "Nice work. A tip for next time: write the failing test first, it makes the review much easier.",
-    "```suggestion\nreturn cache.get(key, default)\n```\nThis avoids the extra lookup.",
-    "Have you thought about what happens when this list is empty? A small test for that case would help.",
-    "nit: we usually keep imports sorted, `ruff --fix` will do it for you.",
-]
-ARCHITECTURE = [
-    "RFC: I'd like to propose splitting {module} into a read path and a write path. Draft is in docs/rfcs.",
-    "Proposal: move {module} state into {tech}. I wrote an ADR (adr/00{n}-{module}-storage.md) with the options.",
-    "Before we go further I think we need an ADR for this, it changes the contract between {module} and billing.",
-    "Design proposal: replace polling with webhooks for {module}. Trade-offs listed below.",
-    "This changes the architecture of {module}; let's discuss it in the design review first.",
-]
-RATIONALE = [
-    "We chose {tech} because it gives us transactions and we already operate it; {alt} would add a new system.",
-    "Decision: keep the synchronous API for now. Rationale: the async version doubles the failure modes.",
-    "We went with option B because it keeps the migration reversible.",
-    "The reason for the cache is the p99 latency we saw in the last incident review; see #{n}.",
-]
-PROCESS = [
-    "CI is slow again, the {module} suite takes 25 minutes. I'll look at sharding it.",
-    "This test is flaky, it failed twice today on main. Quarantining it and opening an issue.",
-    "Code review is the bottleneck this sprint: 12 PRs waiting more than two days.",
-    "Proposal to change our process: every PR gets a reviewer within one working day.",
-    "Release process note: please update the changelog in the same PR.",
-    "The deploy pipeline was blocked for an hour; I added a retry to the flaky step.",
-]
-SUMMARY = [
-    "Summary of today's sync: we agreed on the {module} API shape, {other} owns the migration, next check-in Thursday.",
-    "TL;DR for those in APAC: the rollout is paused until the fix lands, nothing to do on your side.",
-    "Recap for the folks in Europe who missed the call: decision is option A, notes are in the doc.",
-    "Async update for the Americas timezone: the incident is mitigated, root cause analysis tomorrow.",
-    "Summary so far: three options, two votes for {tech}, open question is cost.",
-]
-HANDOFF = [
-    "Handing off to @{other} for the rest of the rollout, I'm out tomorrow.",
-    "cc @acme/{team} since this touches your service.",
-    "@{other} can you take over the review? I'm off for the next two days.",
-    "Passing this to @{other} who knows {module} better than me.",
-    "Looping in @{other} from {team} for visibility.",
-]
-APPROVE = [
-    "LGTM",
-    "LGTM, thanks!",
-    "Looks good to me.",
-    "Approved, nice cleanup.",
-    "",
-    "Ship it :rocket:",
-    "Looks good. Thanks for adding the tests.",
-]
-CHANGES = [
-    "A couple of things before we merge: the error handling in {path} swallows exceptions, and there is no test "
-    "for the timeout path.",
-    "Please add a test for the failure case.",
-    "This breaks the public API of {module}; we need a deprecation first.",
-]
-CHATTER = [
-    "Thanks for the review!",
-    "Done, updated.",
-    "Fixed in the latest commit.",
-    "Good catch, thanks.",
-    "I'll take a look this afternoon.",
-    "Agreed.",
-    "Makes sense.",
-    "Rebased on main.",
-    "Any update on this?",
-    "Works for me locally.",
-    "Could you share the stack trace?",
-    "+1",
-]
-REPLIES = [
-    "Good point, changed.",
-    "Done.",
-    "I'd rather keep it for now, see the comment above.",
-    "Thanks, I didn't know that!",
-    "Fixed.",
-    "Makes sense, updated the test.",
-]
-BOT_COMMENTS = [
-    "Coverage report: 87.4% (+0.2%)",
-    "This PR is stale because it has been open 30 days.",
-    "Dependabot will resolve any conflicts with this PR as long as you don't alter it yourself.",
-]
-ISSUE_TITLES = [
-    "{module} times out under load",
-    "RFC: new {module} storage",
-    "Flaky test in {module} suite",
-    "CI takes too long",
-    "Document the {module} on-call runbook",
-    "Crash when {module} config is empty",
-    "Proposal: adopt {tech} for {module}",
-    "Onboarding: local setup fails on macOS",
-]
-ISSUE_BODIES = [
-    "Steps to reproduce:\n1. start the service\n2. send 100 requests\n\nExpected: no timeouts.",
-    "## Proposal\nMove {module} to {tech}.\n\n## Alternatives\n{alt}, or keep as is.",
-    "The {module} suite failed 3 times this week on main.",
-    "",
-    "See the incident review for context.",
-]
-
-FAMILIES: dict[str, list[str]] = {
-    "mentoring": MENTORING,
-    "architecture": ARCHITECTURE,
-    "rationale": RATIONALE,
-    "process": PROCESS,
-    "summary": SUMMARY,
-    "handoff": HANDOFF,
-    "chatter": CHATTER,
-}
+PHRASE_FILES = ("slots", "styles", "comments", "pulls", "issues")
+SLOT = re.compile(r"\{(\w+)\}")
+STYLED_SHARE = 0.35  # how often a comment gets its author's opening or closing
 
 
-def fill(
-    rng: random.Random, template: str, *, path: str = "src/app.py", other: str = "someone", team: str = "platform"
-) -> str:
-    """Fill a template's placeholders with deterministic picks from ``rng``."""
-    tech, alt = rng.sample(TECH, 2)
-    return template.format(
-        path=path,
-        module=rng.choice(MODULES),
-        other=other,
-        team=team,
-        tech=tech,
-        alt=alt,
-        n=rng.randint(1, 40),
-        verb=rng.choice(VERBS),
-        lib=rng.choice(LIBS),
-    )
+@dataclass(frozen=True)
+class Family:
+    """Templates of one kind of comment, with what a good classifier should make of them."""
+
+    name: str
+    intent: str  # leadership | near_miss | noise
+    resembles: str | None
+    templates: tuple[str, ...]
 
 
-def pick_comment(rng: random.Random, weights: dict[str, float] | None = None, **kw: str) -> str:
-    """A comment body from one family chosen by weight (default: mostly chatter, some of every family)."""
-    weights = weights or {
-        "chatter": 4,
-        "mentoring": 2,
-        "architecture": 0.6,
-        "rationale": 0.8,
-        "process": 0.8,
-        "summary": 0.6,
-        "handoff": 0.8,
+@cache
+def phrases() -> dict[str, Any]:
+    """Every phrase file, loaded once per process (name -> data)."""
+    folder = resources.files("leadsig.simulator").joinpath("phrases")
+    yaml = YAML(typ="safe", pure=True)
+    return {name: yaml.load(folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8")) for name in PHRASE_FILES}
+
+
+@cache
+def families() -> dict[str, Family]:
+    return {
+        name: Family(name, spec["intent"], spec.get("resembles"), tuple(spec["templates"]))
+        for name, spec in phrases()["comments"]["families"].items()
     }
-    names = list(weights)
-    family = rng.choices(names, [weights[n] for n in names])[0]
-    return fill(rng, rng.choice(FAMILIES[family]), **kw)
+
+
+def slot_values(name: str) -> list[str]:
+    """The listed values of a slot (``module`` is also used to name source folders)."""
+    return list(phrases()["slots"][name])
+
+
+def _draw(rng: random.Random, name: str, chosen: dict[str, str]) -> str:
+    spec = phrases()["slots"]["tech" if name == "alt" else name]
+    if isinstance(spec, dict):
+        low, high = spec["range"]
+        return str(rng.randint(low, high))
+    values = [v for v in spec if not (name == "alt" and v == chosen.get("tech"))]
+    return _fill(rng, str(rng.choice(values)), chosen)
+
+
+def _fill(rng: random.Random, template: str, chosen: dict[str, str]) -> str:
+    slots = phrases()["slots"]
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in chosen:
+            if name not in slots and name != "alt":
+                return match.group(0)
+            chosen[name] = _draw(rng, name, chosen)
+        return chosen[name]
+
+    return SLOT.sub(one, template)
+
+
+def fill(rng: random.Random, template: str, **given: str) -> str:
+    """``template`` with each known slot drawn once (a slot named twice gets the same value)."""
+    return _fill(rng, template, dict(given))
+
+
+def fill_together(rng: random.Random, templates: list[str], **given: str) -> list[str]:
+    """Templates that belong together (a title and its description) filled with the same slot values."""
+    chosen = dict(given)
+    return [_fill(rng, t, chosen) for t in templates]
+
+
+def style_of(key: str) -> str:
+    """A person's writing style, fixed by their roster key (not by the random stream, so adding text never
+    changes who writes how)."""
+    weights: dict[str, int] = phrases()["styles"]["weights"]
+    roll = int(hashlib.sha256(key.encode()).hexdigest(), 16) % sum(weights.values())
+    for name, weight in weights.items():
+        if roll < weight:
+            return name
+        roll -= weight
+    return "plain"
+
+
+def styled(rng: random.Random, body: str, style: str, **given: str) -> str:
+    """``body`` as someone of ``style`` writes it: now and then an opening or closing, terse people drop
+    capitals and full stops.  Empty bodies and ones that open with code stay as they are."""
+    spec = phrases()["styles"]["styles"][style]
+    if not body or body.startswith(("```", ">")) or rng.random() >= STYLED_SHARE:
+        return body
+    if spec.get("lowercase_start") and not body.startswith(("`", "@")):
+        body = body[0].lower() + body[1:]
+    if spec.get("drop_final_period") and body.endswith(".") and "\n" not in body:
+        body = body[:-1]
+    if spec.get("openers") and rng.random() < 0.5:
+        openers = [o for o in spec["openers"] if "@" not in o or "@" not in body]  # one greeting of a name
+        opener = fill(rng, rng.choice(openers), **given)
+        body = opener + (body[0].lower() + body[1:] if opener.endswith(", ") else body)
+    elif spec.get("closers"):
+        body = body + fill(rng, rng.choice(spec["closers"]), **given)
+    return body
+
+
+def from_family(rng: random.Random, family: str, style: str = "plain", **given: str) -> str:
+    """A filled template of one family, in the author's style."""
+    return styled(rng, fill(rng, rng.choice(families()[family].templates), **given), style, **given)
+
+
+def comment(rng: random.Random, context: str, style: str = "plain", **given: str) -> str:
+    """A comment for ``context`` (pr_conversation, review_commented, review_changes, inline, issue_thread),
+    its family chosen by that context's weights."""
+    weights: dict[str, float] = phrases()["comments"]["contexts"][context]
+    family = rng.choices(list(weights), list(weights.values()))[0]
+    return from_family(rng, family, style, **given)
+
+
+def pull_text(rng: random.Random, kind: str, **given: str) -> tuple[str, str]:
+    """(title, description) of a pull/merge request of ``kind`` (code, docs, ci, process, bot)."""
+    spec = phrases()["pulls"]["pulls"][kind]
+    title, body = fill_together(rng, [rng.choice(spec["titles"]), rng.choice(spec["bodies"])], **given)
+    return title, body
+
+
+def issue_text(rng: random.Random, **given: str) -> tuple[str, str, list[str]]:
+    """(title, description, labels) of a new issue, its kind chosen by weight."""
+    kinds: dict[str, Any] = phrases()["issues"]["issues"]
+    spec = kinds[rng.choices(list(kinds), [k["weight"] for k in kinds.values()])[0]]
+    labels = rng.sample(spec["labels"], rng.randint(0, min(2, len(spec["labels"]))))
+    title, body = fill_together(rng, [rng.choice(spec["titles"]), rng.choice(spec["bodies"])], **given)
+    return title, body, labels
+
+
+def followup_commit(rng: random.Random) -> str:
+    """The message of a later commit on a PR branch."""
+    return fill(rng, rng.choice(phrases()["pulls"]["commits"]["followups"]))
+
+
+def direct_commit(rng: random.Random, kind: str) -> str:
+    """The message of a commit pushed straight to the default branch (kind: code, docs, ci, process)."""
+    return fill(rng, rng.choice(phrases()["pulls"]["commits"]["direct"][kind]))

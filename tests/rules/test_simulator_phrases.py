@@ -1,5 +1,10 @@
-"""The default pack against the simulator's phrase banks: each leadership phrase family is evidence for its
-indicator in a realistic context, and ordinary chatter is evidence for nothing (the demo's coverage)."""
+"""The default pack against the simulator's everyday noise: thanks, LGTMs and short replies, written the many
+ways engineers write them, are evidence of nothing, even in a busy thread across teams and regions.
+
+The simulator's leadership families are written in ordinary words, apart from the pack's phrases
+(tests/simulator/test_phrases_not_from_pack.py), so how much of them the pack recognises is a measure of the
+pack (``leadsig rules eval``), not something the simulator can be tested for.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ RULES = load_rules(["default"], Path(".")).enabled()
 THREAD = {"thread.participants": 4, "thread.region_count": 2, "thread.team_count": 2, "thread.actor_opened": False,
           "parent_title": "Crash when billing config is empty", "actor.team": "platform",
           "parent_author.team": "payments"}
+# short everyday text (not "changes": a long unrequested review is a proactive review whatever its words say)
+NOISE = ["chatter", "replies", "approve"]
 
 
 def indicators_for(bodies: list[str], kind: str = "issue_comment", **context: object) -> list[set[str]]:
@@ -30,36 +37,17 @@ def indicators_for(bodies: list[str], kind: str = "issue_comment", **context: ob
     return found
 
 
-def filled(bank: list[str]) -> list[str]:
+def written(family: str) -> list[str]:
+    """Every template of ``family``, filled, plain and in each style."""
     rng = random.Random(3)
-    return [text.fill(rng, t, other="maria", team="payments") for t in bank]
+    templates = text.families()[family].templates
+    return [text.styled(random.Random(i), text.fill(rng, t, other="maria", team="payments"), style)
+            for i, t in enumerate(templates) for style in text.phrases()["styles"]["styles"]]
 
 
 @pytest.mark.parametrize("kind", ["issue_comment", "pr_comment", "pr_review"])
-def test_summaries_are_evidence_of_async_leadership(kind):
-    found = indicators_for(filled(text.SUMMARY), kind)
-    assert all(f & {"summarizes_for_timezones", "facilitates_async_discussion"} for f in found)
-    assert sum("summarizes_for_timezones" in f for f in found) >= 3
-    assert sum("facilitates_async_discussion" in f for f in found) >= 3
-
-
-def test_process_pain_names_bottlenecks():
-    found = indicators_for(filled(text.PROCESS))
-    assert sum("identifies_bottlenecks" in f for f in found) >= 4
-    assert "identifies_bottlenecks" not in found[3]  # a process proposal, not a bottleneck
-
-
-def test_architecture_comments_propose_architecture():
-    found = indicators_for(filled(text.ARCHITECTURE), "review_comment")
-    assert all("proposes_architecture" in f for f in found)
-
-
-def test_structured_proposal_issue_proposes_architecture():
-    body = filled([text.ISSUE_BODIES[1]])[0]
-    found = indicators_for([body], "issue_opened", parent_title="Proposal: adopt Kafka for ingest")
-    assert "proposes_architecture" in found[0]
-
-
-def test_chatter_is_evidence_of_nothing():
-    assert indicators_for(filled(text.CHATTER + text.REPLIES + text.APPROVE)) == [set()] * (
-        len(text.CHATTER) + len(text.REPLIES) + len(text.APPROVE))
+def test_everyday_noise_is_evidence_of_nothing(kind):
+    assert all(text.families()[f].intent == "noise" for f in NOISE)
+    bodies = [b for family in NOISE for b in written(family)]
+    found = indicators_for(bodies, kind)
+    assert [(b, f) for b, f in zip(bodies, found, strict=True) if f] == []

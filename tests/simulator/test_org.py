@@ -65,20 +65,10 @@ def test_content_variety() -> None:
         for forge in (GITHUB, GITLAB)
         for c in org.all_pr_comments(forge) + org.all_review_comments(forge) + org.all_issue_comments(forge)
     )
-    for phrase in [
-        "nit:",
-        "Have you considered",
-        "RFC",
-        "ADR",
-        "We chose",
-        "CI is slow",
-        "flaky",
-        "TL;DR",
-        "Summary of today's sync",
-        "Handing off to @",
-        "cc @",
-    ]:
-        assert phrase in bodies, phrase
+    # written the many ways engineers write (the families themselves: tests/simulator/test_text.py)
+    for marker in ["```", "https://", "@", "LGTM", "nit:", "Summary:", "\n- ", "#"]:
+        assert marker in bodies, marker
+    assert len({c.body for forge in (GITHUB, GITLAB) for c in org.all_pr_comments(forge)}) > 50
     assert any(not c.linked for c in org.all_commits(GITHUB))  # some authors GitHub cannot link
     assert any(re.search(r"noreply", c.author_email) for c in org.all_commits(GITHUB))
 
