@@ -4,8 +4,9 @@ Public API: :func:`build_org`, :class:`Org`, :class:`ForgeSimulator`, :class:`Sw
 """
 
 from leadsig.simulator.faults import Switches
+from leadsig.simulator.generate import build_org
 from leadsig.simulator.model import GITHUB, GITLAB
-from leadsig.simulator.org import SIZES, Org, build_org
+from leadsig.simulator.org import SIZES, Org
 from leadsig.simulator.server import ForgeSimulator
 
 __all__ = ["GITHUB", "GITLAB", "SIZES", "ForgeSimulator", "Org", "Switches", "build_org"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from leadsig.simulator.faults import Switches
-from leadsig.simulator.org import build_org
+from leadsig.simulator.generate import build_org
 from leadsig.simulator.roster import write_config
 from leadsig.simulator.server import ForgeSimulator
 

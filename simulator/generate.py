@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from leadsig.simulator import population, text
 from leadsig.simulator.model import GITHUB, GITLAB, Commit, FileChange, Issue, Person, PullRequest, Repo
 from leadsig.simulator.org import Org
-from leadsig.simulator.sizes import Size
+from leadsig.simulator.sizes import DEFAULT_NOW, SIZES, Size
 
 MODULES = text.slot_values("module")
 REVIEW_STATES = [("APPROVED", 45), ("COMMENTED", 30), ("CHANGES_REQUESTED", 18), ("DISMISSED", 7)]
@@ -277,3 +277,13 @@ class Generator:
 def utc(y: int, m: int, d: int) -> datetime:
     """Small helper for tests: a UTC datetime at midnight."""
     return datetime(y, m, d, tzinfo=UTC)
+
+
+def build_org(seed: int = 42, size: str = "tiny", now: datetime | None = None) -> Org:
+    """Generate the deterministic org for (seed, size, now).  ``now`` defaults to a fixed date."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
+    now = (now or DEFAULT_NOW).astimezone(UTC).replace(microsecond=0)
+    org = Org(seed=seed, size=size, now=now)
+    Generator(org, SIZES[size]).run()
+    return org

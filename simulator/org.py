@@ -14,7 +14,7 @@ between (or during) mining runs.  What the org holds, its lookups and ground tru
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from leadsig.simulator.model import (
     GITHUB,
@@ -31,7 +31,7 @@ from leadsig.simulator.model import (
 from leadsig.simulator.org_data import IdSeq, OrgData
 from leadsig.simulator.sizes import DEFAULT_NOW, SIZES, Size
 
-__all__ = ["DEFAULT_NOW", "SIZES", "IdSeq", "Org", "Size", "build_org", "diff_hunk"]
+__all__ = ["DEFAULT_NOW", "SIZES", "IdSeq", "Org", "Size", "diff_hunk"]
 
 
 class Org(OrgData):
@@ -394,14 +394,3 @@ def diff_hunk(path: str, line: int) -> str:
         f"-    return process(request)\n+    result = process(request)\n+    return {stem}_wrap(result)"
     )
 
-
-def build_org(seed: int = 42, size: str = "tiny", now: datetime | None = None) -> Org:
-    """Generate the deterministic org for (seed, size, now).  ``now`` defaults to a fixed date."""
-    from leadsig.simulator.generate import Generator
-
-    if size not in SIZES:
-        raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
-    now = (now or DEFAULT_NOW).astimezone(UTC).replace(microsecond=0)
-    org = Org(seed=seed, size=size, now=now)
-    Generator(org, SIZES[size]).run()
-    return org

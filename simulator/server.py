@@ -33,8 +33,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from leadsig.simulator import github_graphql, github_routes, gitlab_routes, html_pages
 from leadsig.simulator.faults import Decision, FaultPlan, Switches
+from leadsig.simulator.generate import build_org
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
-from leadsig.simulator.org import Org, build_org
+from leadsig.simulator.org import Org
 
 GITHUB_DOCS = "https://docs.github.com/rest"
 ENTERPRISE_PREFIX = "/api/v3"

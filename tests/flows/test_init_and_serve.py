@@ -35,7 +35,7 @@ def test_deployments_follow_the_configured_schedule(tmp_path: Path) -> None:
 
 
 def test_simulator_config_validates_with_its_roster(tmp_path: Path) -> None:
-    from leadsig.simulator.org import build_org
+    from leadsig.simulator import build_org
     from leadsig.simulator.roster import write_config
 
     org = build_org(3, "tiny")
