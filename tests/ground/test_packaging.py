@@ -45,12 +45,13 @@ def test_package_data_ships(installed_tree: Path) -> None:
 
 
 def test_the_installed_tree_runs_without_the_checkout(installed_tree: Path, tmp_path: Path) -> None:
-    """Run from the unpacked wheel alone: `init`, `db upgrade` and `rules validate` need templates,
-    migrations and the default pack from inside the package, not from the repository folders."""
+    """Run from the unpacked wheel alone: `init`, `db upgrade`, `rules validate` and `report monthly` need
+    templates, migrations and the default pack from inside the package, not from the repository folders."""
     env = {**os.environ, "PYTHONPATH": str(installed_tree), "NO_COLOR": "1"}
     run = [sys.executable, "-P", "-m", "leadsig"]  # -P: the working folder is not put on sys.path
     for args in (["init", str(tmp_path)], ["db", "upgrade", "--config", str(tmp_path / "leadsig.yaml")],
-                 ["rules", "validate", "--config", str(tmp_path / "leadsig.yaml")]):
+                 ["rules", "validate", "--config", str(tmp_path / "leadsig.yaml")],
+                 ["report", "monthly", "--month", "2026-10", "--config", str(tmp_path / "leadsig.yaml")]):
         done = subprocess.run(run + args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
     probe = "import leadsig, leadsig.rules.loader as l; print(leadsig.__file__); print(l.__file__)"
