@@ -220,12 +220,10 @@ class Frame:
             present = ~pd.isna(values)
             if present.any() and not isinstance(values[int(np.argmax(present))], str):
                 values[present] = [str(v) for v in values[present]]
+            # Measured from the texts themselves, never read from body_length: a frame's columns come from
+            # its caller, and one wrong length shifts every later text's place in the joined buffer.
             lens = np.zeros(len(values), np.int64)
-            if name == "body" and "body_length" in self.df.columns and len(values) == self.n + 1 and \
-                    F.BY_NAME["body"].distinct:
-                lens[:-1] = np.nan_to_num(self.num("body_length"))  # distinct column: values are the rows
-            else:
-                lens[present] = np.fromiter(map(len, values[present]), np.int64, int(present.sum()))
+            lens[present] = np.fromiter(map(len, values[present]), np.int64, int(present.sum()))
             info = (present, lens)
             if name:
                 self._text_info[name] = info

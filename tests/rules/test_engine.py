@@ -65,3 +65,16 @@ def test_rules_only_see_their_kinds_and_eligible_people():
                {"kind": "commit", "path_groups": ["docs"], "additions": 500, "body": "Guide", "actor_is_bot": True}]
     hits = match_rule(Frame(records_frame(records)), docs)
     assert list(hits.rows) == [0] and list(hits.levels) == ["high"]
+
+
+def test_text_scans_measure_texts_not_the_body_length_column():
+    """body_length comes with the frame; a text scan that trusted it would read its neighbours' text."""
+    records = [{"kind": "pr_comment", "body": f"{'x' * (i % 7)} because {i}" if i % 2 else f"plain {i}",
+                "body_length": float(i % 3)} for i in range(300)]
+    f = Frame(records_frame(records))
+    every = np.arange(len(records))
+    rows = f.df.to_dict("records")
+    for c in (cond("m", "body", "text", "matches", compile_pattern(r"^x*\s?because\b")),
+              cond("w", "body", "text", "matches", compile_pattern(r"because \d+$")),
+              cond("c", "body", "text", "contains", ("because", "plain 1", "s 2"))):
+        assert list(f.test(c, every)) == [naive.test(c, r) for r in rows], c.name
