@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import re2
-from re2 import _re2
 
 MAX_PATTERN = 500  # characters
 MAX_MEM = 1 << 20  # bytes of RE2 program memory per pattern
-_UNANCHORED = _re2.RE2.Anchor.UNANCHORED
 _PCRE_ONLY = [
     (re.compile(r"\(\?<?[=!]"), "look-ahead/look-behind assertions"),
     (re.compile(r"\\[1-9]"), "back-references"),
@@ -49,30 +47,39 @@ class Regex:
         opts.never_capture = True
         opts.case_sensitive = not self.ignore_case
         opts.log_errors = False
-        compiled = _re2.RE2(self.pattern.encode("utf-8"), opts)
-        if not compiled.ok():
-            err = compiled.error()
-            raise _classify_error(self.pattern, err.decode("utf-8", "replace") if isinstance(err, bytes) else err)
-        self._re = compiled
+        try:
+            self._re = re2.compile(self.pattern, opts)
+        except re2.error as exc:
+            raise _classify_error(self.pattern, _message(exc)) from None
         # A one-pattern RE2::Set answers "is there a match" with a forward DFA pass only: about 25% faster
-        # than Match, which also has to find where the match starts and ends.
-        self._set = _re2.Set(_UNANCHORED, opts)
-        if self._set.Add(self.pattern.encode("utf-8")) < 0 or not self._set.Compile():
-            raise RegexError("pattern could not be compiled for matching", "bad-regex", "simplify the pattern")
+        # than a search, which also has to find where the match starts and ends.
+        self._set = re2.Set.SearchSet(opts)
+        try:
+            self._set.Add(self.pattern)
+            self._set.Compile()
+        except re2.error:
+            raise RegexError("pattern could not be compiled for matching", "bad-regex",
+                             "simplify the pattern") from None
 
     def search(self, text: str) -> bool:
         return self.search_bytes(text.encode("utf-8", "surrogatepass"))
 
-    def raw_match(self) -> tuple[Any, Any]:
-        """(RE2 Match, anchor), for scanning a buffer from a position (rules.scan)."""
-        return self._re.Match, _UNANCHORED  # type: ignore[attr-defined]
+    def span(self, buf: bytes, pos: int) -> tuple[int, int] | None:
+        """(start, end) byte offsets of the first match in ``buf`` from ``pos`` on, for scanning a buffer."""
+        m = self._re.search(buf, pos)  # type: ignore[attr-defined]
+        return None if m is None else m.span()
 
     def matcher(self) -> Any:
-        """bytes -> list of matching pattern ids (empty: no match), for tight loops over encoded texts."""
+        """bytes -> list of matching pattern ids (None: no match), for tight loops over encoded texts."""
         return self._set.Match  # type: ignore[attr-defined]
 
     def search_bytes(self, b: bytes) -> bool:
-        return bool(self._set.Match(b))  # type: ignore[attr-defined]
+        return self._set.Match(b) is not None  # type: ignore[attr-defined]
+
+
+def _message(exc: Exception) -> str:
+    msg = exc.args[0] if exc.args else str(exc)
+    return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
 
 
 def compile_pattern(pattern: str, ignore_case: bool = False) -> Regex:

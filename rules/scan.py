@@ -14,7 +14,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
-from re2 import _re2
+import re2
 
 from leadsig.rules.regex import Regex, python_tree
 
@@ -85,13 +85,14 @@ def regex_many(texts: list[str], rx: Regex, lens: np.ndarray | None = None) -> n
     out = np.zeros(len(texts), bool)
     check_all = needs_lines(rx.pattern)
     scan_rx = _multiline(rx.pattern, rx.ignore_case) if check_all else rx
-    match, anchor = scan_rx.raw_match()
+    span = scan_rx.span
     first, last = starts.tolist(), ends.tolist()  # bisect on lists: a C call per hit, no numpy overhead
     pos, size = 0, len(buf)
     while pos <= size:
-        s, e = match(anchor, buf, pos, size)[0]
-        if s < 0:
+        hit = span(buf, pos)
+        if hit is None:
             break
+        s, e = hit
         row = bisect_right(first, s) - 1
         if (e <= last[row] and not check_all) or rx.search_bytes(buf[first[row]:last[row]]):
             out[row] = True
@@ -113,15 +114,15 @@ def candidates(texts: list[str], rx: Regex, lens: np.ndarray | None = None) -> n
         buf = joined.encode("utf-8", "surrogatepass")
         starts, _ = _layout([len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts])
     out = np.zeros(len(texts), bool)
-    match, anchor = rx.raw_match()
+    span = rx.span
     first = starts.tolist()
     nxt = first[1:] + [len(buf) + 1]
     pos, size = 0, len(buf)
     while pos <= size:
-        s = match(anchor, buf, pos, size)[0][0]
-        if s < 0:
+        hit = span(buf, pos)
+        if hit is None:
             break
-        row = bisect_right(first, s) - 1
+        row = bisect_right(first, hit[0]) - 1
         out[row] = True
         pos = nxt[row]
     return out
@@ -141,7 +142,7 @@ def union_pattern(patterns: list[tuple[str, bool]]) -> str:
 
 @lru_cache(maxsize=128)
 def _literals(needles: tuple[str, ...], ignore_case: bool) -> Regex:
-    quoted = (_re2.RE2.QuoteMeta(n.encode("ascii")).decode("ascii") for n in needles)
+    quoted = (re2.escape(n) for n in needles)
     return Regex("(?:" + "|".join(quoted) + ")", ignore_case)
 
 
