@@ -147,9 +147,9 @@ class Frame:
     def prescan(self, rules: list[Rule]) -> None:
         """Answer the text conditions of all rules together, a column at a time, before any rule runs.
 
-        With the Hyperscan module (rules.textscan), each text is scanned once for every condition on its
-        column, and the answers wait in the cache. Conditions it cannot answer, or every condition where
-        the module is not built, get one RE2 pass over the union of their patterns instead: each rule's
+        With Hyperscan (rules.textscan), each text is scanned once for every condition on its column, and
+        the answers wait in the cache. Conditions it cannot answer, or every condition where Hyperscan is
+        not installed or switched off, get one RE2 pass over the union of their patterns instead: each rule's
         regex then only runs on the texts where some pattern may match.
         """
         texts: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
@@ -162,7 +162,7 @@ class Frame:
                     texts.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
         self._uses = {name: len(sigs) for name, sigs in uses.items()}
         for name, conds in texts.items():
-            answered = self._scan_texts(name, conds) if textscan.available() else set()
+            answered = self._scan_texts(name, conds)
             f = F.lookup(name)
             rest = {sig: v for sig, v in conds.items() if sig not in answered and v[0].op == "matches"
                     and f is not None and f.distinct and scannable(v[0].value.pattern)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from leadsig.rules import naive, textscan
 from leadsig.rules.engine import Frame, match_all
 from leadsig.rules.enrich import enrich
@@ -44,11 +46,18 @@ def test_awkward_texts_same_signals_both_engines():
     assert _hits(df, rules) == per_record
 
 
-def test_same_signals_with_and_without_the_hyperscan_module(monkeypatch):
+@pytest.mark.parametrize("build", ["module", "hyperscan"])
+def test_same_signals_with_each_hyperscan_build_and_without(monkeypatch, build):
+    if getattr(textscan, "_textscan" if build == "module" else "hyperscan") is None:
+        pytest.skip(f"{build} not installed here")
     tables = generate(3000, seed=9)
     df = enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"])
+    bodies = df["body"].to_numpy(object)
+    bodies[::5] = [b + ("\n", " café", "\v", "\x00 recap", "\u017fummary")[i % 5] for i, b in enumerate(bodies[::5])]
+    df["body"] = bodies
     rules = load_rules(["default"], Path(".")).enabled()
-    with_module = _hits(df, rules)
-    monkeypatch.setattr(textscan, "_textscan", None)
+    monkeypatch.setenv(textscan.ENV, build)
+    with_build = _hits(df, rules)
+    monkeypatch.setenv(textscan.ENV, "off")
     assert not textscan.available()
-    assert _hits(df, rules) == with_module
+    assert _hits(df, rules) == with_build

@@ -8,10 +8,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from leadsig.errors import UserError
 from leadsig.rules import textscan
 from leadsig.rules.regex import compile_pattern
 
-needs_module = pytest.mark.skipif(not textscan.available(), reason="rules._textscan not built (no libhyperscan-dev)")
+BUILT = {"module": textscan._textscan is not None, "hyperscan": textscan.hyperscan is not None}
+
+
+@pytest.fixture(params=["module", "hyperscan"])
+def build(request, monkeypatch) -> str:
+    """Each Hyperscan build in turn (LEADSIG_TEXTSCAN), skipped where it is not installed."""
+    if not BUILT[request.param]:
+        pytest.skip(f"{request.param} not installed here")
+    monkeypatch.setenv(textscan.ENV, request.param)
+    assert textscan.engine() == request.param
+    return request.param
 
 # patterns where PCRE and RE2 could disagree, and plain ones; all valid RE2
 PATTERNS = [
@@ -39,9 +50,8 @@ def _re2_answer(spec: textscan.Spec, text: object) -> bool:
     return compile_pattern(str(value), ignore_case=fold).search(text)
 
 
-@needs_module
 @pytest.mark.parametrize("fold", [False, True])
-def test_every_decided_answer_is_re2s(fold):
+def test_every_decided_answer_is_re2s(build, fold):
     specs = tuple(("matches", p, fold) for p in PATTERNS) + (
         ("contains", ("cc @", "loop in", "a\nb"), fold), ("contains", ("http://", "é"), fold))
     plan = textscan.plan(specs)
@@ -60,8 +70,7 @@ def test_every_decided_answer_is_re2s(fold):
     assert decided > len(texts) * 12  # and on most texts
 
 
-@needs_module
-def test_texts_the_engines_read_differently_are_left_to_re2():
+def test_texts_the_engines_read_differently_are_left_to_re2(build):
     specs = (("matches", "b$", False), ("matches", r"a\sb", False), ("matches", "ab", False),
              ("matches", "(?m)^#", False))
     plan = textscan.plan(specs)
@@ -87,20 +96,54 @@ def test_contains_needles_become_escaped_literals():
     assert textscan.translate(("contains", ("naïve",), False)) is None
 
 
-@needs_module
-def test_a_pattern_hyperscan_refuses_is_dropped_not_fatal():
-    plan = textscan.plan((("matches", "x*", False), ("matches", "ab", False)))  # x* matches the empty text
-    assert plan is not None and plan.ids[0] is None and plan.ids[1] is not None
+def test_a_pattern_hyperscan_refuses_is_dropped_not_fatal(build):
+    plan = textscan.plan((("matches", "ab", False), ("matches", "x*", False), ("matches", "b", True)))
+    assert plan is not None and plan.ids[1] is None  # x* matches the empty text
+    assert plan.ids[0] is not None and plan.ids[2] is not None
+    assert [list(row) for row in textscan.answers(plan, ["ab", "B", "x"])] == [[1, 0, 0], [1, 1, 0]]
 
 
 def test_module_is_built_where_hyperscan_is_installed():
     if not Path("/usr/include/hs/hs.h").exists():
         pytest.skip("Hyperscan headers not installed: the engine runs on RE2 alone")
-    assert textscan.available(), "libhyperscan-dev is installed but rules._textscan was not built: reinstall"
+    assert textscan._textscan is not None, "libhyperscan-dev is installed but rules._textscan was not built: reinstall"
 
 
-@needs_module
-def test_answers_are_read_only_views_of_one_scan():
+def test_answers_are_read_only_views_of_one_scan(build):
     plan = textscan.plan((("matches", "a", False),))
     grid = textscan.answers(plan, ["a", "b"])
     assert grid.dtype == np.int8 and grid.shape == (1, 2) and list(grid[0]) == [1, 0]
+
+
+def test_the_builds_give_the_same_answers_on_awkward_texts():
+    if not all(BUILT.values()):
+        pytest.skip("needs both the C module and the hyperscan package")
+    specs = tuple(("matches", p, False) for p in PATTERNS) + (("contains", ("cc @", "a\nb"), True),)
+    texts = _texts(600) + ["a\x00b", "x\x00\n"]  # a NUL inside a text must not split it
+    grids = {}
+    for name in BUILT:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(textscan.ENV, name)
+            plan = textscan.plan(specs)
+            grids[name] = (plan.ids, textscan.answers(plan, texts).tolist())
+    assert grids["module"] == grids["hyperscan"]
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("off", None), ("OFF", None), ("", "auto")])
+def test_the_environment_chooses_the_path(monkeypatch, setting, expected):
+    monkeypatch.setenv(textscan.ENV, setting)
+    if expected == "auto":
+        expected = "module" if BUILT["module"] else "hyperscan" if BUILT["hyperscan"] else None
+    assert textscan.engine() == expected
+    assert textscan.available() is (expected is not None)
+    assert (textscan.plan((("matches", "ab", False),)) is None) is (expected is None)
+
+
+def test_an_unknown_or_missing_engine_is_a_user_error(monkeypatch):
+    monkeypatch.setenv(textscan.ENV, "fast")
+    with pytest.raises(UserError, match="(?s)LEADSIG_TEXTSCAN: 'fast' is not.*auto, module, hyperscan, off"):
+        textscan.engine()
+    monkeypatch.setattr(textscan, "_textscan", None)
+    monkeypatch.setenv(textscan.ENV, "module")
+    with pytest.raises(UserError, match="rules._textscan was not built"):
+        textscan.engine()
