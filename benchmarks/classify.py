@@ -5,7 +5,7 @@ Writes benchmarks/results/classify.md. Runs pinned to one CPU core. The baseline
 per-record interpreter of the same compiled rules (same operator semantics, same RE2 patterns), timed
 in the same process over the same enriched rows; both must produce identical signals, which is checked.
 The vectorised engine is timed with each text path this install has (rules.textscan, LEADSIG_TEXTSCAN):
-the C module on Hyperscan (rules._textscan, when built), the hyperscan package from PyPI (when installed),
+the C module on Hyperscan (rules.matcher._textscan, when built), the hyperscan package from PyPI (when installed),
 and RE2 alone (what an install with neither runs), taking turns on the same frame.
 """
 
@@ -29,12 +29,12 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from leadsig.rules import naive, textscan  # noqa: E402
-from leadsig.rules.engine import Frame, match_all  # noqa: E402
-from leadsig.rules.enrich import enrich  # noqa: E402
-from leadsig.rules.loader import load_rules  # noqa: E402
-from leadsig.rules.signals import gc_paused, signal_records  # noqa: E402
-from leadsig.rules.synthetic import generate  # noqa: E402
+from leadsig.rules.language.loader import load_rules  # noqa: E402
+from leadsig.rules.matcher import naive, textscan  # noqa: E402
+from leadsig.rules.matcher.engine import Frame, match_all  # noqa: E402
+from leadsig.rules.matcher.enrich import enrich  # noqa: E402
+from leadsig.rules.matcher.signals import gc_paused, signal_records  # noqa: E402
+from leadsig.rules.matcher.synthetic import generate  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "classify.md"
 CHUNK = 20_000
@@ -135,7 +135,7 @@ def main() -> None:
 
 
 PATHS = ("module", "hyperscan", "off")
-LABELS = {"module": "Hyperscan through the C module rules._textscan",
+LABELS = {"module": "Hyperscan through the C module rules.matcher._textscan",
           "hyperscan": "Hyperscan through the hyperscan package (PyPI wheel)", "off": "RE2 alone"}
 
 
@@ -216,8 +216,8 @@ def report(args, rules, df, gen_s, enrich_t, match_t, record_t, n_signals, naive
         "patterns when the rules load, untimed).",
         "",
         "Targets (issue 5): classification <= 3 s on one core, >= 20x the naive loop. The naive loop "
-        "(rules/naive.py) is timed without building its per-row dicts, with the same precompiled conditions and "
-        "RE2 patterns; enrichment is shared by both engines and reported on its own line.",
+        "(rules/matcher/naive.py) is timed without building its per-row dicts, with the same precompiled conditions "
+        "and RE2 patterns; enrichment is shared by both engines and reported on its own line.",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
