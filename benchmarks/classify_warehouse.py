@@ -38,7 +38,7 @@ def _plain(v: object) -> object:
 
 
 def build(url: str, n: int, seed: int) -> dict[str, int]:
-    from leadsig.rules.synthetic import generate
+    from leadsig.rules.matcher.synthetic import generate
     from leadsig.warehouse import models as m
     from leadsig.warehouse.db import open_warehouse
 
@@ -67,7 +67,7 @@ def build(url: str, n: int, seed: int) -> dict[str, int]:
 def child(db: str, pass_size: int) -> None:
     """One classification in this process; prints its figures as JSON."""
     from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig
-    from leadsig.rules import classify
+    from leadsig.rules.matcher import classify
     from leadsig.warehouse.db import open_warehouse
 
     classify.FULL_PASS = pass_size
@@ -119,7 +119,7 @@ def main() -> None:
         child(args.child, args.pass_size)
         return
     sys.path.insert(0, str(ROOT))
-    from leadsig.rules.classify import FULL_PASS
+    from leadsig.rules.matcher.classify import FULL_PASS
 
     with tempfile.TemporaryDirectory() as d:
         passes_db, one_db = Path(d) / "passes.db", Path(d) / "one.db"

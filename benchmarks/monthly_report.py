@@ -28,7 +28,7 @@ from leadsig.config import Config, ScheduleConfig
 from leadsig.reports.data import load_counts, load_evidence, parse_month
 from leadsig.reports.monthly import build_monthly
 from leadsig.reports.packet import build_packet
-from leadsig.rules.indicators import INDICATORS
+from leadsig.rules.language.indicators import INDICATORS
 from leadsig.warehouse import models as m
 from leadsig.warehouse.db import open_warehouse
 

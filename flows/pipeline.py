@@ -142,7 +142,7 @@ def classify_stage(p: Prepared, since: date | None = None) -> dict[str, Any]:
 
     Returns the engine's stats: signals by type and rule, and how many were added, removed or changed.
     """
-    from leadsig.rules.classify import classify_warehouse
+    from leadsig.rules.matcher.classify import classify_warehouse
     from leadsig.warehouse.runs import classify_lock
 
     with classify_lock(p.engine):

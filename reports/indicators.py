@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from leadsig.rules.indicators import BY_ID, IMPACTS, INDICATORS, SIGNAL_TYPES
-from leadsig.rules.indicators import Indicator as IndicatorInfo
+from leadsig.rules.language.indicators import BY_ID, IMPACTS, INDICATORS, SIGNAL_TYPES
+from leadsig.rules.language.indicators import Indicator as IndicatorInfo
 
 __all__ = ["IMPACTS", "SIGNAL_TYPES", "IndicatorInfo", "indicators", "label_of"]
 

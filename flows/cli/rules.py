@@ -27,7 +27,7 @@ NoDefault = Annotated[bool, typer.Option("--no-default", help="Do not put the bu
 def _layers(paths: list[Path] | None, no_default: bool, config: Path) -> tuple[list[str], Path]:
     """PATHS on top of the built-in pack; without PATHS, the config's layers (or the pack alone)."""
     if paths:
-        from leadsig.rules.loader import DEFAULT_DIR
+        from leadsig.rules.language.loader import DEFAULT_DIR
 
         own = [str(p.resolve()) for p in paths if p.resolve() != DEFAULT_DIR.resolve()]  # the pack is layer 0
         return ([] if no_default and len(own) == len(paths) else ["default"]) + own, Path.cwd()
@@ -64,7 +64,7 @@ def _source_line(file: str | None, line: int | None) -> str | None:
 @app.command("validate")
 def validate(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Report every problem of the rule files at once; exit 2 on any error (warnings do not fail)."""
-    from leadsig.rules.loader import check_rules
+    from leadsig.rules.language.loader import check_rules
 
     layers, base = _layers(paths, no_default, config)
     ruleset, c = check_rules(layers, base)
@@ -86,8 +86,8 @@ def _order(p: Problem) -> tuple[str, int, int]:
 def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG,
          verbose: Annotated[bool, typer.Option("--show-all", help="List passing examples too.")] = False) -> None:
     """Run every rule's inline examples: true/false positives and negatives and todos per rule."""
-    from leadsig.rules.examples import run_all
-    from leadsig.rules.loader import load_rules
+    from leadsig.rules.language.loader import load_rules
+    from leadsig.rules.matcher.examples import run_all
 
     layers, base = _layers(paths, no_default, config)
     reports = run_all(load_rules(layers, base).rules)
@@ -121,9 +121,9 @@ def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", h
             config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
     from leadsig.config import load_config
-    from leadsig.rules.classify import enriched_frame, rules_for
-    from leadsig.rules.explain import explain as do_explain
-    from leadsig.rules.explain import not_found, stored_ids
+    from leadsig.rules.matcher.classify import enriched_frame, rules_for
+    from leadsig.rules.matcher.explain import explain as do_explain
+    from leadsig.rules.matcher.explain import not_found, stored_ids
     from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
@@ -165,8 +165,8 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
          config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Replay stored activity through the base and the working rules; report the signals that change."""
     from leadsig.config import load_config
-    from leadsig.rules.classify import rules_for
-    from leadsig.rules.diff import diff_warehouse, render_markdown, render_text
+    from leadsig.rules.matcher.classify import rules_for
+    from leadsig.rules.matcher.diff import diff_warehouse, render_markdown, render_text
     from leadsig.warehouse.db import open_warehouse
 
     if fmt not in ("text", "json", "markdown"):
@@ -187,8 +187,8 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
 
 
 def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported lazily
-    from leadsig.rules.gitref import is_ref, sources_at
-    from leadsig.rules.loader import load_rules
+    from leadsig.rules.language.gitref import is_ref, sources_at
+    from leadsig.rules.language.loader import load_rules
 
     folder = cfg.path.resolve().parent  # type: ignore[attr-defined]
     items = [s.strip() for s in base.split(",") if s.strip()]
@@ -215,8 +215,8 @@ def eval_corpus(
         indicator: Annotated[str | None, typer.Option(help="Score this indicator alone.")] = None,
         config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Measure the rules on labelled items: precision, recall and F1 per indicator, and the mistakes."""
-    from leadsig.rules.eval_report import gate_failures, progress_printer, render
-    from leadsig.rules.evaluate import Settings, evaluate_files
+    from leadsig.rules.evaluation.evaluate import Settings, evaluate_files
+    from leadsig.rules.evaluation.report import gate_failures, progress_printer, render
 
     settings = Settings()
     if config.exists():

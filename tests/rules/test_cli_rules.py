@@ -94,7 +94,7 @@ def test_explain_shows_each_condition_and_the_impact_step(seeded):
 
 def test_explain_reads_only_the_activitys_thread(seeded, monkeypatch):
     """One activity's explanation must not load the whole warehouse (years of history on a big org)."""
-    from leadsig.rules import classify
+    from leadsig.rules.matcher import classify
 
     engine, cfg = seeded()
     reads: list[tuple] = []

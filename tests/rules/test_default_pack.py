@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from leadsig.rules.examples import run_examples
-from leadsig.rules.indicators import BY_ID, INDICATORS
-from leadsig.rules.loader import DEFAULT_DIR, check_rules
+from leadsig.rules.language.indicators import BY_ID, INDICATORS
+from leadsig.rules.language.loader import DEFAULT_DIR, check_rules
+from leadsig.rules.matcher.examples import run_examples
 
 RULESET, FOUND = check_rules(["default"], Path("."))
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from leadsig.rules import fields as F
-from leadsig.rules.examples import run_examples
-from leadsig.rules.loader import load_rules
+from leadsig.rules.language import fields as F
+from leadsig.rules.language import operators as O
+from leadsig.rules.language.loader import load_rules
+from leadsig.rules.matcher.examples import run_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
@@ -21,7 +22,16 @@ def yaml_blocks() -> list[str]:
 
 def test_every_field_and_operator_is_documented():
     assert not [f.name for f in F.FIELDS if f"`{f.name}`" not in README]
-    assert not [op for op in F.ALL_OPS if f"`{op}`" not in README]
+    assert not [op for op in O.names() if f"`{op}`" not in README]
+
+
+def test_operators_by_field_type_agree_with_the_registry():
+    line = " ".join(re.search(r"Operators by field type: (.*?)\.\n\n", README, flags=re.S).group(1).split())
+    documented = {name.strip(): set(ops.split()) for name, ops in re.findall(r"([a-z`.*]+): ([a-z_ ]+)", line)}
+    words = {F.NUM: "numbers", F.STR: "strings", F.TEXT: "text", F.LIST: "lists", F.BOOL: "booleans",
+             F.ANY: "`extra.*`"}
+    registry = {words[t]: {o for o in O.for_type(t) if not O.get(o).compares_fields} for t in words}
+    assert documented == registry
 
 
 def test_every_problem_code_is_documented():

@@ -7,7 +7,7 @@ import pytest
 from corpora import corpus_item, docs_commit_item, write_corpus
 
 from leadsig.errors import UserError
-from leadsig.rules.evaluate import Settings, evaluate_files
+from leadsig.rules.evaluation.evaluate import Settings, evaluate_files
 
 
 def results(tmp_path, items, settings=None):

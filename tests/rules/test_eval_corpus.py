@@ -6,7 +6,7 @@ import pytest
 from corpora import corpus_item, write_corpus
 
 from leadsig.errors import UserError
-from leadsig.rules.corpus import read_corpus, read_file
+from leadsig.rules.evaluation.corpus import read_corpus, read_file
 
 
 def problems(tmp_path, *items) -> list[str]:

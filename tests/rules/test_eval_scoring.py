@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from leadsig.rules.corpus import Item
-from leadsig.rules.scoring import Outcome, score
+from leadsig.rules.evaluation.corpus import Item
+from leadsig.rules.evaluation.scoring import Outcome, score
 
 
 def outcome(item_id: str, labels: list[str], got: list[str], tags: tuple[str, ...] = ()) -> Outcome:

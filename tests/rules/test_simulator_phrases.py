@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from leadsig.rules.engine import Frame, match_all
-from leadsig.rules.loader import load_rules
-from leadsig.rules.records import records_frame
+from leadsig.rules.language.loader import load_rules
+from leadsig.rules.matcher.engine import Frame, match_all
+from leadsig.rules.matcher.records import records_frame
 from leadsig.simulator import text
 
 RULES = load_rules(["default"], Path(".")).enabled()

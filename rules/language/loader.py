@@ -1,0 +1,275 @@
+"""Loading rule files in layers: the built-in pack, then the organisation's folders from the config.
+
+A later layer may add rules, and may change only whitelisted parts of an earlier rule through
+``overrides:`` (enabled, params, list items, impact thresholds), so a local tweak can never silently
+rewrite what a rule means. All problems of all files are collected and raised together.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from leadsig.errors import Problem, UserError
+from leadsig.rules.language.model import RuleSet
+from leadsig.rules.language.problems import Collector, suggest
+from leadsig.rules.language.spec import ID_RE, SCALAR, RuleSpec, build_rule, read_named
+from leadsig.yamlfile import node_line, parse_yaml, read_text
+
+DEFAULT_DIR = Path(__file__).parent.parent / "default"
+FILE_KEYS = ("rules", "overrides")
+OVERRIDE_KEYS = ("id", "enabled", "params", "lists", "impact")
+NOT_OVERRIDABLE = ("version", "status", "type", "indicator", "kinds", "conditions", "match", "summary", "evidence",
+                   "examples", "description", "false_positives")
+
+
+def layer_files(layer: str, base_dir: Path) -> list[Path]:
+    """The YAML files of one layer: 'default' is the built-in pack; others are folders or files."""
+    if layer == "default":
+        return sorted(DEFAULT_DIR.glob("*.yaml"))
+    path = Path(layer)
+    path = path if path.is_absolute() else base_dir / path
+    if path.is_dir():
+        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if path.exists():
+        return [path]
+    raise UserError(Problem(f"rules layer {layer!r} not found ({path})", key="rules",
+                            hint="list 'default' and folders or files of rules, relative to the config file",
+                            code="missing-file"))
+
+
+Sources = list[tuple[int, str, str]]  # (layer index, shown file name, text)
+
+
+def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None) -> tuple[RuleSet, Collector]:
+    """Load every layer, returning what could be built and every problem (errors and warnings).
+
+    ``texts`` gives the files' contents directly (``rules diff`` reads them at a git ref).
+    """
+    c = Collector()
+    specs: dict[str, RuleSpec] = {}
+    duplicates: list[RuleSpec] = []  # still checked, so their own mistakes show up in the same run
+    files: list[str] = []
+    sources = _sources(layers, base_dir, texts)
+    for layer, shown, text in sources:
+        files.append(shown)
+        c.file = shown
+        data = _parse(c, shown, text)
+        if data is None:
+            continue
+        for node in _rule_nodes(c, data):
+            _add_spec(c, specs, node, shown, layer, duplicates)
+        for node in _items(c, data, "overrides"):
+            _override(c, specs, node, shown, layer)
+    rules = []
+    for spec in specs.values():
+        c.file = spec.file
+        rule = build_rule(c, spec)
+        if rule is not None:
+            rules.append(rule)
+    for spec in duplicates:
+        c.file = spec.file
+        build_rule(c, spec)
+    return RuleSet(rules=rules, warnings=c.warnings, files=files), c
+
+
+def load_rules(layers: list[str], base_dir: Path, texts: Sources | None = None) -> RuleSet:
+    """The rule set of the layers; every error of every file at once as a UserError."""
+    ruleset, c = check_rules(layers, base_dir, texts)
+    if c.errors:
+        raise UserError(c.errors)
+    return ruleset
+
+
+def _sources(layers: list[str], base_dir: Path, texts: Sources | None) -> Sources:
+    if texts is not None:
+        return list(texts)
+    out = []
+    for i, layer in enumerate(layers):
+        for path in layer_files(layer, base_dir):
+            out.append((i, _shown(path), read_text(path, "rules")))
+    return out
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cached(text: str, shown: str) -> Any:
+    """Parsed documents are only read, never changed, so a re-load (tests, diff) reuses them."""
+    return parse_yaml(text, shown, "rules", allow_empty=True)
+
+
+def _parse(c: Collector, shown: str, text: str) -> Any:
+    try:
+        data = _parse_cached(text, shown)
+    except UserError as exc:
+        c.errors.extend(exc.problems)
+        return None
+    if data is None:
+        c.warnings.append(Problem("rule file is empty", file=shown, line=1, code="empty-file"))
+        return None
+    if not isinstance(data, dict):
+        line, col = node_line(data)
+        c.errors.append(Problem("a rule file is a mapping with rules: and/or overrides:", file=shown, line=line or 1,
+                                col=col or 1,
+                                code="type", hint="rules:\n  - id: my.rule\n    ..."))
+        return None
+    c.unknown_keys(data, FILE_KEYS, "a rule file")
+    return data
+
+
+def _items(c: Collector, data: Any, key: str) -> list[Any]:
+    raw = data.get(key)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        c.add(data, key, "type", f"{key}: must be a list of mappings", f"{key}:\n  - id: ...")
+        return []
+    out = []
+    for i, node in enumerate(raw):
+        if not isinstance(node, dict):
+            c.add(raw, i, "type", f"each item of {key}: must be a mapping", on_key=True)
+        else:
+            out.append(node)
+    return out
+
+
+def _rule_nodes(c: Collector, data: Any) -> list[Any]:
+    return _items(c, data, "rules")
+
+
+def _rule_id(c: Collector, node: Any) -> str | None:
+    rid = node.get("id")
+    if rid is None:
+        c.add(node, next(iter(node)), "missing", "rule has no id:", "id: team.short-name", on_key=True)
+        return None
+    if not isinstance(rid, str) or not ID_RE.match(rid):
+        c.add(node, "id", "bad-id", f"rule id {rid!r} must be lower case letters, digits, '.', '-', '_'",
+              "e.g. id: mentoring.explains-why")
+        return None
+    return rid
+
+
+def _add_spec(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, layer: int,
+              duplicates: list[RuleSpec]) -> None:
+    rid = _rule_id(c, node)
+    if rid is None:
+        return
+    if rid in specs:
+        first = specs[rid]
+        hint = "rename one of them" if first.layer == layer else \
+            "to change a rule of an earlier layer, use overrides: (enabled, params, lists, impact)"
+        c.add(node, "id", "duplicate-rule", f"rule {rid!r} is already defined in {first.file}", hint)
+        dup = RuleSpec(node=node, file=shown, layer=layer, id=rid)
+        read_named(c, node, dup)
+        duplicates.append(dup)
+        return
+    spec = RuleSpec(node=node, file=shown, layer=layer, id=rid)
+    read_named(c, node, spec)
+    specs[rid] = spec
+
+
+def _override(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, layer: int) -> None:
+    rid = node.get("id")
+    if not isinstance(rid, str) or rid not in specs or specs[rid].layer >= layer:
+        c.add(node, "id" if "id" in node else next(iter(node)), "unknown-rule",
+              f"override of unknown rule {rid!r}" + (" (overrides apply to earlier layers)"
+                                                     if isinstance(rid, str) and rid in specs else ""),
+              suggest(str(rid), list(specs), "see `leadsig rules explain` or the rule files for ids"),
+              on_key="id" not in node)
+        return
+    spec = specs[rid]
+    for k in node:
+        if k in NOT_OVERRIDABLE:
+            c.add(node, k, "override-not-allowed", f"an override may not change {k!r}",
+                  "overrides may change only enabled, params, lists and impact thresholds; "
+                  "to change more, disable the rule (enabled: false) and add your own", on_key=True)
+        elif k not in OVERRIDE_KEYS:
+            c.add(node, k, "unknown-key", f"unknown key {k!r} in an override",
+                  suggest(str(k), OVERRIDE_KEYS, "keys: " + ", ".join(OVERRIDE_KEYS)), on_key=True)
+    before = len(c.errors)
+    if "enabled" in node:
+        if not isinstance(node["enabled"], bool):
+            c.add(node, "enabled", "type", "enabled must be true or false")
+        else:
+            spec.enabled = node["enabled"]
+    _override_params(c, spec, node)
+    _override_lists(c, spec, node)
+    _override_impact(c, spec, node)
+    if len(c.errors) == before:
+        line = node.lc.line + 1 if hasattr(node, "lc") else "?"
+        spec.overridden_by.append(f"{shown}:{line}")
+
+
+def _override_params(c: Collector, spec: RuleSpec, node: Any) -> None:
+    params = node.get("params")
+    if params is None:
+        return
+    if not isinstance(params, dict):
+        c.add(node, "params", "type", "params must be a mapping")
+        return
+    for k, v in params.items():
+        if k not in spec.params:
+            c.add(params, k, "undefined-param", f"rule {spec.id!r} has no param {k!r}",
+                  suggest(str(k), list(spec.params), "params: " + ", ".join(spec.params) or "it has no params"),
+                  on_key=True)
+        elif not isinstance(v, SCALAR) or _kind(v) != _kind(spec.params[k]):
+            c.add(params, k, "type", f"param {k!r} is a {_kind(spec.params[k])}; got {v!r}")
+        else:
+            spec.params[str(k)] = v
+
+
+def _override_lists(c: Collector, spec: RuleSpec, node: Any) -> None:
+    lists = node.get("lists")
+    if lists is None:
+        return
+    if not isinstance(lists, dict):
+        c.add(node, "lists", "type", "lists must be a mapping")
+        return
+    for k, v in lists.items():
+        if k not in spec.lists:
+            c.add(lists, k, "undefined-list", f"rule {spec.id!r} has no list {k!r}",
+                  suggest(str(k), list(spec.lists), "lists: " + ", ".join(spec.lists) or "it has no lists"),
+                  on_key=True)
+            continue
+        if isinstance(v, list):
+            spec.lists[str(k)] = list(v)
+        elif isinstance(v, dict) and set(v) <= {"add", "remove"}:
+            items = [x for x in spec.lists[str(k)] if x not in (v.get("remove") or [])]
+            items += [x for x in (v.get("add") or []) if x not in items]
+            spec.lists[str(k)] = items
+        else:
+            c.add(lists, k, "type", f"list override {k!r} must be a list (replace) or {{add: [...], remove: [...]}}")
+
+
+def _override_impact(c: Collector, spec: RuleSpec, node: Any) -> None:
+    impact = node.get("impact")
+    if impact is None:
+        return
+    raw_steps = spec.node.get("impact") or []
+    levels = {s.get("level"): s for s in raw_steps if isinstance(s, dict) and "field" in s}
+    if not isinstance(impact, dict):
+        c.add(node, "impact", "type", "an impact override maps a level to its new threshold",
+              "impact: {high: 10, medium: 4}")
+        return
+    for level, v in impact.items():
+        if level not in levels:
+            c.add(impact, level, "override-not-allowed", f"rule {spec.id!r} has no threshold step {level!r}",
+                  "only levels with a field threshold can be overridden: " + (", ".join(map(str, levels)) or "none"),
+                  on_key=True)
+        elif isinstance(v, bool) or not isinstance(v, int | float):
+            c.add(impact, level, "type", f"threshold for {level!r} must be a number")
+        else:
+            spec.impact_thresholds[str(level)] = v
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true/false"
+    return "number" if isinstance(v, int | float) else "text"

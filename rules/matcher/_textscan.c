@@ -1,0 +1,190 @@
+/* Multi-pattern answers for many texts in one C loop, on Hyperscan (libhs).
+ *
+ * Why C: every Python binding of a multi-pattern matcher costs a Python call per text or per match
+ * (about a microsecond each), and a million comments make that the whole budget. This loop scans each
+ * text as its own block, so ^, $, \A, \z and \b see the text's real edges, and reports per text which
+ * patterns matched, with no Python call per text or per match.
+ *
+ * The GIL is held for the whole loop: no Python code runs meanwhile, so the list cannot change under it,
+ * and two threads never share the scratch space.
+ *
+ * It only reads: the texts are never evaluated or changed. Which patterns may be answered here, and on
+ * which texts, is decided in rules/matcher/textscan.py; a text this loop cannot answer (not a str, or not
+ * ASCII) is flagged, and the caller answers it with RE2.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <hs/hs.h>
+#include <string.h>
+
+#define FLAG_UNDECIDED 1 /* not a str, or not ASCII: the caller answers this text with RE2 */
+#define FLAG_VT 2        /* contains \v, where PCRE's \s and RE2's \s differ */
+#define FLAG_ENDS_NL 4   /* ends with \n, where PCRE's $ and RE2's $ differ */
+
+typedef struct {
+    PyObject_HEAD
+    hs_database_t *db;
+    hs_scratch_t *scratch;
+    unsigned int count;
+} Scanner;
+
+static void scanner_dealloc(Scanner *self) {
+    if (self->scratch) hs_free_scratch(self->scratch);
+    if (self->db) hs_free_database(self->db);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject ScannerType;
+static PyObject *CompileError;
+
+/* compile(patterns: list[bytes], flags: list[int]) -> Scanner
+ * On a pattern Hyperscan refuses, raises CompileError(message, index) so the caller can drop it. */
+static PyObject *textscan_compile(PyObject *mod, PyObject *args) {
+    PyObject *patterns, *flags;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &patterns, &PyList_Type, &flags)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(patterns);
+    if (n == 0 || n != PyList_GET_SIZE(flags) || n > 65535) {
+        PyErr_SetString(PyExc_ValueError, "need 1..65535 patterns and one flags value per pattern");
+        return NULL;
+    }
+    const char **exprs = PyMem_Calloc(n, sizeof(char *));
+    unsigned int *fl = PyMem_Calloc(n, sizeof(unsigned int));
+    unsigned int *ids = PyMem_Calloc(n, sizeof(unsigned int));
+    if (!exprs || !fl || !ids) {
+        PyMem_Free(exprs); PyMem_Free(fl); PyMem_Free(ids);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *p = PyList_GET_ITEM(patterns, i);
+        if (!PyBytes_Check(p)) {
+            PyErr_SetString(PyExc_TypeError, "patterns must be bytes");
+            goto fail;
+        }
+        exprs[i] = PyBytes_AS_STRING(p);
+        fl[i] = (unsigned int)PyLong_AsUnsignedLong(PyList_GET_ITEM(flags, i));
+        if (PyErr_Occurred()) goto fail;
+        ids[i] = (unsigned int)i;
+    }
+    hs_database_t *db = NULL;
+    hs_compile_error_t *err = NULL;
+    if (hs_compile_multi(exprs, fl, ids, (unsigned int)n, HS_MODE_BLOCK, NULL, &db, &err) != HS_SUCCESS) {
+        PyObject *exc = Py_BuildValue("(si)", err ? err->message : "compile failed", err ? err->expression : -1);
+        if (err) hs_free_compile_error(err);
+        if (exc) { PyErr_SetObject(CompileError, exc); Py_DECREF(exc); }
+        goto fail;
+    }
+    Scanner *self = PyObject_New(Scanner, &ScannerType);
+    if (!self) { hs_free_database(db); goto fail; }
+    self->db = db;
+    self->scratch = NULL;
+    self->count = (unsigned int)n;
+    if (hs_alloc_scratch(db, &self->scratch) != HS_SUCCESS) {
+        Py_DECREF(self);
+        PyErr_SetString(PyExc_MemoryError, "hyperscan could not allocate scratch space");
+        goto fail;
+    }
+    PyMem_Free(exprs); PyMem_Free(fl); PyMem_Free(ids);
+    return (PyObject *)self;
+fail:
+    PyMem_Free(exprs); PyMem_Free(fl); PyMem_Free(ids);
+    return NULL;
+}
+
+typedef struct {
+    unsigned char *cell; /* this text's answer for pattern 0 */
+    size_t stride;       /* distance to the next pattern's answer: the number of texts */
+} Hit;
+
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+                    void *ctx) {
+    (void)from; (void)to; (void)flags;
+    Hit *hit = (Hit *)ctx;
+    hit->cell[id * hit->stride] = 1;
+    return 0;
+}
+
+/* Scanner.scan(texts: list) -> (matrix: bytearray count * len(texts), flags: bytearray len(texts))
+ * matrix[id * len(texts) + row] is 1 where pattern id matched the text (one contiguous run of answers per
+ * pattern); flags holds the FLAG_* bits per text. */
+static PyObject *scanner_scan(Scanner *self, PyObject *args) {
+    PyObject *texts;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    size_t width = self->count;
+    if (n > PY_SSIZE_T_MAX / (Py_ssize_t)width) return PyErr_NoMemory();
+    PyObject *matrix = PyByteArray_FromStringAndSize(NULL, 0);
+    PyObject *marks = PyByteArray_FromStringAndSize(NULL, 0);
+    if (!matrix || !marks || PyByteArray_Resize(matrix, n * (Py_ssize_t)width) < 0 ||
+        PyByteArray_Resize(marks, n) < 0) {
+        Py_XDECREF(matrix); Py_XDECREF(marks);
+        return NULL;
+    }
+    unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(matrix);
+    unsigned char *flag = (unsigned char *)PyByteArray_AS_STRING(marks);
+    memset(out, 0, (size_t)n * width);
+    for (Py_ssize_t row = 0; row < n; row++) {
+        PyObject *t = PyList_GET_ITEM(texts, row);
+        if (!PyUnicode_Check(t) || PyUnicode_READY(t) < 0 || !PyUnicode_IS_ASCII(t)) {
+            PyErr_Clear();
+            flag[row] = FLAG_UNDECIDED;
+            continue;
+        }
+        const char *data = (const char *)PyUnicode_DATA(t);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(t);
+        if (len > 0xFFFFFFFFLL) { flag[row] = FLAG_UNDECIDED; continue; }
+        unsigned char f = 0;
+        if (len && memchr(data, '\v', (size_t)len)) f |= FLAG_VT;
+        if (len && data[len - 1] == '\n') f |= FLAG_ENDS_NL;
+        flag[row] = f;
+        Hit hit = {out + row, (size_t)n};
+        hs_error_t rc = hs_scan(self->db, data, (unsigned int)len, 0, self->scratch, on_match, &hit);
+        if (rc != HS_SUCCESS) {
+            Py_DECREF(matrix); Py_DECREF(marks);
+            PyErr_Format(PyExc_RuntimeError, "hyperscan scan failed with code %d", (int)rc);
+            return NULL;
+        }
+    }
+    return Py_BuildValue("(NN)", matrix, marks);
+}
+
+static PyMethodDef scanner_methods[] = {
+    {"scan", (PyCFunction)scanner_scan, METH_VARARGS, "Per-text pattern answers for a list of str."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rules.matcher._textscan.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_dealloc = (destructor)scanner_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A compiled Hyperscan block-mode database with its scratch space.",
+    .tp_methods = scanner_methods,
+};
+
+static PyMethodDef module_methods[] = {
+    {"compile", textscan_compile, METH_VARARGS, "Compile patterns (bytes) with Hyperscan flags."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_textscan", NULL, -1, module_methods};
+
+PyMODINIT_FUNC PyInit__textscan(void) {
+    if (PyType_Ready(&ScannerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    CompileError = PyErr_NewException("rules.matcher._textscan.CompileError", PyExc_ValueError, NULL);
+    if (!CompileError || PyModule_AddObject(m, "CompileError", CompileError) < 0) {
+        Py_XDECREF(CompileError);
+        Py_DECREF(m);
+        return NULL;
+    }
+    PyModule_AddIntConstant(m, "FLAG_UNDECIDED", FLAG_UNDECIDED);
+    PyModule_AddIntConstant(m, "FLAG_VT", FLAG_VT);
+    PyModule_AddIntConstant(m, "FLAG_ENDS_NL", FLAG_ENDS_NL);
+    PyModule_AddIntConstant(m, "HS_FLAG_CASELESS", HS_FLAG_CASELESS);
+    PyModule_AddIntConstant(m, "HS_FLAG_SINGLEMATCH", HS_FLAG_SINGLEMATCH);
+    PyModule_AddIntConstant(m, "HS_FLAG_MULTILINE", HS_FLAG_MULTILINE);
+    PyModule_AddIntConstant(m, "HS_FLAG_DOTALL", HS_FLAG_DOTALL);
+    return m;
+}

@@ -1,0 +1,176 @@
+"""Classification: stored activity -> rules -> signal rows, idempotently, in one transaction.
+
+A signal is kept as it is (same row, same classified_at) when its rule's hash and every column it
+would get are unchanged; rows of changed rules are replaced, rows no rule produces any more are
+deleted. No forge API is called: a rule edit re-classifies history for free.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select, tuple_
+
+from leadsig.config import Config
+from leadsig.rules.language.loader import load_rules
+from leadsig.rules.language.model import Rule, RuleSet
+from leadsig.rules.matcher.engine import Frame, match_all
+from leadsig.rules.matcher.enrich import enrich, read_warehouse, select_rows
+from leadsig.rules.matcher.signals import gc_paused, signal_records
+from leadsig.warehouse import models as m
+
+CHUNK = 500
+FULL_PASS = 100_000  # activities per pass of a full re-classification: memory stays bounded on any warehouse
+COMPARED = ("rule_version", "rule_hash", "person_id", "signal_type", "indicator", "impact", "evidence_url",
+            "summary", "why")
+
+
+def rules_for(cfg: Config) -> RuleSet:
+    return load_rules(cfg.rules, Path(cfg.path).resolve().parent)
+
+
+def team_globs(cfg: Config) -> dict[str, list[str]]:
+    return {name: list(t.repos) for name, t in cfg.teams.items()}
+
+
+def enriched_frame(engine: Engine, cfg: Config, since: date | None = None,
+                   activity_ids: list[str] | None = None, repos: list[tuple[str, str, str]] | None = None
+                   ) -> pd.DataFrame:
+    """Enriched activities: all, or (with a scope) the threads the scope touches, or whole repos."""
+    tables = read_warehouse(engine, since, activity_ids, repos)
+    return enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"],
+                  team_globs(cfg))
+
+
+def compute_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]:
+    frame = Frame(df)
+    out: list[dict[str, Any]] = []
+    with gc_paused():
+        for hits in match_all(frame, rules):
+            out.extend(signal_records(frame, hits))
+        for rec in out:
+            ts = rec["occurred_at"]
+            rec["occurred_at"] = ts.to_pydatetime() if isinstance(ts, pd.Timestamp) else ts
+    return out
+
+
+def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
+                       activity_ids: list[str] | None = None) -> dict[str, Any]:
+    """Re-classify stored activity (all, or from ``since``, or the given ids) and store the signals.
+
+    Everything is classified a few repositories at a time (about FULL_PASS activities a pass, whole
+    threads, each pass its own transaction), so a warehouse of millions of activities never sits in memory
+    at once; a scoped run reads only the threads it touches, in one transaction.
+    """
+    ruleset = rules_for(cfg)
+    if since is None and activity_ids is None:
+        total = _empty_stats()
+        for repos, df in frames_in_passes(engine, cfg):
+            stats = write_signals(engine, compute_signals(df, ruleset.enabled()), set(df["id"]), repos)
+            _add_stats(total, {**stats, "activities": len(df)})
+        total["rules"] = len(ruleset.enabled())
+        return total
+    df = enriched_frame(engine, cfg, since, activity_ids)
+    scoped = select_rows(df, since, activity_ids)
+    records = compute_signals(df if scoped.all() else df[scoped], ruleset.enabled())
+    stats = write_signals(engine, records, set(df.loc[scoped, "id"]))
+    stats["activities"] = int(scoped.sum())
+    stats["rules"] = len(ruleset.enabled())
+    return stats
+
+
+def frames_in_passes(engine: Engine, cfg: Config) -> Iterator[tuple[list[tuple[str, str, str]], pd.DataFrame]]:
+    """Every stored activity, enriched, a few whole repositories (about FULL_PASS activities) at a time.
+
+    A pass's frame is garbage once the caller moves on: it is collected before the next pass is read.
+    """
+    for repos in repo_passes(engine, FULL_PASS):
+        yield repos, enriched_frame(engine, cfg, repos=repos)
+        gc.collect()
+
+
+def repo_passes(engine: Engine, size: int) -> list[list[tuple[str, str, str]]]:
+    """Repositories ((forge, host, repo) keys) in groups of about ``size`` activities; a bigger repo alone."""
+    t = m.Activity.__table__
+    with engine.connect() as conn:
+        counts = conn.execute(select(t.c.forge, t.c.host, t.c.repo, func.count()).group_by(
+            t.c.forge, t.c.host, t.c.repo).order_by(t.c.forge, t.c.host, t.c.repo)).all()
+    passes: list[list[tuple[str, str, str]]] = []
+    filled = size
+    for forge, host, repo, n in counts:
+        if filled + n > size:
+            passes.append([])
+            filled = 0
+        passes[-1].append((forge, host, repo))
+        filled += n
+    return passes
+
+
+def _empty_stats() -> dict[str, Any]:
+    return {"signals": 0, "by_type": Counter(), "by_rule": Counter(), "added": 0, "removed": 0, "changed": 0,
+            "unchanged": 0, "activities": 0}
+
+
+def _add_stats(total: dict[str, Any], part: dict[str, Any]) -> None:
+    for key in ("signals", "added", "removed", "changed", "unchanged", "activities"):
+        total[key] += part[key]
+    total["by_type"].update(part["by_type"])
+    total["by_rule"].update(part["by_rule"])
+
+
+def _fingerprint(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(json.dumps(row[c], sort_keys=True, default=str) if c == "why" else row[c] for c in COMPARED) + \
+        (_ts(row["occurred_at"]),)
+
+
+def _ts(v: Any) -> str | None:
+    return v.astimezone(UTC).isoformat() if isinstance(v, datetime) else None
+
+
+def write_signals(engine: Engine, records: list[dict[str, Any]], scope_ids: set[str] | None,
+                  repos: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    """Diff new records against stored signals (of ``scope_ids``; read through ``repos`` when given) and
+    apply the difference in one transaction."""
+    t = m.Signal.__table__
+    now = datetime.now(UTC)
+    new = {(r["activity_id"], r["rule_id"]): r for r in records}
+    with engine.begin() as conn:
+        cols = [t.c.id, t.c.activity_id, t.c.rule_id, t.c.occurred_at, *[t.c[c] for c in COMPARED]]
+        old = {}
+        for row in _stored_signals(conn, cols, repos):
+            if scope_ids is None or row["activity_id"] in scope_ids:
+                old[(row["activity_id"], row["rule_id"])] = dict(row)
+        removed = [o["id"] for k, o in old.items() if k not in new]
+        changed_keys = [k for k, o in old.items() if k in new and _fingerprint(o) != _fingerprint(new[k])]
+        changed = [old[k]["id"] for k in changed_keys]
+        added = [r for k, r in new.items() if k not in old]
+        inserts = added + [new[k] for k in changed_keys]
+        doomed = removed + changed
+        for i in range(0, len(doomed), CHUNK):
+            conn.execute(t.delete().where(t.c.id.in_(doomed[i:i + CHUNK])))
+        rows = [{**r, "classified_at": now} for r in inserts]
+        for i in range(0, len(rows), CHUNK):
+            conn.execute(t.insert(), rows[i:i + CHUNK])
+    by_type = Counter(r["signal_type"] for r in records)
+    by_rule = Counter(r["rule_id"] for r in records)
+    return {"signals": len(records), "by_type": dict(by_type), "by_rule": dict(by_rule), "added": len(added),
+            "removed": len(removed), "changed": len(changed), "unchanged": len(new) - len(added) - len(changed)}
+
+
+def _stored_signals(conn: Connection, cols: list[Any], repos: list[tuple[str, str, str]] | None) -> Iterator[Any]:
+    """Stored signals: all, or those of activities in ``repos`` (read in groups of keys)."""
+    if repos is None:
+        yield from conn.execute(select(*cols)).mappings()
+        return
+    a = m.Activity.__table__
+    key = tuple_(a.c.forge, a.c.host, a.c.repo)
+    for i in range(0, len(repos), 100):
+        stmt = select(*cols).join(a, a.c.id == m.Signal.__table__.c.activity_id).where(key.in_(repos[i:i + 100]))
+        yield from conn.execute(stmt).mappings()

@@ -1,0 +1,405 @@
+"""The vectorised matcher: rules over a pandas DataFrame of enriched activities.
+
+Rows are indexed by activity kind once, so a rule only looks at rows of its kinds. Numbers are compared
+with numpy; every other field is factorised once, and a test runs once per *distinct* value (titles,
+labels, teams repeat a lot), its answer spread to rows through the factor codes. ``and``/``or`` evaluate
+their cheap parts first and hand only the undecided rows to the expensive ones (text, regex), and a
+test's answers are cached across rules that share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from leadsig.rules.language import fields as F
+from leadsig.rules.language import operators as O
+from leadsig.rules.language.expr import And, Node, Not, Or, Ref
+from leadsig.rules.language.model import Condition, Rule
+from leadsig.rules.language.regex import Regex, RegexError
+from leadsig.rules.matcher import textscan
+from leadsig.rules.matcher.scan import candidates, contains_many, regex_many, scannable, union_pattern
+
+SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
+UNION_MEM = 64 << 20  # RE2 program memory for the one-pass union of a field's patterns (an internal pattern)
+
+NUMERIC = O.NUMERIC
+
+
+class Frame:
+    """Columns of an activity DataFrame, converted on first use and kept for every rule."""
+
+    def __init__(self, df: pd.DataFrame):
+        plain = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
+        self.df = df if plain else df.reset_index(drop=True)
+        self.n = len(self.df)
+        self._num: dict[str, np.ndarray] = {}
+        self._cat: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._raw: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self._derived: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
+        self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
+        self.kind_rows = self._kind_rows()
+
+    def _kind_rows(self) -> dict[str, np.ndarray]:
+        eligible = self.df["person_id"].notna().to_numpy() & ~self.df["actor_is_bot"].fillna(False).to_numpy(bool)
+        codes, kinds = self.cat("kind")  # integer compares per kind; conditions on kind reuse the codes
+        return {kind: np.flatnonzero((codes == i) & eligible) for i, kind in enumerate(kinds[:-1].tolist())}
+
+    def rows_of(self, kinds: tuple[str, ...]) -> np.ndarray:
+        parts = [self.kind_rows[k] for k in kinds if k in self.kind_rows]
+        if len(parts) < 2:
+            return parts[0] if parts else np.empty(0, np.int64)
+        mask = np.zeros(self.n, bool)  # ascending positions without a sort
+        for part in parts:
+            mask[part] = True
+        return np.flatnonzero(mask)
+
+    def occurred(self, rows: np.ndarray) -> list[Any]:
+        """Python datetimes of ``rows`` (what the warehouse stores), without converting the whole column."""
+        col = self.df["occurred_at"]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            return list(col.array[rows].to_pydatetime())
+        return list(col.to_numpy(object)[rows])
+
+    def raw(self, name: str) -> np.ndarray:
+        if name not in self._raw:
+            if name in self.df.columns:
+                self._raw[name] = self.df[name].to_numpy(object)
+            elif name.startswith(F.EXTRA_PREFIX):
+                key = name[len(F.EXTRA_PREFIX):]
+                extra = self.df["extra"].to_numpy(object) if "extra" in self.df.columns else [None] * self.n
+                vals = [e.get(key) if isinstance(e, dict) else None for e in extra]
+                self._raw[name] = np.array([tuple(v) if isinstance(v, list) else v for v in vals] + [None],
+                                           dtype=object)[:-1]
+            else:
+                self._raw[name] = np.full(self.n, None, dtype=object)
+        return self._raw[name]
+
+    def num(self, name: str) -> np.ndarray:
+        if name not in self._num:
+            if name in self.df.columns:
+                col = self.df[name]
+                if col.dtype == object:
+                    col = pd.to_numeric(col.map(lambda v: v if v is not None else np.nan), errors="coerce")
+                self._num[name] = col.to_numpy(np.float64, na_value=np.nan)
+            else:
+                self._num[name] = np.full(self.n, np.nan)
+        return self._num[name]
+
+    def cat(self, name: str, identity: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values); missing values get the last code, whose value is None.
+
+        ``identity``: every row is its own value (rows are the values), for columns whose values rarely
+        repeat, or whose every test the text scanner answers faster per row than pandas can de-duplicate.
+        """
+        if name not in self._cat:
+            f = F.lookup(name)
+            if identity or (f is not None and f.distinct):  # hashing a million distinct texts buys nothing
+                values = np.empty(self.n + 1, dtype=object)
+                values[:-1] = self.raw(name)
+                values[-1] = None  # a missing value keeps its own row's code; tests read None as missing
+                self._cat[name] = (np.arange(self.n), values)
+                return self._cat[name]
+            codes, uniques = pd.factorize(self.raw(name), use_na_sentinel=True)
+            values = np.empty(len(uniques) + 1, dtype=object)
+            values[:-1] = list(uniques)
+            values[-1] = None
+            codes = np.where(codes < 0, len(uniques), codes)
+            self._cat[name] = (codes, values)
+        return self._cat[name]
+
+    def test(self, cond: Condition, idx: np.ndarray) -> np.ndarray:
+        """Boolean answers of ``cond`` for the rows ``idx``."""
+        op = O.get(cond.op)
+        if op.compares_fields:
+            return self._field_test(cond, op, idx)
+        if cond.ftype in NUMERIC and op.numeric is not None:
+            return op.numeric(self.num(cond.field)[idx], cond.value)
+        if cond.field not in self._cat and (len(idx) * 8 < self.n or (
+                self._uses.get(cond.field, 2) < 2 and len(idx) * 2 < self.n)):
+            return self._subset_test(cond, idx)
+        codes, values = self.cat(cond.field)
+        key = (cond.field, cond.signature())
+        answers = self._cache.get(key)
+        if answers is None:
+            answers = self._cache[key] = np.full(len(values), -1, np.int8)
+        u = codes[idx]
+        todo = u[answers[u] < 0]
+        if todo.size:
+            todo = _distinct(todo)
+            pre = self._prefilter.get(cond.field)
+            if pre is not None and key[1] in pre[0]:
+                maybe = pre[1][todo]
+                answers[todo[~maybe]] = 0
+                todo = todo[maybe]
+        if todo.size:
+            answers[todo] = self._answer(cond, values, todo)
+        return answers[u] == 1
+
+    def prescan(self, rules: list[Rule]) -> None:
+        """Answer the text conditions of all rules together, a column at a time, before any rule runs.
+
+        With Hyperscan (rules.textscan), each text is scanned once for every condition on its column, and
+        the answers wait in the cache. Conditions it cannot answer, or every condition where Hyperscan is
+        not installed or switched off, get one RE2 pass over the union of their patterns instead: each rule's
+        regex then only runs on the texts where some pattern may match.
+        """
+        texts: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
+        uses: dict[str, set[str]] = {}
+        for rule in rules:
+            tests = [*rule.conditions.values(), *(s.test for s in rule.impact if s.test is not None)]
+            for c in tests:
+                uses.setdefault(c.field, set()).add(c.signature())
+                if _scan_spec(c) is not None:
+                    texts.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
+        self._uses = {name: len(sigs) for name, sigs in uses.items()}
+        for name, conds in texts.items():
+            answered = self._scan_texts(name, conds)
+            f = F.lookup(name)
+            rest = {sig: v for sig, v in conds.items() if sig not in answered and f is not None and f.distinct
+                    and _scan_spec(v[0])[0] == "regex" and scannable(_scan_spec(v[0])[1])}
+            self._union_prefilter(name, rest)
+
+    def _scan_texts(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> set[str]:
+        """Fill the cache with Hyperscan's answers for ``conds``; the signatures it answered.
+
+        One database per column, every text scanned once for all its conditions. (A database per activity
+        kind, each with only its rules' patterns, scans about 5% faster but compiles three times longer:
+        a one-off nightly run comes out slower.)
+        """
+        sigs = sorted(conds)
+        p = textscan.plan(tuple(_scan_spec(conds[s][0]) for s in sigs))
+        if p is None:
+            return set()
+        mine = [(s, j) for s, j in zip(sigs, p.ids, strict=True) if j is not None]
+        # a column whose every test is answered here is scanned row by row: cheaper than de-duplicating
+        codes, values = self.cat(name, identity=len(mine) == self._uses.get(name))
+        rows = self.rows_of(tuple(sorted({k for s, _ in mine for k in conds[s][1]})))
+        todo = _distinct(codes[rows])
+        grid = textscan.answers(p, values[todo].tolist())
+        table = np.full((len(grid), len(values)), -1, np.int8)
+        table[:, todo] = grid
+        for s, j in mine:
+            self._cache[(name, s)] = table[j]
+        return {s for s, _ in mine}
+
+    def _union_prefilter(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> None:
+        if len(conds) < 2 or name in self._prefilter:
+            return
+        pats = sorted({_scan_spec(c)[1:] for c, _ in conds.values()})
+        try:
+            union = Regex(union_pattern(pats), max_mem=UNION_MEM)
+        except RegexError:
+            return  # too big to compile as one: every condition scans on its own
+        rows = self.rows_of(tuple(sorted({k for _, kinds in conds.values() for k in kinds})))
+        codes, values = self.cat(name)
+        todo = _distinct(codes[rows])
+        strs, present, lens = self._texts(name, values, todo)
+        may = np.zeros(len(values), bool)
+        may[todo] = present & candidates(strs, union, lens)
+        scanned = np.zeros(len(values), bool)
+        scanned[todo] = True
+        self._prefilter[name] = (set(conds), may | ~scanned)
+
+    def _texts(self, name: str | None, values: np.ndarray, todo: np.ndarray
+               ) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(texts with "" for missing, present mask, character lengths) of distinct values ``todo``.
+
+        Missing-ness and lengths are computed once per column and reused by every text test on it.
+        """
+        info = self._text_info.get(name) if name else None
+        if info is None or len(info[0]) != len(values):
+            present = ~pd.isna(values)
+            if present.any() and not isinstance(values[int(np.argmax(present))], str):
+                values[present] = [str(v) for v in values[present]]
+            # Measured from the texts themselves, never read from body_length: a frame's columns come from
+            # its caller, and one wrong length shifts every later text's place in the joined buffer.
+            lens = np.zeros(len(values), np.int64)
+            lens[present] = np.fromiter(map(len, values[present]), np.int64, int(present.sum()))
+            info = (present, lens)
+            if name:
+                self._text_info[name] = info
+        present, lens = info[0][todo], info[1][todo]
+        texts = values[todo]
+        strs = texts.tolist() if present.all() else [v if ok else "" for v, ok in zip(texts, present, strict=True)]
+        return strs, present, lens
+
+    def _subset_test(self, cond: Condition, idx: np.ndarray) -> np.ndarray:
+        """A test on few rows of a column nobody factorised yet: de-duplicate just those rows."""
+        codes, uniques = pd.factorize(self.raw(cond.field)[idx], use_na_sentinel=True)
+        values = np.empty(len(uniques) + 1, dtype=object)
+        values[:-1] = list(uniques)
+        values[-1] = None
+        codes = np.where(codes < 0, len(uniques), codes)
+        answers = np.asarray(self._answer(cond, values, np.arange(len(values)), cache=False), dtype=bool)
+        return answers[codes]
+
+    def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray, cache: bool = True
+                ) -> list[bool] | np.ndarray:
+        """Answers for distinct values; text fields take a fast path (no per-value Python predicate).
+
+        ``cache=False``: ``values`` is a one-off array, not the column's, so per-column caches are skipped.
+        """
+        name = cond.field if cache else None
+        spec = _scan_spec(cond)
+        if spec is not None and len(todo) >= SCAN_MIN:
+            strs, present, lens = self._texts(name, values, todo)
+            kind, value, fold = spec
+            if kind == "literals":
+                return present & contains_many(strs, value, not fold, lens)
+            if scannable(value):
+                return present & regex_many(strs, _regex(value, fold), lens)
+        if spec is not None and cond.ftype == F.TEXT and spec[0] == "regex":
+            match = _regex(spec[1], spec[2]).matcher()
+            enc = self._encoded(name, values, todo)
+            return [b is not None and bool(match(b)) for b in enc]
+        if spec is not None and cond.ftype == F.TEXT and spec[0] == "literals" and spec[2]:
+            needles = [w.lower() for w in spec[1]]
+            low = self._lowered(name, values, todo)
+            if len(needles) == 1:
+                n = needles[0]
+                return [t is not None and n in t for t in low]
+            return [t is not None and any(n in t for n in needles) for t in low]
+        pred = O.get(cond.op).predicate(cond)  # type: ignore[misc]
+        return [pred(v) for v in values[todo]]
+
+    def _side(self, kind: str, name: str | None, values: np.ndarray, todo: np.ndarray, make: Callable[[str], Any]
+              ) -> np.ndarray:
+        """A per-distinct-value derived array (UTF-8 bytes, lower case), filled only where needed."""
+        if name is None:
+            return np.array([None if v is None else make(v) for v in values[todo]] + [None], dtype=object)[:-1]
+        store = self._derived.get((kind, name))
+        if store is None:
+            store = self._derived[(kind, name)] = (np.zeros(len(values), bool), np.empty(len(values), object))
+        done, derived = store
+        missing = todo[~done[todo]]
+        if missing.size:
+            derived[missing] = [None if v is None else make(v) for v in values[missing]]
+            done[missing] = True
+        return derived[todo]
+
+    def _encoded(self, name: str | None, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
+        return self._side("utf8", name, values, todo, lambda v: str(v).encode("utf-8", "surrogatepass"))
+
+    def _lowered(self, name: str | None, values: np.ndarray, todo: np.ndarray) -> np.ndarray:
+        return self._side("lower", name, values, todo, lambda v: str(v).lower())
+
+    def _field_test(self, cond: Condition, op: O.Operator, idx: np.ndarray) -> np.ndarray:
+        other = F.lookup(cond.value)
+        if cond.ftype in NUMERIC and other is not None and other.type in NUMERIC and op.numeric is not None:
+            return op.numeric(self.num(cond.field)[idx], self.num(cond.value)[idx])
+        a, b = self.raw(cond.field)[idx], self.raw(cond.value)[idx]
+        if op.text_pair is not None and other is not None and cond.ftype in O.TEXTUAL and other.type in O.TEXTUAL:
+            return op.text_pair(a, b)
+        pair = op.pair
+        return np.fromiter((pair(x, y) for x, y in zip(a, b, strict=True)), bool, len(idx))  # type: ignore[misc]
+
+
+@dataclass
+class Hits:
+    rule: Rule
+    rows: np.ndarray  # positions in the frame
+    levels: np.ndarray  # impact per row (object: 'high' / 'medium' / 'low')
+    steps: np.ndarray  # index of the impact step taken
+
+
+def _is_str(v: object) -> bool:
+    return isinstance(v, str)
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; cheap when ``a`` is already sorted (row positions usually are)."""
+    if a.size > 1 and not (a[1:] >= a[:-1]).all():
+        a = np.sort(a)
+    keep = np.empty(a.size, bool)
+    keep[:1] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
+def _scan_spec(c: Condition) -> O.ScanSpec | None:
+    """How one scan over many texts answers ``c`` (None: it cannot, or the field is not text)."""
+    scan = O.get(c.op).scan
+    return scan(c) if scan is not None and c.ftype in O.TEXTUAL else None
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str, ignore_case: bool) -> Regex:
+    """The compiled pattern of a regex scan spec (a condition's own pattern, validated when it loaded)."""
+    return Regex(pattern, ignore_case)
+
+
+def cost(node: Node, conds: dict[str, Condition]) -> int:
+    """Rough relative cost per row, so and/or run cheap tests first and expensive ones on fewer rows."""
+    if isinstance(node, Ref):
+        c = conds[node.name]
+        return O.get(c.op).cost(c)
+    if isinstance(node, Not):
+        return cost(node.item, conds)
+    costs = sorted(cost(i, conds) for i in node.items)
+    if isinstance(node, And):  # later parts run only on rows the cheapest part let through
+        return costs[0] + sum(costs[1:]) // 3
+    return sum(costs)
+
+
+def evaluate(frame: Frame, node: Node, conds: dict[str, Condition], idx: np.ndarray,
+             test: Callable[[Condition, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """Short-circuit vectorised evaluation of a condition tree for rows ``idx``."""
+    test = test or frame.test
+    if isinstance(node, Ref):
+        return test(conds[node.name], idx)
+    if isinstance(node, Not):
+        return ~evaluate(frame, node.item, conds, idx, test)
+    items = sorted(node.items, key=lambda n: cost(n, conds))
+    out = np.zeros(len(idx), bool)
+    pos = np.arange(len(idx))
+    if isinstance(node, And):
+        for item in items:
+            if not pos.size:
+                break
+            pos = pos[evaluate(frame, item, conds, idx[pos], test)]
+        out[pos] = True
+        return out
+    assert isinstance(node, Or)
+    for item in items:
+        if not pos.size:
+            break
+        r = evaluate(frame, item, conds, idx[pos], test)
+        out[pos[r]] = True
+        pos = pos[~r]
+    return out
+
+
+def match_rule(frame: Frame, rule: Rule) -> Hits:
+    idx = frame.rows_of(rule.kinds)
+    rows = idx[evaluate(frame, rule.match, rule.conditions, idx)] if idx.size else idx
+    levels = np.full(len(rows), None, dtype=object)
+    steps = np.full(len(rows), -1, dtype=np.int16)
+    pending = np.arange(len(rows))
+    for i, step in enumerate(rule.impact):
+        if not pending.size:
+            break
+        held = np.ones(len(pending), bool)
+        if step.test is not None:
+            held &= frame.test(step.test, rows[pending])
+        if step.when is not None:
+            held &= evaluate(frame, step.when, rule.conditions, rows[pending])
+        levels[pending[held]] = step.level
+        steps[pending[held]] = i
+        pending = pending[~held]
+    keep = steps >= 0
+    return Hits(rule, rows[keep], levels[keep], steps[keep])
+
+
+def match_all(frame: Frame, rules: list[Rule]) -> list[Hits]:
+    enabled = [r for r in rules if r.enabled]
+    frame.prescan(enabled)
+    return [match_rule(frame, r) for r in enabled]

@@ -1,0 +1,277 @@
+"""Answering every text condition on a column in one pass, with Hyperscan, where that gives RE2's answer.
+
+Rules are defined by RE2 (rules.regex): RE2 is the engine of record, and the naive interpreter and
+``leadsig rules explain`` use nothing else. Matching each comment with RE2 costs a Python call per text
+and per condition, which a million comments turn into seconds, so the vectorised engine hands the text
+conditions of a column to Hyperscan: one database of all of them, each text scanned once as its own
+block, answers for every condition at once. Two builds of that scan exist, with the same answers:
+
+- ``module``: the C module rules.matcher._textscan (built by setup.py where libhyperscan-dev is installed),
+  one C loop over the texts with no Python call per text or per match;
+- ``hyperscan``: the ``hyperscan`` package from PyPI (its wheels carry the library), one Python call per
+  text and per matching pattern. Measured on the default pack it makes the whole match about 3x slower
+  than the module, and slower than RE2 alone, so it runs only when asked for (docs/rule-engine.md).
+
+``LEADSIG_TEXTSCAN`` (read by :func:`engine` only) chooses: ``auto`` (the default: the module where it is
+built, else RE2 alone), ``module``, ``hyperscan``, or ``off`` (RE2 alone, as an install without the module
+runs), so CI runs the rule tests on each path.
+
+Hyperscan speaks PCRE, not RE2. A condition goes to it only when the two agree, and a text only where
+they agree on it:
+
+- patterns: ASCII, parsed without error by Python's regex parser (which refuses RE2-only syntax such as
+  ``\\pL``, ``\\C`` and ``(?U)``), no ``{,n}`` (a literal in RE2), no NUL, and compiled by Hyperscan;
+  everything else stays on RE2;
+- texts: ASCII only (RE2 folds case and reads ``.`` per Unicode character, Hyperscan per byte here);
+- ``\\s``/``\\S`` differ on the vertical tab (PCRE counts it as space, RE2 does not), so texts with a
+  ``\\v`` are left to RE2 for patterns using them; ``$`` and multi-line ``^`` differ at a final newline,
+  so texts ending in ``\\n`` are left to RE2 for patterns using them.
+
+A test compares both engines on a corpus of patterns and awkward texts, with each build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from leadsig.errors import Problem, UserError
+from leadsig.rules.language.operators import ScanSpec
+from leadsig.rules.language.regex import python_tree
+
+try:  # built by setup.py when Hyperscan is installed (Debian: libhyperscan-dev)
+    from leadsig.rules.matcher import _textscan
+except ImportError:  # pragma: no cover - depends on the machine
+    _textscan = None
+try:  # the PyPI package, where a wheel exists for the platform
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the machine
+    hyperscan = None
+
+ENV = "LEADSIG_TEXTSCAN"
+CHOICES = ("auto", "module", "hyperscan", "off")
+UNDECIDED = 1  # these bits mirror FLAG_* in _textscan.c
+VERTICAL_TAB = 2
+ENDS_NEWLINE = 4
+
+Spec = ScanSpec  # ("regex", pattern, ignore case) or ("literals", needles, ignore case)
+
+
+def engine() -> str | None:
+    """The build that answers text conditions here: 'module', 'hyperscan', or None for RE2 alone.
+
+    The one place ``LEADSIG_TEXTSCAN`` is read, so CI can run the rule tests on each path.
+    """
+    want = os.environ.get(ENV, "").strip().lower() or "auto"
+    if want not in CHOICES:
+        raise UserError(Problem(f"{want!r} is not a text scan engine", file="environment", key=ENV, code="bad-value",
+                                hint="one of: " + ", ".join(CHOICES)))
+    if want in ("auto", "module") and _textscan is not None:
+        return "module"
+    if want == "hyperscan" and hyperscan is not None:
+        return "hyperscan"
+    if want in ("module", "hyperscan"):
+        raise UserError(Problem(f"{want} asked for, but {_MISSING[want]}", file="environment", key=ENV,
+                                code="not-installed",
+                                hint=f"install it, or unset {ENV} to use what is installed"))
+    return None
+
+
+_MISSING = {"module": "rules.matcher._textscan was not built (install libhyperscan-dev, then reinstall leadsig)",
+            "hyperscan": "the hyperscan package is not installed (pip install hyperscan)"}
+
+
+def available() -> bool:
+    return engine() is not None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A compiled database and, per spec given to :func:`plan`, its pattern id (None: answer with RE2)."""
+
+    scanner: object
+    ids: tuple[int | None, ...]
+    caveats: np.ndarray  # per pattern id: text flags that leave that pattern's answer to RE2
+
+
+def translate(spec: Spec) -> tuple[str, int] | None:
+    """(Hyperscan pattern, text flags it cannot answer) for a spec both engines agree on, else None."""
+    kind, value, fold = spec
+    if kind == "literals":
+        needles = tuple(value)  # type: ignore[arg-type]
+        if not needles or not all(n and n.isascii() and "\x00" not in n for n in needles):
+            return None
+        return "(?:" + "|".join("".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in n) for n in needles) \
+            + ")", 0
+    pattern = str(value)
+    if not pattern.isascii() or "\x00" in pattern or "{," in pattern:
+        return None
+    import re._constants as c
+
+    tree = python_tree(pattern)
+    if tree is None:
+        return None
+    caveats = 0
+    nodes = list(_walk(tree, c))
+    multiline = bool(tree.state.flags & re.MULTILINE) or any(
+        op_ is c.SUBPATTERN and av[1] & re.MULTILINE for op_, av in nodes)
+    for op_, av in nodes:
+        if op_ is c.AT and (av is c.AT_END or (av is c.AT_BEGINNING and multiline)):
+            caveats |= ENDS_NEWLINE
+        if op_ is c.CATEGORY and av in (c.CATEGORY_SPACE, c.CATEGORY_NOT_SPACE):
+            caveats |= VERTICAL_TAB
+    return pattern, caveats
+
+
+def _walk(tree: object, c: object):  # type: ignore[no-untyped-def]
+    """Every (op, argument) in a parsed pattern, inside groups, repeats, branches and classes."""
+    for op, av in tree:  # type: ignore[attr-defined]
+        yield op, av
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):  # type: ignore[attr-defined]
+            yield from _walk(av[2], c)
+        elif op is c.SUBPATTERN:  # type: ignore[attr-defined]
+            yield from _walk(av[-1], c)
+        elif op is c.BRANCH:  # type: ignore[attr-defined]
+            for branch in av[1]:
+                yield from _walk(branch, c)
+        elif op is c.IN:  # type: ignore[attr-defined]
+            yield from av
+
+
+def plan(specs: tuple[Spec, ...]) -> Plan | None:
+    """Compile the specs both engines agree on into one database (None: RE2 answers every spec)."""
+    built = engine()
+    return None if built is None else _plan(specs, built)
+
+
+@lru_cache(maxsize=32)
+def _plan(specs: tuple[Spec, ...], built: str) -> Plan | None:
+    """Cached per build: rules rarely change in a run. A pattern Hyperscan refuses is dropped, not fatal."""
+    chosen: dict[int, tuple[str, int]] = {}
+    for i, spec in enumerate(specs):
+        t = translate(spec)
+        if t is not None:
+            chosen[i] = t
+    compile_ = _compile_module if built == "module" else PackageScanner
+    while chosen:
+        order = sorted(chosen)
+        flags = [_CASELESS if specs[i][2] else 0 for i in order]
+        try:
+            scanner = compile_([chosen[i][0].encode("ascii") for i in order], flags)
+        except Refused as e:  # e.g. a pattern that can match the empty text: RE2 answers it
+            if not 0 <= e.index < len(order):
+                return None
+            del chosen[order[e.index]]
+            continue
+        ids = tuple(order.index(i) if i in chosen else None for i in range(len(specs)))
+        caveats = np.array([chosen[i][1] for i in order], np.uint8)
+        return Plan(scanner, ids, caveats)
+    return None
+
+
+_CASELESS = 1  # HS_FLAG_CASELESS, the same in the C library and the package
+
+
+class Refused(ValueError):
+    """Hyperscan refused the pattern at ``index`` (-1: cannot tell which)."""
+
+    def __init__(self, message: str, index: int):
+        super().__init__(message)
+        self.index = index
+
+
+def _compile_module(patterns: list[bytes], flags: list[int]) -> object:
+    try:
+        return _textscan.compile(patterns, flags)  # type: ignore[union-attr]
+    except _textscan.CompileError as e:  # type: ignore[union-attr]
+        bad = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else -1
+        raise Refused(str(e.args[0]), bad) from None
+
+
+class PackageScanner:
+    """The C module's scan through the hyperscan package: each text its own block, the same flags per text.
+
+    The package reports matches through a Python callback, so each text costs a Python call, and each
+    pattern matching it one more (HS_FLAG_SINGLEMATCH: at most one per pattern and text).
+    """
+
+    def __init__(self, patterns: list[bytes], flags: list[int]):
+        self.count = len(patterns)
+        self.db = _package_database(patterns, flags)
+
+    def scan(self, texts: list[object]) -> tuple[np.ndarray, np.ndarray]:
+        """(int8 matrix pattern x text, uint8 FLAG bits per text), as _textscan.Scanner.scan gives them."""
+        n = len(texts)
+        ok = [t.__class__ is str and t.isascii() for t in texts]  # type: ignore[attr-defined]
+        strs: list[str] = texts if all(ok) else [t if k else "" for t, k in zip(texts, ok, strict=True)]  # type: ignore
+        joined = "\0".join(strs)
+        blob = joined.encode("ascii")
+        blocks = blob.split(b"\0") if blob.count(b"\0") == max(n - 1, 0) else [t.encode("ascii") for t in strs]
+        ids: list[int] = []
+        rows: list[int] = []
+
+        def on_match(pattern: int, _start: int, _end: int, _flags: int, row: int) -> None:
+            ids.append(pattern)
+            rows.append(row)
+
+        scan = self.db.scan
+        for row, block in enumerate(blocks):
+            scan(block, on_match, 0, row)
+        matrix = np.zeros((self.count, n), np.int8)
+        matrix[ids, rows] = 1
+        return matrix, _text_flags(blob, strs, ok)
+
+
+def _package_database(patterns: list[bytes], flags: list[int]) -> object:
+    hs = hyperscan
+    db = hs.Database(mode=hs.HS_MODE_BLOCK)  # type: ignore[union-attr]
+    try:
+        db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
+                   flags=[f | hs.HS_FLAG_SINGLEMATCH for f in flags])  # type: ignore[union-attr]
+    except hs.error as e:  # type: ignore[union-attr]
+        raise Refused(str(e), _refused_alone(patterns, flags)) from None  # the package does not say which
+    return db
+
+
+def _refused_alone(patterns: list[bytes], flags: list[int]) -> int:
+    for i, (p, f) in enumerate(zip(patterns, flags, strict=True)):
+        try:
+            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[p], flags=f)  # type: ignore
+        except hyperscan.error:  # type: ignore[union-attr]
+            return i
+    return -1
+
+
+def _text_flags(blob: bytes, strs: list[str], ok: list[bool]) -> np.ndarray:
+    """FLAG bits per text, from the joined ASCII buffer (texts apart by one byte) without a loop per text."""
+    lens = np.fromiter(map(len, strs), np.int64, len(strs))
+    starts = np.zeros(len(strs), np.int64)
+    starts[1:] = np.cumsum(lens + 1)[:-1]
+    buf = np.frombuffer(blob, np.uint8)
+    marks = np.zeros(len(strs), np.uint8)
+    filled = lens > 0
+    ends_nl = np.zeros(len(strs), bool)
+    ends_nl[filled] = buf[starts[filled] + lens[filled] - 1] == ord("\n")
+    marks[ends_nl] |= ENDS_NEWLINE
+    vt = np.flatnonzero(buf == ord("\v"))
+    if vt.size:
+        marks[np.searchsorted(starts, vt, "right") - 1] |= VERTICAL_TAB
+    marks[~np.array(ok, bool)] = UNDECIDED
+    return marks
+
+
+def answers(p: Plan, texts: list[object]) -> np.ndarray:
+    """int8 matrix (pattern id, text): 1 match, 0 no match, -1 not answered here (ask RE2)."""
+    matrix, marks = p.scanner.scan(texts)  # type: ignore[attr-defined]
+    width = len(p.caveats)
+    out = np.frombuffer(matrix, np.int8).reshape(width, len(texts))
+    flags = np.frombuffer(marks, np.uint8)
+    if flags.any():
+        out = out.copy()
+        for j in range(width):
+            out[j, (flags & (UNDECIDED | p.caveats[j])) != 0] = -1
+    return out
