@@ -54,7 +54,7 @@ def test_the_installed_tree_runs_without_the_checkout(installed_tree: Path, tmp_
                  ["report", "monthly", "--month", "2026-10", "--config", str(tmp_path / "leadsig.yaml")]):
         done = subprocess.run(run + args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
-    probe = "import leadsig, leadsig.rules.loader as l; print(leadsig.__file__); print(l.__file__)"
+    probe = "import leadsig, leadsig.rules.language.loader as l; print(leadsig.__file__); print(l.__file__)"
     where = subprocess.run([sys.executable, "-P", "-c", probe], cwd=tmp_path, env=env, capture_output=True,
                            text=True, check=True).stdout
     assert all(line.startswith(str(installed_tree)) for line in where.split()), where

@@ -10,14 +10,13 @@ import pytest
 from corpora import corpus_item, docs_commit_item, line_of, write_corpus
 from typer.testing import CliRunner
 
-from leadsig.flows.cli import _register, app, main
+from leadsig.flows.cli import app, main
 
 runner = CliRunner()
 NO_CONFIG = ("--config", "/nonexistent/leadsig.yaml")
 
 
 def run(*args: str):
-    _register()
     return runner.invoke(app, ["rules", "eval", *args, *NO_CONFIG])
 
 
