@@ -14,7 +14,7 @@ from typing import Any
 from leadsig.errors import Problem, UserError
 from leadsig.rules.language.model import RuleSet
 from leadsig.rules.language.problems import Collector, suggest
-from leadsig.rules.language.spec import ID_RE, SCALAR, RuleSpec, build_rule, read_named
+from leadsig.rules.language.spec import ID_RE, NAME_RE, SCALAR, RuleSpec, build_rule
 from leadsig.yamlfile import node_line, parse_yaml, read_text
 
 DEFAULT_DIR = Path(__file__).parent.parent / "default"
@@ -273,3 +273,34 @@ def _kind(v: Any) -> str:
     if isinstance(v, bool):
         return "true/false"
     return "number" if isinstance(v, int | float) else "text"
+
+
+def read_named(c: Collector, node: Any, spec: RuleSpec) -> None:
+    """Read params and lists (the parts a later layer may override)."""
+    params = node.get("params")
+    if params is not None:
+        if not isinstance(params, dict):
+            c.add(node, "params", "type", "params must be a mapping of name to a value", "params: {min_length: 200}")
+        else:
+            for k, v in params.items():
+                if not NAME_RE.match(str(k)):
+                    c.add(params, k, "bad-name", f"param name {k!r} must be lower_snake_case", on_key=True)
+                elif not isinstance(v, SCALAR):
+                    c.add(params, k, "type", f"param {k!r} must be a number, text or true/false",
+                          "named lists go under lists:")
+                else:
+                    spec.params[str(k)] = v
+    lists = node.get("lists")
+    if lists is not None:
+        if not isinstance(lists, dict):
+            c.add(node, "lists", "type", "lists must be a mapping of name to a list", "lists: {words: [a, b]}")
+        else:
+            for k, v in lists.items():
+                if not NAME_RE.match(str(k)):
+                    c.add(lists, k, "bad-name", f"list name {k!r} must be lower_snake_case", on_key=True)
+                elif not isinstance(v, list) or not all(isinstance(x, SCALAR) for x in v):
+                    c.add(lists, k, "type", f"list {k!r} must be a list of values", f"{k}: [a, b]")
+                elif not v:
+                    c.add(lists, k, "empty", f"list {k!r} is empty", "give it at least one item or remove it")
+                else:
+                    spec.lists[str(k)] = list(v)

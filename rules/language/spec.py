@@ -45,37 +45,6 @@ class RuleSpec:
     overridden_by: list[str] = field(default_factory=list)
 
 
-def read_named(c: Collector, node: Any, spec: RuleSpec) -> None:
-    """Read params and lists (the parts a later layer may override)."""
-    params = node.get("params")
-    if params is not None:
-        if not isinstance(params, dict):
-            c.add(node, "params", "type", "params must be a mapping of name to a value", "params: {min_length: 200}")
-        else:
-            for k, v in params.items():
-                if not NAME_RE.match(str(k)):
-                    c.add(params, k, "bad-name", f"param name {k!r} must be lower_snake_case", on_key=True)
-                elif not isinstance(v, SCALAR):
-                    c.add(params, k, "type", f"param {k!r} must be a number, text or true/false",
-                          "named lists go under lists:")
-                else:
-                    spec.params[str(k)] = v
-    lists = node.get("lists")
-    if lists is not None:
-        if not isinstance(lists, dict):
-            c.add(node, "lists", "type", "lists must be a mapping of name to a list", "lists: {words: [a, b]}")
-        else:
-            for k, v in lists.items():
-                if not NAME_RE.match(str(k)):
-                    c.add(lists, k, "bad-name", f"list name {k!r} must be lower_snake_case", on_key=True)
-                elif not isinstance(v, list) or not all(isinstance(x, SCALAR) for x in v):
-                    c.add(lists, k, "type", f"list {k!r} must be a list of values", f"{k}: [a, b]")
-                elif not v:
-                    c.add(lists, k, "empty", f"list {k!r} is empty", "give it at least one item or remove it")
-                else:
-                    spec.lists[str(k)] = list(v)
-
-
 class _Builder:
     def __init__(self, c: Collector, spec: RuleSpec):
         self.c, self.spec, self.node = c, spec, spec.node
