@@ -45,11 +45,17 @@ class Collector:
         self.errors.append(Problem(message, file=self.file, line=line, col=col, key=dotted, code=code))
 
     def unknown_keys(self, node: Any, allowed: set[str] | tuple[str, ...], prefix: str = "",
-                     hint: str | None = None) -> None:
+                     hint: str | None = None, what: str | None = None) -> None:
+        """Config and roster name the key (``prefix``); rule files name the place instead (``what``)."""
         for k in node:
-            if k not in allowed:
-                say = hint or did_you_mean(str(k), sorted(allowed)) or "allowed keys: " + ", ".join(sorted(allowed))
-                self.at(node, k, f"{prefix}{k}", "unknown key", say, code="unknown-key", value=False)
+            if k in allowed:
+                continue
+            if what is not None:
+                say = did_you_mean(str(k), sorted(allowed)) or f"{what} keys: " + ", ".join(sorted(allowed))
+                self.add(node, k, "unknown-key", f"unknown key {k!r} in {what}", say, on_key=True)
+                continue
+            say = hint or did_you_mean(str(k), sorted(allowed)) or "allowed keys: " + ", ".join(sorted(allowed))
+            self.at(node, k, f"{prefix}{k}", "unknown key", say, code="unknown-key", value=False)
 
     def str_list(self, node: Any, key: str, dotted: str) -> list[str]:
         value = node.get(key)

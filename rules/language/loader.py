@@ -18,7 +18,7 @@ from leadsig.rules.language.spec import ID_RE, NAME_RE, SCALAR, RuleSpec, build_
 from leadsig.yamlfile import node_line, parse_yaml, read_text
 
 DEFAULT_DIR = Path(__file__).parent.parent / "default"
-FILE_KEYS = ("rules", "overrides")
+FILE_KEYS = ("rules", "overrides", "lexicons")
 OVERRIDE_KEYS = ("id", "enabled", "params", "lists", "impact")
 NOT_OVERRIDABLE = ("version", "status", "type", "indicator", "kinds", "conditions", "match", "summary", "evidence",
                    "examples", "description", "false_positives")
@@ -51,6 +51,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
     specs: dict[str, RuleSpec] = {}
     duplicates: list[RuleSpec] = []  # still checked, so their own mistakes show up in the same run
     files: list[str] = []
+    lexicons: dict[str, list[str]] = {}
     sources = _sources(layers, base_dir, texts)
     for layer, shown, text in sources:
         files.append(shown)
@@ -62,7 +63,10 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
             _add_spec(c, specs, node, shown, layer, duplicates)
         for node in _items(c, data, "overrides"):
             _override(c, specs, node, shown, layer)
+        read_lexicons(c, data, lexicons)
     rules = []
+    for spec in [*specs.values(), *duplicates]:
+        spec.lexicons = lexicons
     for spec in specs.values():
         c.file = spec.file
         rule = build_rule(c, spec)
@@ -122,6 +126,25 @@ def _parse(c: Collector, shown: str, text: str) -> Any:
         return None
     c.unknown_keys(data, FILE_KEYS, "a rule file")
     return data
+
+
+def read_lexicons(c: Collector, data: Any, into: dict[str, list[str]]) -> None:
+    """``lexicons:``: named phrase families any rule of any layer reads as "@name" (a later layer's family of the
+    same name replaces the earlier one, so a lead can widen or narrow a cue for their organisation)."""
+    raw = data.get("lexicons")
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        c.add(data, "lexicons", "type", "lexicons must be a mapping of name to a list of phrases",
+              "lexicons: {waiting_on_review: [waiting on review, review queue]}")
+        return
+    for name, phrases in raw.items():
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            c.add(raw, name, "bad-name", f"lexicon name {name!r} must be lower_snake_case", on_key=True)
+        elif not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p for p in phrases):
+            c.add(raw, name, "type", f"lexicon {name!r} must be a non-empty list of phrases", f"{name}: [a b, c d]")
+        else:
+            into[name] = list(phrases)
 
 
 def _items(c: Collector, data: Any, key: str) -> list[Any]:

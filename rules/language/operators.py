@@ -21,6 +21,7 @@ import pandas as pd
 from leadsig.rules.language import fields as F
 from leadsig.rules.language import predicates as P
 from leadsig.rules.language.model import Condition
+from leadsig.rules.language.phrases import PhraseError, phrases_pattern
 from leadsig.rules.language.problems import suggest
 from leadsig.rules.language.regex import RegexError, compile_pattern
 
@@ -163,6 +164,20 @@ def pattern(ctx: Values, raw: Any) -> Any:
         return BAD
 
 
+def phrases(ctx: Values, raw: Any) -> Any:
+    """A phrase family (text, list or @list) compiled to one case-insensitive pattern (rules.language.phrases)."""
+    given = items(list_only=False, text=True)(ctx, raw)
+    if given is BAD:
+        return BAD
+    try:
+        return compile_pattern(phrases_pattern(given), ignore_case=True)
+    except PhraseError as exc:
+        ctx.report("bad-value", str(exc), 'write words, with "*" for up to three words between two of them')
+    except RegexError as exc:
+        ctx.report(exc.code, exc.message, "split the family into two conditions")
+    return BAD
+
+
 _GROUPS = {F.NUM: "n", F.STR: "s", F.TEXT: "s", F.BOOL: "b", F.ANY: "a", F.LIST: "l"}
 
 
@@ -270,6 +285,8 @@ register(Operator("ends_with", (F.STR, F.TEXT), items(list_only=False, text=True
                   cost=plain_cost(True), aliases=("endswith",)))
 register(Operator("matches", (F.STR, F.TEXT, F.LIST), pattern, P.matches, scan=regex_scan, cost=lambda c: 40,
                   aliases=("regex", "match")))
+register(Operator("says", (F.STR, F.TEXT, F.LIST), phrases, P.matches, scan=regex_scan, cost=lambda c: 40,
+                  aliases=("mentions", "phrases", "says_any")))
 register(Operator("exists", EVERY_TYPE, flag, P.exists, numeric=present, cost=plain_cost(False),
                   aliases=("present",)))
 for _name, _py, _np, *_ in _COMPARE:

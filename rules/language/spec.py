@@ -43,6 +43,7 @@ class RuleSpec:
     enabled: bool = True
     impact_thresholds: dict[str, Any] = field(default_factory=dict)
     overridden_by: list[str] = field(default_factory=list)
+    lexicons: dict[str, list[str]] = field(default_factory=dict)  # shared phrase families of all layers
 
 
 class _Builder:
@@ -202,9 +203,11 @@ class _Builder:
             return self.spec.params[name]
         if isinstance(raw, str) and raw.startswith("@"):
             name = raw[1:]
+            if name not in self.spec.lists and name in self.spec.lexicons:
+                return list(self.spec.lexicons[name])  # a shared lexicon; the rule's own lists come first
             if name not in self.spec.lists:
-                self.c.add(node, key, "undefined-list", f"undefined list {raw!r}",
-                           suggest(name, list(self.spec.lists), "define it under lists:"))
+                self.c.add(node, key, "undefined-list", f"undefined list {raw!r}", suggest(
+                    name, [*self.spec.lists, *self.spec.lexicons], "define it under lists: or lexicons:"))
                 return _BAD
             self.used_lists.add(name)
             return list(self.spec.lists[name])

@@ -55,3 +55,13 @@ def test_the_override_example_loads_on_the_default_pack(tmp_path):
     rules = load_rules(["default", "local.yaml"], tmp_path)
     assert rules.get("writes_documentation.docs_commit").params["min_lines"] == 40
     assert not rules.get("reviews_proactively.unrequested_review").enabled
+
+
+def test_the_lexicon_example_loads_and_passes(tmp_path):
+    block = next(b for b in yaml_blocks() if b.startswith("lexicons:"))
+    (tmp_path / "lexicon.yaml").write_text(block)
+    rules = load_rules([str(tmp_path / "lexicon.yaml")], tmp_path)
+    assert [r.id for r in rules.rules] == ["local.review_wait"]
+    report = run_examples(rules.rules[0])
+    assert report.failed == []
+    assert [o.verdict for o in report.outcomes] == ["tp", "tn"]

@@ -1,0 +1,69 @@
+"""Phrase families: many phrasings of one cue, matched after light normalisation.
+
+Engineers write "waiting on reviews", "PRs wait for review for days", "review queue is backed up". A lead
+lists phrases as people say them; each phrase becomes a bounded RE2 pattern that ignores case, punctuation
+and spacing between words and accepts any ending of a word's stem (Snowball's English stemmer: "waiting" ->
+"wait" matches wait, waits, waited, waiting), so one phrase covers its inflections without a regular
+expression in the rule file. The pattern goes through the same fast text path as ``matches``.
+
+- ``*`` between words stands for up to three other words: "hand * over" matches "hand this over",
+  "handing it all over".
+- Words of three letters or fewer (and words with digits) match exactly, plural ``s`` allowed: "ci" matches
+  "CI" and "CIs", never "city".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+SEP = r"[\W_]+"  # between two words: spaces, punctuation, apostrophes, markdown
+GAP = r"(?:[\W_]+[^\W_]+){0,3}"  # a "*": up to three more words
+TOKEN = re.compile(r"\*|[^\W_]+")
+MAX_PHRASE_WORDS = 12
+
+
+class PhraseError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+def _word(token: str) -> str:
+    if len(token) <= 3 or not token.isalpha():
+        return re.escape(token) + r"s?\b"
+    root = os.path.commonprefix([token, _stemmer().stemWord(token)])  # summary -> summari: "summar"
+    return re.escape(root if len(root) >= 4 else token) + r"\w*"
+
+
+def phrase_pattern(phrase: str) -> str:
+    """The RE2 pattern of one phrase (to be compiled case-insensitively)."""
+    tokens = TOKEN.findall(phrase.lower().replace("\u2019", "'"))
+    if not tokens or all(t == "*" for t in tokens):
+        raise PhraseError(f"phrase {phrase!r} has no words")
+    if tokens[0] == "*" or tokens[-1] == "*" or "**" in "".join(t if t == "*" else " " for t in tokens):
+        raise PhraseError(f"phrase {phrase!r}: '*' stands between two words")
+    if sum(t != "*" for t in tokens) > MAX_PHRASE_WORDS:
+        raise PhraseError(f"phrase {phrase!r} has more than {MAX_PHRASE_WORDS} words")
+    out, gap = [], False
+    for t in tokens:
+        if t == "*":
+            gap = True
+            continue
+        if out:
+            out.append(GAP + SEP if gap else SEP)
+        out.append(_word(t))
+        gap = False
+    return r"\b" + "".join(out)
+
+
+def phrases_pattern(phrases: tuple[str, ...]) -> str:
+    """One alternation for a family, each phrase once, longest first (RE2 answers any match the same)."""
+    parts = sorted({phrase_pattern(p) for p in phrases}, key=lambda p: (-len(p), p))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"

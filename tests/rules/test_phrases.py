@@ -1,0 +1,81 @@
+"""Phrase families match what people write, not what the rule file spells out."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadsig.errors import UserError
+from leadsig.rules.language.loader import load_rules
+from leadsig.rules.language.phrases import PhraseError, phrase_pattern
+from leadsig.rules.language.regex import compile_pattern
+
+
+def says(phrase: str, text: str) -> bool:
+    return compile_pattern(phrase_pattern(phrase), ignore_case=True).search(text)
+
+
+@pytest.mark.parametrize("phrase,text", [
+    ("waiting on review", "PRs keep Waiting-on reviews for ages"),
+    ("summary", "to summarise the thread"),
+    ("summary", "Summaries below"),
+    ("hand * over", "I'm handing this all over to Priya"),
+    ("hand * over", "hand over"),
+    ("ci is slow", "fyi: CI is   slow again!!"),
+    ("let's decide", "ok, let’s decide by Friday"),
+    ("flaky test", "the flaky tests block merges"),
+])
+def test_a_phrase_matches_its_inflections_and_punctuation(phrase: str, text: str) -> None:
+    assert says(phrase, text)
+
+
+@pytest.mark.parametrize("phrase,text", [
+    ("ci is slow", "the city is slow to wake"),      # short words match exactly
+    ("hand * over", "hand it to them, and then much later over"),  # at most three words in between
+    ("waiting on review", "review: waiting on"),     # word order holds
+    ("summary", "summer"),
+])
+def test_a_phrase_does_not_match_near_neighbours(phrase: str, text: str) -> None:
+    assert not says(phrase, text)
+
+
+@pytest.mark.parametrize("phrase", ["*", "* over", "hand *", "a * * b", "   ", "a b c d e f g h i j k l m"])
+def test_malformed_phrases_are_refused(phrase: str) -> None:
+    with pytest.raises(PhraseError):
+        phrase_pattern(phrase)
+
+
+def _rule_file(tmp_path, lexicons: str, says_value: str):
+    path = tmp_path / "r.yaml"
+    path.write_text(lexicons + f"""
+rules:
+  - id: t.says
+    version: 1
+    type: operational
+    indicator: identifies_bottlenecks
+    kinds: [pr_comment]
+    conditions:
+      cue: {{field: body, says: {says_value}}}
+    match: cue
+    summary: x
+""")
+    return path
+
+
+def test_a_lexicon_is_shared_and_a_later_layer_replaces_it(tmp_path) -> None:
+    base = _rule_file(tmp_path, "lexicons:\n  waits: [waiting on review]\n", '"@waits"')
+    local = tmp_path / "local.yaml"
+    local.write_text("lexicons:\n  waits: [review queue]\n")
+    rule = load_rules([str(base), str(local)], tmp_path).rules[0]
+    assert rule.conditions["cue"].value.search("the review queue is long")
+    assert not rule.conditions["cue"].value.search("waiting on review")
+
+
+def test_an_undefined_lexicon_and_a_bad_phrase_are_located(tmp_path) -> None:
+    path = _rule_file(tmp_path, "lexicons:\n  waits: [waiting on review]\n", '"@wait"')
+    with pytest.raises(UserError) as err:
+        load_rules([str(path)], tmp_path)
+    assert "undefined list '@wait'" in str(err.value) and "did you mean 'waits'" in str(err.value)
+    path = _rule_file(tmp_path, "", '["hand *"]')
+    with pytest.raises(UserError) as err:
+        load_rules([str(path)], tmp_path)
+    assert f"{path}:9" in str(err.value) and "'*' stands between two words" in str(err.value)
