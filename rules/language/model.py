@@ -79,6 +79,12 @@ class Rule:
     line: int | None = None
     layer: int = 0
     overridden_by: list[str] = field(default_factory=list)  # "file:line" of overrides applied
+    family: str | None = None  # rules describing the same act: one signal per activity and family
+
+    @property
+    def act(self) -> str:
+        """What one activity earns one signal for: the rule's family, else its indicator."""
+        return self.family or self.indicator
 
     @property
     def hash(self) -> str:
@@ -88,6 +94,7 @@ class Rule:
             "kinds": sorted(self.kinds), "match": canonical(self.match),
             "conditions": {k: json.loads(c.signature()) for k, c in sorted(self.conditions.items())},
             "impact": [s.plain() for s in self.impact], "summary": self.summary, "evidence": self.evidence,
+            **({"family": self.family} if self.family else {}),  # absent: hashes of rules without one unchanged
         }
         raw = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(raw.encode()).hexdigest()[:16]

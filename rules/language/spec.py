@@ -20,8 +20,8 @@ from leadsig.rules.language.model import NO_MATCH, STATUSES, Condition, Example,
 from leadsig.rules.language.problems import Collector, suggest
 from leadsig.rules.language.templates import TemplateError, template_fields
 
-RULE_KEYS = ("id", "version", "status", "type", "indicator", "kinds", "enabled", "description", "false_positives",
-             "params", "lists", "conditions", "match", "impact", "summary", "evidence", "examples")
+RULE_KEYS = ("id", "version", "status", "type", "indicator", "family", "kinds", "enabled", "description",
+             "false_positives", "params", "lists", "conditions", "match", "impact", "summary", "evidence", "examples")
 REQUIRED = ("id", "version", "type", "indicator", "kinds", "conditions", "match", "summary")
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -75,6 +75,10 @@ class _Builder:
         elif indicator in BY_ID and stype in SIGNAL_TYPES and BY_ID[indicator].signal_type != stype:
             c.add(n, "type", "indicator-type", f"indicator {indicator!r} is a {BY_ID[indicator].signal_type} signal, "
                   f"not {stype}", f"type: {BY_ID[indicator].signal_type}")
+        family = n.get("family")
+        if family is not None and (not isinstance(family, str) or not NAME_RE.match(family)):
+            c.add(n, "family", "bad-name", f"family must be a lower_snake_case name, got {family!r}",
+                  "family: write_up")
         enabled = n.get("enabled", True)
         if not isinstance(enabled, bool):
             c.add(n, "enabled", "type", f"enabled must be true or false, got {enabled!r}")
@@ -93,7 +97,8 @@ class _Builder:
         if len(c.errors) > before or match is None:
             return None
         return Rule(id=self.spec.id, version=version, status=status, signal_type=stype, indicator=indicator,
-                    kinds=kinds, conditions=conds, match=match, impact=impact, summary=summary, evidence=evidence,
+                    family=family, kinds=kinds, conditions=conds, match=match, impact=impact, summary=summary,
+                    evidence=evidence,
                     examples=examples, params=dict(self.spec.params),
                     lists={k: tuple(v) for k, v in self.spec.lists.items()},
                     enabled=self.spec.enabled if isinstance(enabled, bool) else True,
