@@ -8,7 +8,6 @@ items newest first; comment listings are ascending by id unless ``sort`` is give
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from leadsig.simulator import github_accounts as accounts
@@ -336,10 +335,6 @@ def rate_limit(org: Org, req: Request, numbers: dict[str, int]) -> Response:
         },
     )
 
-
-def since_iso(dt: datetime) -> str:
-    """Helper for tests building ``since`` parameters."""
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def register(router: Router) -> None:

@@ -37,7 +37,3 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("bridges_team_segments", COMMUNICATION, "Bridges communication between team segments"),
 )
 BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
-
-
-def indicators_of(signal_type: str) -> list[Indicator]:
-    return [i for i in INDICATORS if i.signal_type == signal_type]

@@ -311,10 +311,6 @@ class Hits:
     steps: np.ndarray  # index of the impact step taken
 
 
-def _is_str(v: object) -> bool:
-    return isinstance(v, str)
-
-
 def _distinct(a: np.ndarray) -> np.ndarray:
     """Sorted distinct values; cheap when ``a`` is already sorted (row positions usually are)."""
     if a.size > 1 and not (a[1:] >= a[:-1]).all():
