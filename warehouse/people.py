@@ -19,6 +19,7 @@ from leadsig.errors import Problem, UserError
 from leadsig.roster import Roster
 from leadsig.warehouse import models as m
 from leadsig.warehouse import trust
+from leadsig.warehouse.runs import classify_lock
 
 
 def _plain(v: Any) -> Any:
@@ -122,6 +123,7 @@ def forget_person(
     """
     pairs = parse_logins(logins)
     all_emails = list(emails)
+    names: list[str] = []
     if person_id:
         person = roster.by_id().get(person_id)
         if person is None:
@@ -132,13 +134,15 @@ def forget_person(
         else:
             pairs += [("github", lg.login) for lg in person.github] + [("gitlab", lg.login) for lg in person.gitlab]
             all_emails += person.emails
+            names.append(person.name)
     if not (person_id or pairs or all_emails):
         raise UserError(
             Problem(
                 "nothing to forget", key="--person", hint="pass --person ID, --login or --email", code="bad-argument"
             )
         )
-    return trust.forget(engine, person_id, pairs, all_emails, viewer)
+    with classify_lock(engine):  # a classification in flight would write signals from rows about to go
+        return trust.forget(engine, person_id, pairs, all_emails, viewer, names=names)
 
 
 def audit_rows(engine: Engine, roster: Roster, person_id: str) -> list[dict[str, Any]]:
