@@ -23,7 +23,7 @@ from leadsig.reports import charts
 from leadsig.reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
 from leadsig.reports.fairness import bias_flags
 from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
-from leadsig.reports.render import html_env, md_env, render, write_atomic
+from leadsig.reports.render import html_env, md_env, render, staged
 from leadsig.reports.settings import ReportSettings, report_settings
 from leadsig.reports.text import clean, csv_cell, safe_url
 from leadsig.warehouse.trust import log_access
@@ -60,11 +60,10 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     texts = {"md": render(md_env(), "monthly.md.j2", context),
              "html": render(html_env(), "monthly.html.j2", context),
              "csv": signals_csv(scope, evidence if settings.per_person else evidence.iloc[0:0])}
-    for fmt, path in paths.items():
-        write_atomic(path, texts[fmt])
     named = sorted(set(evidence["person_id"])) if settings.per_person else []
-    log_access(engine, "report-monthly", named or [None], {"month": window.month, "team": team,
-                                                           "files": [str(p) for p in paths.values()]}, viewer)
+    with staged({path: texts[fmt] for fmt, path in paths.items()}):  # no report without its access log entry
+        log_access(engine, "report-monthly", named or [None], {"month": window.month, "team": team,
+                                                               "files": [str(p) for p in paths.values()]}, viewer)
     return paths
 
 

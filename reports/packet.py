@@ -21,7 +21,7 @@ from leadsig.reports import aggregates as agg
 from leadsig.reports.data import load_evidence, load_people, shift_month
 from leadsig.reports.indicators import IndicatorInfo, indicators
 from leadsig.reports.monthly import evidence_items
-from leadsig.reports.render import md_env, render, write_atomic
+from leadsig.reports.render import md_env, render, staged
 from leadsig.reports.text import clean
 from leadsig.warehouse.trust import log_access
 from leadsig.yamlfile import did_you_mean
@@ -54,8 +54,8 @@ def build_packet(engine: Engine, cfg: Config, person_id: str, months: int = 12, 
     context = packet_context(cfg, person, evidence, start, now)
     out = Path(out_dir or cfg.reports_out_dir)
     path = out / f"packet-{_slug(person_id)}-{now:%Y-%m-%d}.md"
-    write_atomic(path, render(md_env(), "packet.md.j2", context))
-    log_access(engine, "report-packet", [person_id], {"months": months, "file": str(path)}, viewer)
+    with staged({path: render(md_env(), "packet.md.j2", context)}):  # no pack without its access log entry
+        log_access(engine, "report-packet", [person_id], {"months": months, "file": str(path)}, viewer)
     return path
 
 

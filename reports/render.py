@@ -8,8 +8,10 @@ raw.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -61,12 +63,28 @@ def render(env: Environment, template: str, context: dict) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write beside the target, then rename: a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with staged({path: text}):
+        pass
+
+
+@contextlib.contextmanager
+def staged(files: dict[Path, str]) -> Iterator[None]:
+    """Write every file beside its target; they take their targets' places only when the block succeeds.
+
+    The block records the access log entry: a report whose entry cannot be written is not left behind.
+    """
+    temps: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        yield
+        while temps:
+            tmp, path = temps.pop(0)
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from alembic import command
@@ -31,6 +33,10 @@ def make_engine(url: str) -> Engine:
                         hint="create the folder or change the warehouse URL",
                     )
                 )
+            # the warehouse holds people's data: owner-only, like reports (SQLite gives its -wal and -shm
+            # files the database file's permissions)
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")

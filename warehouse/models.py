@@ -193,3 +193,16 @@ class AccessLog(Base):
     subject_person_id: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     __table_args__ = (Index("ix_access_log_subject", "subject_person_id", "at"),)
+
+
+class Pseudonym(Base):
+    """An opted-out person's roster facts under one of their pseudonyms, for classification only (no name)."""
+
+    __tablename__ = "pseudonyms"
+    pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forge: Mapped[str] = mapped_column(String(20))  # github | gitlab | email
+    team: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    timezone: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))

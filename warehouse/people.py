@@ -6,12 +6,15 @@ functions hold the rules of export, erasure and audit, so every caller gets the 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Engine, select
 
@@ -19,6 +22,7 @@ from leadsig.errors import Problem, UserError
 from leadsig.roster import Roster
 from leadsig.warehouse import models as m
 from leadsig.warehouse import trust
+from leadsig.warehouse.runs import classify_lock
 
 
 def _plain(v: Any) -> Any:
@@ -56,19 +60,45 @@ def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]
     return {k: [{c: _plain(v) for c, v in dict(r).items()} for r in rows] for k, rows in out.items()}
 
 
+FORMULA_START = tuple("=+-@\t\r")  # what a spreadsheet evaluates, or shifts into the next cell
+
+
+def formula_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (``=HYPERLINK(..)``, ``@SUM``, ``+cmd``) gets a leading quote."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def export_folder(out_dir: Path, person_id: str) -> Path:
+    """``out_dir/export-ID``, with the id reduced to a safe file name: a roster id is not a path."""
+    name = re.sub(r"[^\w.-]+", "_", person_id).strip("._") or "person"
+    target = out_dir / f"export-{name}"
+    if not target.resolve().is_relative_to(out_dir.resolve()):
+        raise UserError(Problem(f"cannot export {person_id!r} into {out_dir}", key="--person", code="bad-argument"))
+    return target
+
+
+def _private(path: Path) -> TextIO:
+    """A file readable by its owner only (0600), as reports are: it holds one person's data."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file was there before
+    return os.fdopen(fd, "w", newline="", encoding="utf-8")
+
+
 def write_tables(data: dict[str, list[dict[str, Any]]], target: Path) -> list[Path]:
-    """``export.json`` with every table, and one CSV per table (nested values as JSON text)."""
-    target.mkdir(parents=True, exist_ok=True)
+    """``export.json`` with every table, and one CSV per table (nested values as JSON text, formulas inert)."""
+    target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target.chmod(0o700)
     written = [target / "export.json"]
-    written[0].write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    with _private(written[0]) as fh:
+        fh.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     for table, rows in data.items():
         path = target / f"{table}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
+        with _private(path) as fh:
             cols = sorted({c for r in rows for c in r})
             w = csv.DictWriter(fh, fieldnames=cols)
             w.writeheader()
             for r in rows:
-                w.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in r.items()})
+                w.writerow({k: formula_safe(json.dumps(v) if isinstance(v, dict | list) else v) for k, v in r.items()})
         written.append(path)
     return written
 
@@ -85,13 +115,22 @@ def export_person(
 
     ``packet`` writes the person's evidence pack into that folder (the reports layer builds it, so the
     person reads the very pack a manager reads); it runs before the access log entry, which lists its file.
+    When the entry cannot be written, the files are removed: no export goes unlogged.
     """
     roster.get(person_id)  # unknown person -> located error with did-you-mean
-    target = out_dir / f"export-{person_id}"
-    written = write_tables(person_rows(engine, person_id), target)
-    if packet is not None:
-        written.append(packet(target))
-    trust.log_access(engine, "export", [person_id], {"files": [str(w) for w in written]}, viewer)
+    target = export_folder(out_dir, person_id)
+    written: list[Path] = []
+    try:
+        written += write_tables(person_rows(engine, person_id), target)
+        if packet is not None:
+            written.append(packet(target))
+        trust.log_access(engine, "export", [person_id], {"files": [str(w) for w in written]}, viewer)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            target.rmdir()  # only when empty: never what was there before
+        raise
     return written
 
 
@@ -122,6 +161,7 @@ def forget_person(
     """
     pairs = parse_logins(logins)
     all_emails = list(emails)
+    names: list[str] = []
     if person_id:
         person = roster.by_id().get(person_id)
         if person is None:
@@ -132,13 +172,15 @@ def forget_person(
         else:
             pairs += [("github", lg.login) for lg in person.github] + [("gitlab", lg.login) for lg in person.gitlab]
             all_emails += person.emails
+            names.append(person.name)
     if not (person_id or pairs or all_emails):
         raise UserError(
             Problem(
                 "nothing to forget", key="--person", hint="pass --person ID, --login or --email", code="bad-argument"
             )
         )
-    return trust.forget(engine, person_id, pairs, all_emails, viewer)
+    with classify_lock(engine):  # a classification in flight would write signals from rows about to go
+        return trust.forget(engine, person_id, pairs, all_emails, viewer, names=names)
 
 
 def audit_rows(engine: Engine, roster: Roster, person_id: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from leadsig.activity import Activity
 from leadsig.batch import ThreadPart
 from leadsig.roster import IdentityResolver, Roster
 from leadsig.warehouse import models as m
+from leadsig.warehouse import trust
+from leadsig.warehouse.pseudonyms import Hidden, sync_opted_out
 
 CHUNK = 500  # rows per executemany; keeps SQLite's variable limit and PostgreSQL packets comfortable
 
@@ -141,34 +144,16 @@ def save_batch(
     ``kinds`` is updated with the same count per activity kind.
     """
     now = datetime.now(UTC)
-    rows, idents = [], {}
-    forge = host = None
-    for a in activities:
-        forge, host = a.forge, a.host
-        person = resolver.person(a.forge, a.host, a.actor_login, a.actor_email)
-        if person is not None and person.opt_out:
-            continue
-        if resolver.suppressed(a.forge, a.actor_login, a.actor_email, person.id if person else None):
-            continue
-        is_bot = resolver.is_bot(a.actor_login, a.actor_is_bot)
-        if is_bot != a.actor_is_bot:
-            from dataclasses import replace
-
-            a = replace(a, actor_is_bot=is_bot)
-        rows.append(activity_row(a, None if is_bot or person is None else person.id, now))
-        idents[(a.forge, a.host, a.actor_login.lower())] = {
-            "forge": a.forge,
-            "host": a.host,
-            "login": a.actor_login.lower(),
-            "person_id": None if is_bot or person is None else person.id,
-            "is_bot": is_bot,
-        }
+    batch = list(activities)
     with engine.begin() as conn:
-        if forge and host:
+        hide = trust.current(conn, resolver)  # at write time: a forget since the run started counts
+        rows, idents = _rows(batch, resolver, hide, now)
+        if batch:
             upsert(
                 conn,
                 m.Repository.__table__,
-                [{"source": source, "forge": forge, "host": host, "full_name": repo, "team": team}],
+                [{"source": source, "forge": batch[-1].forge, "host": batch[-1].host, "full_name": repo,
+                  "team": team}],
                 ["forge", "host", "full_name"],
             )
         # in key order: two repos loading at once lock shared identities in the same order, so PostgreSQL
@@ -182,6 +167,30 @@ def save_batch(
     if kinds is not None:
         kinds.update(r["kind"] for r in rows)
     return len(rows)
+
+
+def _rows(batch: list[Activity], resolver: IdentityResolver, hide: Hidden,
+          now: datetime) -> tuple[list[dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:
+    """Activity rows and actor identities: bots marked, hidden people's own activity dropped, and hidden
+    people named in others' activity replaced by their pseudonyms."""
+    rows, idents = [], {}
+    for a in batch:
+        person = resolver.person(a.forge, a.host, a.actor_login, a.actor_email)
+        if person is not None and person.opt_out:
+            continue
+        if resolver.suppressed(a.forge, a.actor_login, a.actor_email, person.id if person else None):
+            continue
+        is_bot = resolver.is_bot(a.actor_login, a.actor_is_bot)
+        a = hide.activity(a if is_bot == a.actor_is_bot else replace(a, actor_is_bot=is_bot))
+        rows.append(activity_row(a, None if is_bot or person is None else person.id, now))
+        idents[(a.forge, a.host, a.actor_login.lower())] = {
+            "forge": a.forge,
+            "host": a.host,
+            "login": a.actor_login.lower(),
+            "person_id": None if is_bot or person is None else person.id,
+            "is_bot": is_bot,
+        }
+    return rows, idents
 
 
 def retire_missing(conn: Connection, current: dict[ThreadPart, set[str]]) -> int:
@@ -252,6 +261,7 @@ def sync_roster(engine: Engine, roster: Roster, resolver: IdentityResolver) -> N
     """Mirror the roster into people/identities, drop opted-out people's rows, re-resolve activity owners."""
     roster = Roster([p for p in roster.people if not resolver.suppressed(None, None, None, p.id)], roster.path)
     with engine.begin() as conn:
+        hide = trust.current(conn, resolver)
         upsert(
             conn,
             m.Person.__table__,
@@ -305,6 +315,7 @@ def sync_roster(engine: Engine, roster: Roster, resolver: IdentityResolver) -> N
         if opted:
             conn.execute(m.Signal.__table__.delete().where(m.Signal.person_id.in_(opted)))
             conn.execute(m.Person.__table__.delete().where(m.Person.id.in_(opted)))
+        sync_opted_out(conn, hide.salt, roster, hide)  # their facts under pseudonyms; others' rows scrubbed
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

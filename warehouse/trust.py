@@ -7,43 +7,38 @@ without the warehouse keeping who they were.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, or_, select
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
+from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
+from leadsig.warehouse.locks import erasure_guard
+from leadsig.warehouse.pseudonyms import Hidden, drop_facts, hash_key, hidden, identifier_keys, pseudonym, scrub_stored
+
+__all__ = ["Suppression", "access_entries", "apply_retention", "current", "forget", "identifier_keys", "log_access"]
 
 
 def _salt(conn: Connection) -> str:
     row = conn.execute(select(m.Setting.value).where(m.Setting.key == "suppression_salt")).scalar()
     if row:
         return row
-    salt = secrets.token_hex(16)
-    conn.execute(insert(m.Setting).values(key="suppression_salt", value=salt))
-    return salt
+    ins = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(m.Setting)
+    conn.execute(ins.values(key="suppression_salt", value=secrets.token_hex(16)).on_conflict_do_nothing())
+    return conn.execute(select(m.Setting.value).where(m.Setting.key == "suppression_salt")).scalar_one()
 
 
-def identifier_keys(forge: str | None, login: str | None, email: str | None) -> list[str]:
-    keys = []
-    if login and forge:
-        keys.append(f"login:{forge}:{login.lower()}")
-    if email:
-        keys.append(f"email:{email.lower()}")
-    return keys
-
-
-def _hash(salt: str, key: str) -> str:
-    return hashlib.sha256(f"{salt}:{key}".encode()).hexdigest()
+_hash = hash_key
 
 
 @dataclass
 class Suppression:
-    """Loaded once per run; ``matches`` is called for every activity before it is stored."""
+    """Loaded when a run starts, and again by the loader in every write transaction (``current``)."""
 
     salt: str
     hashes: set[str]
@@ -51,9 +46,12 @@ class Suppression:
     @classmethod
     def load(cls, engine: Engine) -> Suppression:
         with engine.begin() as conn:
-            salt = _salt(conn)
-            hashes = set(conn.execute(select(m.Suppression.hash)).scalars())
-        return cls(salt, hashes)
+            return cls.read(conn)
+
+    @classmethod
+    def read(cls, conn: Connection) -> Suppression:
+        salt = _salt(conn)
+        return cls(salt, set(conn.execute(select(m.Suppression.hash)).scalars()))
 
     def matches(self, forge: str | None, login: str | None, email: str | None = None) -> bool:
         if not self.hashes:
@@ -62,6 +60,21 @@ class Suppression:
 
     def matches_key(self, key: str) -> bool:
         return _hash(self.salt, key) in self.hashes
+
+
+def current(conn: Connection, resolver: IdentityResolver) -> Hidden:
+    """Who must not be stored, as of now, inside a transaction that is about to store people's data.
+
+    Takes the erasure guard first, so a forget that committed before is seen and one that comes later waits;
+    the resolver's suppression list is refreshed in place (a run loaded it when it started).
+    """
+    erasure_guard(conn, exclusive=False)
+    fresh = Suppression.read(conn)
+    if resolver.suppression is None:
+        resolver.suppression = fresh
+    else:
+        resolver.suppression.salt, resolver.suppression.hashes = fresh.salt, fresh.hashes
+    return hidden(fresh.salt, fresh.hashes, resolver.roster)
 
 
 def viewer_name(as_name: str | None = None) -> str:
@@ -98,39 +111,33 @@ def access_entries(engine: Engine, person_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def forget(
-    engine: Engine, person_id: str | None, logins: list[tuple[str, str]], emails: list[str], viewer: str | None = None
-) -> dict[str, int]:
-    """Delete a person's activity, signals and identities; remember salted hashes of their identifiers.
+def forget(engine: Engine, person_id: str | None, logins: list[tuple[str, str]], emails: list[str],
+           viewer: str | None = None, names: list[str] | None = None) -> dict[str, int]:
+    """Delete a person's activity, signals and identities; remember salted hashes of their identifiers; and
+    replace them by pseudonyms in everyone else's rows (``names``: their full names, redacted from text).
 
-    ``logins`` are (forge, login) pairs; identities already linked to ``person_id`` are added.
+    ``logins`` are (forge, login) pairs; identities already linked to ``person_id`` are added. An email is
+    also an actor login (GitLab commits, GitHub commits without a linked account).
     """
+    emails = sorted({e.lower() for e in emails})
     with engine.begin() as conn:
+        erasure_guard(conn, exclusive=True)  # loaders in flight commit first; later ones see the new hashes
         salt = _salt(conn)
         if person_id:
             linked = conn.execute(
                 select(m.Identity.forge, m.Identity.login).where(m.Identity.person_id == person_id)
             ).all()
-            logins = list({(f, lg.lower()) for f, lg in [*logins, *linked]})
-        act_filter = [m.Activity.person_id == person_id] if person_id else []
-        act_filter += [(m.Activity.forge == f) & (m.Activity.actor_login == lg.lower()) for f, lg in logins]
-        counts = {"activities": 0, "signals": 0, "identities": 0, "people": 0}
-        if act_filter:
-            ids = select(m.Activity.id).where(or_(*act_filter))
-            counts["signals"] = conn.execute(
-                delete(m.Signal).where(or_(m.Signal.activity_id.in_(ids), m.Signal.person_id == (person_id or "")))
-            ).rowcount
-            counts["activities"] = conn.execute(delete(m.Activity).where(or_(*act_filter))).rowcount
-        id_filter = [(m.Identity.forge == f) & (m.Identity.login == lg.lower()) for f, lg in logins]
-        if person_id:
-            id_filter.append(m.Identity.person_id == person_id)
-        if id_filter:
-            counts["identities"] = conn.execute(delete(m.Identity).where(or_(*id_filter))).rowcount
-        if person_id:
-            counts["people"] = conn.execute(delete(m.Person).where(m.Person.id == person_id)).rowcount
-        keys = [k for f, lg in logins for k in identifier_keys(f, lg, None)] + [f"email:{e.lower()}" for e in emails]
+            logins = [*logins, *linked]
+        logins = sorted({(f, lg.lower()) for f, lg in logins})
+        counts = _delete_rows(conn, person_id, logins, emails)
+        keys = [k for f, lg in logins for k in identifier_keys(f, lg, None)] + [f"email:{e}" for e in emails]
+        hide = Hidden(salt, {_hash(salt, k) for k in keys})
         if person_id:
             keys.append(f"person:{person_id}")
+            hide.names.update({n.lower(): pseudonym(salt, f"person:{person_id}") for n in names or [] if n})
+            _pseudonymise_access_log(conn, person_id, pseudonym(salt, f"person:{person_id}"))
+        scrub_stored(conn, hide, [*(lg for _, lg in logins), *emails, *(names or [])])
+        drop_facts(conn, salt, keys)
         now = datetime.now(UTC)
         existing = set(conn.execute(select(m.Suppression.hash)).scalars())
         new = {_hash(salt, k) for k in keys} - existing
@@ -142,6 +149,48 @@ def forget(
             )
         )
     return counts
+
+
+def _delete_rows(conn: Connection, person_id: str | None, logins: list[tuple[str, str]],
+                 emails: list[str]) -> dict[str, int]:
+    act_filter = [m.Activity.person_id == person_id] if person_id else []
+    act_filter += [(m.Activity.forge == f) & (m.Activity.actor_login == lg) for f, lg in logins]
+    act_filter += [m.Activity.actor_login.in_(emails)] if emails else []
+    counts = {"activities": 0, "signals": 0, "identities": 0, "people": 0}
+    if act_filter:
+        ids = select(m.Activity.id).where(or_(*act_filter))
+        counts["signals"] = conn.execute(
+            delete(m.Signal).where(or_(m.Signal.activity_id.in_(ids), m.Signal.person_id == (person_id or "")))
+        ).rowcount
+        counts["activities"] = conn.execute(delete(m.Activity).where(or_(*act_filter))).rowcount
+    id_filter = [(m.Identity.forge == f) & (m.Identity.login == lg) for f, lg in logins]
+    id_filter += [m.Identity.login.in_(emails)] if emails else []
+    if person_id:
+        id_filter.append(m.Identity.person_id == person_id)
+    if id_filter:
+        counts["identities"] = conn.execute(delete(m.Identity).where(or_(*id_filter))).rowcount
+    if person_id:
+        counts["people"] = conn.execute(delete(m.Person).where(m.Person.id == person_id)).rowcount
+    return counts
+
+
+def _pseudonymise_access_log(conn: Connection, person_id: str, alias: str) -> None:
+    """Who read about the person stays on record, without naming them (their id is often their login)."""
+    for row_id, detail in conn.execute(
+        select(m.AccessLog.id, m.AccessLog.detail).where(m.AccessLog.subject_person_id == person_id)
+    ).all():
+        conn.execute(update(m.AccessLog).where(m.AccessLog.id == row_id)
+                     .values(subject_person_id=alias, detail=_replace_in(detail, person_id, alias)))
+
+
+def _replace_in(v: Any, old: str, new: str) -> Any:
+    if isinstance(v, str):
+        return v.replace(old, new)
+    if isinstance(v, list):
+        return [_replace_in(x, old, new) for x in v]
+    if isinstance(v, dict):
+        return {k: _replace_in(x, old, new) for k, x in v.items()}
+    return v
 
 
 def apply_retention(engine: Engine, months: dict[str, int], now: datetime | None = None) -> dict[str, int]:

@@ -55,7 +55,8 @@ def forget(
     config: ConfigOpt = DEFAULT_CONFIG,
     as_: AsOpt = None,
 ) -> None:
-    """Delete a person's activity, signals and identities; later runs store nothing of theirs."""
+    """Delete a person's activity, signals and identities; later runs store nothing of theirs, and others' rows
+    name them only by a pseudonym."""
     from leadsig.warehouse.people import forget_person
 
     if not yes and not typer.confirm(f"Forget {person or login or email} for good?", default=False):

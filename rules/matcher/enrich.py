@@ -53,7 +53,26 @@ def read_warehouse(engine: Engine, since: date | None = None, activity_ids: list
         repos = pd.DataFrame(conn.execute(select(m.Repository.forge, m.Repository.host, m.Repository.full_name,
                                                  m.Repository.team)).all(),
                              columns=["forge", "host", "full_name", "team"])
+        people, idents = _with_pseudonyms(conn, people, idents, repos)
     return {"activities": acts, "people": people, "identities": idents, "repositories": repos}
+
+
+def _with_pseudonyms(conn: Connection, people: pd.DataFrame, idents: pd.DataFrame, repos: pd.DataFrame
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Opted-out people as the pseudonyms others' rows name them by: roster facts without a name, so a rule on
+    the PR author's level still holds while nothing says who the author was."""
+    p = m.Pseudonym
+    rows = conn.execute(select(p.pseudonym, p.forge, p.team, p.level, p.start_date, p.timezone, p.region)
+                        .where(p.forge != "email")).all()
+    if not rows:
+        return people, idents
+    facts = pd.DataFrame([(r.pseudonym, None, r.team, r.level, r.start_date, r.timezone, r.region) for r in rows],
+                         columns=list(people.columns))
+    hosts = repos.groupby("forge")["host"].unique().to_dict()
+    links = pd.DataFrame([(r.forge, h, r.pseudonym, r.pseudonym) for r in rows for h in hosts.get(r.forge, ())],
+                         columns=list(idents.columns))
+    return (pd.concat([people, facts], ignore_index=True) if len(people) else facts,
+            pd.concat([idents, links], ignore_index=True) if len(idents) else links)
 
 
 def _activity_cols() -> list[Any]:
