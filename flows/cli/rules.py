@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.table import Table
 
 from leadsig.errors import Problem, UserError
 from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt, parse_date
+
+if TYPE_CHECKING:
+    from leadsig.rules.matcher.explain import Explanation
 
 app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
 out = Console(highlight=False)
@@ -119,11 +122,14 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
 @app.command("explain")
 def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", help="A stored activity.")],
             config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
+    """For one stored activity: every rule, each named condition's value and outcome, the impact step.
+
+    A URL that several activities share (a PR opened and merged) lists them all, then explains those that
+    carry a signal (or each, when none does)."""
     from leadsig.config import load_config
     from leadsig.rules.matcher.classify import enriched_frame, rules_for
     from leadsig.rules.matcher.explain import explain as do_explain
-    from leadsig.rules.matcher.explain import not_found, stored_ids
+    from leadsig.rules.matcher.explain import not_found, sharing, stored_ids
     from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
@@ -131,7 +137,24 @@ def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", h
     ids = stored_ids(engine, activity)  # then only its thread is read, not the whole warehouse
     if not ids:
         raise not_found(activity)
-    ex = do_explain(enriched_frame(engine, cfg, activity_ids=ids), activity, rules_for(cfg))
+    shown = ids
+    if len(ids) > 1:
+        shared = sharing(engine, ids)
+        typer.echo(f"{len(ids)} stored activities share this URL:")
+        for aid, kind, rule_ids in shared:
+            typer.echo(f"  {aid} ({kind}): " + ("signals: " + ", ".join(rule_ids) if rule_ids else "no signal"))
+        shown = [aid for aid, _, rule_ids in shared if rule_ids]
+        typer.echo("explaining the one(s) with a signal; pass an id to explain another\n" if shown else
+                   "none carries a signal: explaining each\n")
+        shown = shown or [aid for aid, _, _ in shared]
+    frame, ruleset = enriched_frame(engine, cfg, activity_ids=ids), rules_for(cfg)
+    for i, aid in enumerate(shown):
+        if i:
+            typer.echo("")
+        _print_explanation(do_explain(frame, aid, ruleset))
+
+
+def _print_explanation(ex: Explanation) -> None:
     rec = ex.record
     typer.echo(f"{rec['id']}\n  {rec['kind']} by {rec['actor_login']} in {rec['repo']}"
                f"#{_num(rec.get('parent_number'))}  {rec['url']}")
