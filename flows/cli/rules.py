@@ -1,4 +1,4 @@
-"""``leadsig rules validate|test|explain|diff|eval``: the tools tech leads tune rules with.
+"""``leadsig rules validate|test|list|show|explain|diff|eval``: the tools tech leads tune rules with.
 
 Loading rules needs no warehouse and no Prefect; explain and diff open the warehouse named in the
 config. Output that carries forge or rule text is printed without Rich markup (it is untrusted).
@@ -117,6 +117,33 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
                f"{sum(r.count('todo') + r.count('todo-passes') for r in reports)} todo")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("list")
+def list_rules(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Every rule of the layers: id, version, type, indicator, kinds, whether it is on, and where it is written."""
+    from leadsig.rules.language.loader import load_rules
+
+    layers, base = _layers(paths, no_default, config)
+    ruleset = load_rules(layers, base)
+    rows = [(r.id, f"v{r.version}", r.signal_type, r.indicator, "on" if r.enabled else "off", ",".join(r.kinds),
+             f"{r.file}:{r.line}" + (" (overridden)" if r.overridden_by else "")) for r in ruleset.rules]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(5)]
+    for row in rows:  # plain aligned lines: easy to grep, and rule ids are never folded
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)) + f"  {row[5]}  {row[6]}")
+    typer.echo(f"{len(ruleset.rules)} rules, {len(ruleset.enabled())} on, in {len(ruleset.files)} files; "
+               "leadsig rules show ID prints one")
+
+
+@app.command("show")
+def show_rule(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id (see rules list).")],
+              paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Print a rule's YAML as its file has it (comments included), ready to copy into a local layer."""
+    from leadsig.rules.language.loader import load_rules
+    from leadsig.rules.matcher.source import find_rule, show
+
+    layers, base = _layers(paths, no_default, config)
+    typer.echo(show(find_rule(load_rules(layers, base), rule_id)), nl=False)
 
 
 @app.command("explain")
