@@ -225,8 +225,11 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
     cfg = load_config(config)
     work = rules_for(cfg)
     base_rules = _base_rules(base, cfg)
-    report = diff_warehouse(open_warehouse(cfg.warehouse), cfg, base_rules, work, parse_date(since, "--since"),
-                            samples)
+    from leadsig.flows.cli.progress import stage_progress
+
+    with stage_progress("rules diff") as step:
+        report = diff_warehouse(open_warehouse(cfg.warehouse), cfg, base_rules, work, parse_date(since, "--since"),
+                                samples, progress=step)
     if fmt == "json":
         typer.echo(json.dumps(report.as_json(), indent=2, default=str))
     else:
