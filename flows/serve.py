@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -76,7 +77,7 @@ def local_api(say: Callable[[str], None] = print) -> Iterator[str]:
         return
     from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()
+    server = SubprocessASGIServer(port=_free_port())  # its own instance: Prefect shares the port-less one
     server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), SERVER_START_SECONDS))
     before = os.environ.get("PREFECT_API_URL")
     try:
@@ -90,3 +91,9 @@ def local_api(say: Callable[[str], None] = print) -> Iterator[str]:
         else:
             os.environ["PREFECT_API_URL"] = before
         server.stop()
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
