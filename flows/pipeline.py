@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -137,7 +137,8 @@ def mining_run(config_path: str, source: str | None, repo: str | None,
                             [list(w) for w in summary.waits], summary.failed)
 
 
-def classify_stage(p: Prepared, since: date | None = None) -> dict[str, Any]:
+def classify_stage(p: Prepared, since: date | None = None,
+                   progress: Callable[[int, int | None, str], None] | None = None) -> dict[str, Any]:
     """Classify stored activity (no forge calls), one classification at a time per warehouse.
 
     Returns the engine's stats: signals by type and rule, and how many were added, removed or changed.
@@ -146,7 +147,7 @@ def classify_stage(p: Prepared, since: date | None = None) -> dict[str, Any]:
     from leadsig.warehouse.runs import classify_lock
 
     with classify_lock(p.engine):
-        return classify_warehouse(p.engine, p.cfg, since=since)
+        return classify_warehouse(p.engine, p.cfg, since=since, progress=progress)
 
 
 def signals_by_type(stats: dict[str, Any]) -> Counter[str]:

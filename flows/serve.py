@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
 from leadsig.errors import Problem, UserError
+
+SERVER_START_SECONDS = 90  # a loaded machine starts Prefect's API slowly; serve waits once, then runs for days
 
 
 def write_starter(directory: Path) -> list[Path]:
@@ -45,10 +51,49 @@ def deployments(config_path: Path) -> list:
     ]
 
 
-def serve_deployments(config_path: Path) -> None:
+def serve_deployments(config_path: Path, say: Callable[[str], None] = print) -> None:
     from leadsig.logs import offline_prefect
 
     offline_prefect()
-    from prefect import serve
+    import prefect
 
-    serve(*deployments(config_path))
+    with local_api(say):
+        prefect.serve(*deployments(config_path))
+
+
+@contextlib.contextmanager
+def local_api(say: Callable[[str], None] = print) -> Iterator[str]:
+    """The Prefect API every run of ``serve`` talks to: the configured one, or one local server for them all.
+
+    Without PREFECT_API_URL each flow run that ``serve`` starts (a child process) would start a temporary API
+    of its own, on the same database: two overlapping runs then time out connecting. One server, started
+    here and named to the children through the settings they inherit, lives as long as ``serve``.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    configured = PREFECT_API_URL.value()
+    if configured:
+        yield configured
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer(port=_free_port())  # its own instance: Prefect shares the port-less one
+    server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), SERVER_START_SECONDS))
+    before = os.environ.get("PREFECT_API_URL")
+    try:
+        say(f"a local Prefect API for every run: {server.api_url} (set PREFECT_API_URL to use a Prefect server)")
+        os.environ["PREFECT_API_URL"] = server.api_url
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        server.stop()
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -89,11 +89,37 @@ class Roster:
     def get(self, person_id: str) -> Person:
         found = self.by_id().get(person_id)
         if found is None:
-            hint = did_you_mean(person_id, [p.id for p in self.people]) or "see the ids in the roster file"
+            hint = person_hint(person_id, [(p.id, p.name) for p in self.people]) or "see the ids in the roster file"
             raise UserError(
                 Problem(f"unknown person {person_id!r}", key="--person", hint=hint, code="unknown-person")
             )
         return found
+
+
+def person_hint(query: str, people: list[tuple[str, str]], most: int = 3) -> str | None:
+    """Which roster ids ``query`` most likely meant. People look for a colleague by name (``--person Uma``),
+    so a whole word of a name counts first, then a close spelling of an id, then of a name."""
+    word = query.strip().casefold()
+    named = sorted((pid, name) for pid, name in people
+                   if word and (word == name.casefold() or word in re.split(r"[\s._-]+", name.casefold())))
+    by_name = bool(named)
+    if not named:
+        names = {name.casefold(): (pid, name) for pid, name in people}
+        by_id = dict(people)
+        named = [(c, by_id[c]) for c in _close(word, list(by_id))]
+        by_name = not named
+        named = named or [names[c] for c in _close(word, list(names))]
+    if not named:
+        return None
+    shown = [f"{pid!r} ({name})" for pid, name in dict(named[:most]).items()]
+    more = f" (and {len(named) - most} more)" if len(named) > most else ""
+    return f"did you mean {' or '.join(shown)}{more}?" + (" --person takes a roster id, not a name" if by_name else "")
+
+
+def _close(word: str, choices: list[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
 
 
 def region_for(timezone: str | None) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from leadsig.errors import Problem, UserError
@@ -62,6 +62,23 @@ def read_text(path: Path, what: str) -> str:
         ) from None
 
 
+class BadDateError(ConstructorError):
+    """A plain scalar shaped like a date that is no real date (2025-02-30); carries the scalar's position."""
+
+
+class _LocatedDates(RoundTripConstructor):
+    """ruamel raises a bare ValueError, with no position, for an impossible date: attach the node's mark."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:
+            raise BadDateError(None, None, f"not a date: {node.value!r} ({exc})", node.start_mark) from None
+
+
+_LocatedDates.add_constructor("tag:yaml.org,2002:timestamp", _LocatedDates.construct_yaml_timestamp)
+
+
 def load_yaml(path: Path, what: str, *, allow_empty: bool = False) -> Any:
     """Parse a YAML file with positions; syntax errors and duplicate keys name their line."""
     text = read_text(path, what)
@@ -70,9 +87,22 @@ def load_yaml(path: Path, what: str, *, allow_empty: bool = False) -> Any:
 
 def parse_yaml(text: str, shown: str, what: str, *, allow_empty: bool = False) -> Any:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _LocatedDates
     yaml.allow_duplicate_keys = False
     try:
         data = yaml.load(text)
+    except BadDateError as exc:
+        mark = exc.problem_mark
+        raise UserError(
+            Problem(
+                exc.problem or "not a date",
+                file=shown,
+                line=mark.line + 1 if mark else None,
+                col=mark.column + 1 if mark else None,
+                code="bad-date",
+                hint="write a real date as YYYY-MM-DD, e.g. 2025-01-31",
+            )
+        ) from None
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else None

@@ -55,7 +55,7 @@ def last_complete_month(today: date | None = None) -> str:
 def parse_month(value: str, trend_months: int = 6, key: str = "--month") -> MonthWindow:
     """A YYYY-MM string into its window; anything else is the user's to fix, named as such."""
     match = MONTH_RE.match(value.strip()) if isinstance(value, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1970:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1970 <= int(match.group(1)) <= 9998:
         last = shift_month(date.today().strftime("%Y-%m"), -1)
         raise UserError(Problem(f"not a month: {value!r}", key=key, code="bad-argument",
                                 hint=f"use YYYY-MM, e.g. --month {last} for last month"))

@@ -20,6 +20,7 @@ from leadsig.config import Config
 from leadsig.errors import Problem, UserError
 from leadsig.reports import aggregates as agg
 from leadsig.reports import charts
+from leadsig.reports.coverage import check_month, mined_coverage, mined_window
 from leadsig.reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
 from leadsig.reports.fairness import bias_flags
 from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
@@ -48,12 +49,15 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     settings = report_settings(cfg)
     people = load_people(engine)
     teams = select_teams(people, cfg, team)
+    coverage = mined_coverage(engine, cfg.since)
+    check_month(window, coverage)  # a month nobody mined is refused, not written as an empty report
+    window, mined_notes = mined_window(window, coverage)
     scope = people[people["team"].isin(teams)]
     counts = load_counts(engine, window.trend_start, window.end)
     counts = counts[counts["person_id"].isin(scope["id"])]
     evidence = load_evidence(engine, window.start, window.end)
     evidence = evidence[evidence["person_id"].isin(scope["id"])]
-    context = monthly_context(window, teams, scope, counts, evidence, settings, team)
+    context = monthly_context(window, teams, scope, counts, evidence, settings, team) | {"coverage": mined_notes}
     out = Path(out_dir or cfg.reports_out_dir)
     stem = f"leadsig-{window.month}" + (f"-{_slug(team)}" if team else "")
     paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html", "csv": out / f"{stem}.csv"}

@@ -23,8 +23,8 @@ from leadsig.reports.indicators import IndicatorInfo, indicators
 from leadsig.reports.monthly import evidence_items
 from leadsig.reports.render import md_env, render, staged
 from leadsig.reports.text import clean
+from leadsig.roster import person_hint
 from leadsig.warehouse.trust import log_access
-from leadsig.yamlfile import did_you_mean
 
 MAX_ITEMS_PER_SECTION = 30
 IMPACT_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -63,8 +63,8 @@ def _person(people: pd.DataFrame, person_id: str) -> pd.Series:
     found = people[people["id"] == person_id]
     if found.empty:
         ids = sorted(people["id"])
-        hint = did_you_mean(person_id, ids) or ("see the ids in the roster file" if ids else
-                                               "the warehouse has no people yet: run leadsig mine first")
+        hint = person_hint(person_id, list(zip(people["id"], people["name"], strict=True))) or (
+            "see the ids in the roster file" if ids else "the warehouse has no people yet: run leadsig mine first")
         raise UserError(Problem(f"unknown person {person_id!r}", key="--person", hint=hint, code="unknown-person"))
     return found.iloc[0]
 

@@ -44,7 +44,8 @@ def roster_entries(org: Org, opt_out: set[str] | None = None) -> list[dict[str, 
     ]
 
 
-def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people.yaml") -> dict[str, Any]:
+def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people.yaml",
+                rules: list[str] | None = None) -> dict[str, Any]:
     """A leadsig config mining both halves of the simulated org.  No token_env: the simulator needs none."""
     common = {"url": url, "per_page": 100, "seconds_between_requests": 0, "max_retries": 5, "timeout": 30}
     teams: dict[str, dict[str, list[str]]] = {}
@@ -54,7 +55,7 @@ def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people
         "warehouse": f"sqlite:///{(config_dir / 'leadsig.db').resolve()}",
         "roster": roster_name,
         "since": (org.now - timedelta(days=200)).strftime("%Y-%m-%d"),
-        "rules": ["default"],
+        "rules": list(rules or ["default"]),
         "path_groups": DEFAULT_PATH_GROUPS,
         "sources": [
             {"kind": GITHUB, "name": "sim-github", **common, "orgs": [org.github_org]},
@@ -73,11 +74,27 @@ def _dump(data: Any, path: Path) -> None:
         yaml.dump(data, fh)
 
 
+def roster_path_for(config_path: Path) -> Path:
+    return Path(config_path).parent / "people.yaml"
+
+
+def existing_rules(config_path: Path) -> list[str] | None:
+    """The ``rules:`` layers of a config about to be replaced: a user's local overrides must survive."""
+    try:
+        data = YAML(typ="safe").load(Path(config_path).read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - no readable config (or none at all): nothing to keep
+        return None
+    rules = data.get("rules") if isinstance(data, dict) else None
+    return [str(r) for r in rules] if isinstance(rules, list) and rules else None
+
+
 def write_config(org: Org, url: str, config_path: Path) -> tuple[Path, Path]:
-    """Write the config YAML and ``people.yaml`` beside it; returns both paths."""
+    """Write the config YAML and ``people.yaml`` beside it (keeping the rule layers of a config it replaces);
+    returns both paths. Whether replacing is allowed is the caller's to decide (``leadsig simulate --force``)."""
     config_path = Path(config_path)
     config_path.parent.mkdir(parents=True, exist_ok=True)
-    roster_path = config_path.parent / "people.yaml"
+    roster_path = roster_path_for(config_path)
+    rules = existing_rules(config_path)
     _dump({"people": roster_entries(org)}, roster_path)
-    _dump(config_dict(org, url, config_path.parent, roster_path.name), config_path)
+    _dump(config_dict(org, url, config_path.parent, roster_path.name, rules), config_path)
     return config_path, roster_path

@@ -71,7 +71,10 @@ def run_mine(
 
                 summary.add(mine_source(p.engine, p.cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo))
         if classify:  # what landed is consistent even when a repo failed
-            summary.signals_by_type = signals_by_type(classify_stage(p))
+            from leadsig.flows.cli.progress import stage_progress
+
+            with stage_progress("classifying", console) as step:
+                summary.signals_by_type = signals_by_type(classify_stage(p, progress=step))
     print_summary(summary)
     return summary
 
@@ -96,11 +99,13 @@ def print_summary(summary: RunSummary) -> None:
 
 def run_classify(config_path: str, since: date | None) -> None:
     from leadsig.config import load_config
+    from leadsig.flows.cli.progress import stage_progress
     from leadsig.flows.pipeline import classify_stage, prepare, signals_by_type
 
     cfg = load_config(config_path)
     p = prepare(cfg)
-    stats = classify_stage(p, since=since)
+    with stage_progress("classifying", console) as step:
+        stats = classify_stage(p, since=since, progress=step)
     by_type = signals_by_type(stats)
     console.print("signals: " + (", ".join(f"{k} {v}" for k, v in sorted(by_type.items())) or "none"))
     console.print(", ".join(f"{k}: {stats.get(k, 0)}" for k in ("added", "removed", "changed", "unchanged")))

@@ -1,4 +1,4 @@
-"""``leadsig rules validate|test|explain|diff|eval``: the tools tech leads tune rules with.
+"""``leadsig rules validate|test|list|show|explain|diff|eval``: the tools tech leads tune rules with.
 
 Loading rules needs no warehouse and no Prefect; explain and diff open the warehouse named in the
 config. Output that carries forge or rule text is printed without Rich markup (it is untrusted).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.table import Table
 
 from leadsig.errors import Problem, UserError
 from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt, parse_date
+
+if TYPE_CHECKING:
+    from leadsig.rules.matcher.explain import Explanation
 
 app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
 out = Console(highlight=False)
@@ -116,14 +119,44 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
         raise typer.Exit(1)
 
 
+@app.command("list")
+def list_rules(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Every rule of the layers: id, version, type, indicator, kinds, whether it is on, and where it is written."""
+    from leadsig.rules.language.loader import load_rules
+
+    layers, base = _layers(paths, no_default, config)
+    ruleset = load_rules(layers, base)
+    rows = [(r.id, f"v{r.version}", r.signal_type, r.indicator, "on" if r.enabled else "off", ",".join(r.kinds),
+             f"{r.file}:{r.line}" + (" (overridden)" if r.overridden_by else "")) for r in ruleset.rules]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(5)]
+    for row in rows:  # plain aligned lines: easy to grep, and rule ids are never folded
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)) + f"  {row[5]}  {row[6]}")
+    typer.echo(f"{len(ruleset.rules)} rules, {len(ruleset.enabled())} on, in {len(ruleset.files)} files; "
+               "leadsig rules show ID prints one")
+
+
+@app.command("show")
+def show_rule(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id (see rules list).")],
+              paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Print a rule's YAML as its file has it (comments included), ready to copy into a local layer."""
+    from leadsig.rules.language.loader import load_rules
+    from leadsig.rules.matcher.source import find_rule, show
+
+    layers, base = _layers(paths, no_default, config)
+    typer.echo(show(find_rule(load_rules(layers, base), rule_id)), nl=False)
+
+
 @app.command("explain")
 def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", help="A stored activity.")],
             config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """For one stored activity: every rule, each named condition's value and outcome, the impact step."""
+    """For one stored activity: every rule, each named condition's value and outcome, the impact step.
+
+    A URL that several activities share (a PR opened and merged) lists them all, then explains those that
+    carry a signal (or each, when none does)."""
     from leadsig.config import load_config
     from leadsig.rules.matcher.classify import enriched_frame, rules_for
     from leadsig.rules.matcher.explain import explain as do_explain
-    from leadsig.rules.matcher.explain import not_found, stored_ids
+    from leadsig.rules.matcher.explain import not_found, sharing, stored_ids
     from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
@@ -131,7 +164,24 @@ def explain(activity: Annotated[str, typer.Argument(metavar="URL|ACTIVITY_ID", h
     ids = stored_ids(engine, activity)  # then only its thread is read, not the whole warehouse
     if not ids:
         raise not_found(activity)
-    ex = do_explain(enriched_frame(engine, cfg, activity_ids=ids), activity, rules_for(cfg))
+    shown = ids
+    if len(ids) > 1:
+        shared = sharing(engine, ids)
+        typer.echo(f"{len(ids)} stored activities share this URL:")
+        for aid, kind, rule_ids in shared:
+            typer.echo(f"  {aid} ({kind}): " + ("signals: " + ", ".join(rule_ids) if rule_ids else "no signal"))
+        shown = [aid for aid, _, rule_ids in shared if rule_ids]
+        typer.echo("explaining the one(s) with a signal; pass an id to explain another\n" if shown else
+                   "none carries a signal: explaining each\n")
+        shown = shown or [aid for aid, _, _ in shared]
+    frame, ruleset = enriched_frame(engine, cfg, activity_ids=ids), rules_for(cfg)
+    for i, aid in enumerate(shown):
+        if i:
+            typer.echo("")
+        _print_explanation(do_explain(frame, aid, ruleset))
+
+
+def _print_explanation(ex: Explanation) -> None:
     rec = ex.record
     typer.echo(f"{rec['id']}\n  {rec['kind']} by {rec['actor_login']} in {rec['repo']}"
                f"#{_num(rec.get('parent_number'))}  {rec['url']}")
@@ -175,8 +225,11 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
     cfg = load_config(config)
     work = rules_for(cfg)
     base_rules = _base_rules(base, cfg)
-    report = diff_warehouse(open_warehouse(cfg.warehouse), cfg, base_rules, work, parse_date(since, "--since"),
-                            samples)
+    from leadsig.flows.cli.progress import stage_progress
+
+    with stage_progress("rules diff") as step:
+        report = diff_warehouse(open_warehouse(cfg.warehouse), cfg, base_rules, work, parse_date(since, "--since"),
+                                samples, progress=step)
     if fmt == "json":
         typer.echo(json.dumps(report.as_json(), indent=2, default=str))
     else:

@@ -42,6 +42,8 @@ def simulate(
     size: Annotated[str, typer.Option(help="tiny | small | medium | large")] = "small",
     seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 1,
     write_config: Annotated[Path | None, typer.Option(help="Write a leadsig config (and roster) for it here.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --write-config replace an existing config and "
+                                        "roster (their rule layers are kept).")] = False,
     error_rate: Annotated[float, typer.Option(help="Fraction of API responses that are 5xx.")] = 0.0,
     drop_rate: Annotated[float, typer.Option(help="Fraction of requests answered by a dropped connection.")] = 0.0,
     latency: Annotated[float, typer.Option(help="Seconds added to every API response.")] = 0.0,
@@ -56,6 +58,21 @@ def simulate(
     if size not in SIZES:
         raise UserError(Problem(f"unknown size {size!r}", key="--size", hint="one of: " + ", ".join(SIZES),
                                 code="bad-argument"))
+    if write_config is not None and not force:
+        _refuse_overwrite(write_config)
     run_simulator(port, size, seed, write_config, error_rate=error_rate, drop_rate=drop_rate, latency=latency,
                   budget=budget, secondary_every=secondary_every)
 
+
+
+def _refuse_overwrite(config: Path) -> None:
+    """--write-config after ``leadsig init`` would replace the user's config and roster: only with --force."""
+    from leadsig.errors import Problem, UserError
+    from leadsig.simulator.roster import roster_path_for
+
+    for path in (config, roster_path_for(config)):
+        if path.exists() or path.is_symlink():
+            raise UserError(Problem("already exists; simulate --write-config does not overwrite it", file=str(path),
+                                    hint="pass --force to replace it (the config's rule layers are kept), "
+                                         "or write elsewhere: --write-config sim/leadsig.yaml",
+                                    code="exists"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from leadsig.rules.matcher.signals import gc_paused, signal_records
 from leadsig.warehouse import models as m
 
 CHUNK = 500
+Progress = Callable[[int, int | None, str], None]  # (activities done, in all (None: as before), what happens now)
 FULL_PASS = 100_000  # activities per pass of a full re-classification: memory stays bounded on any warehouse
 COMPARED = ("rule_version", "rule_hash", "person_id", "signal_type", "indicator", "impact", "evidence_url",
             "summary", "why")
@@ -64,53 +65,79 @@ def compute_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]
 
 
 def classify_warehouse(engine: Engine, cfg: Config, since: date | None = None,
-                       activity_ids: list[str] | None = None) -> dict[str, Any]:
+                       activity_ids: list[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
     """Re-classify stored activity (all, or from ``since``, or the given ids) and store the signals.
 
     Everything is classified a few repositories at a time (about FULL_PASS activities a pass, whole
     threads, each pass its own transaction), so a warehouse of millions of activities never sits in memory
-    at once; a scoped run reads only the threads it touches, in one transaction.
+    at once; a scoped run reads only the threads it touches, in one transaction. ``progress`` hears each
+    step, so a long run on a terminal is not silent.
     """
     ruleset = rules_for(cfg)
+    step = progress or _silent
     if since is None and activity_ids is None:
         total = _empty_stats()
-        for repos, df in frames_in_passes(engine, cfg):
+        for repos, df in frames_in_passes(engine, cfg, step):
+            step(total["activities"], None, "matching rules")
             stats = write_signals(engine, compute_signals(df, ruleset.enabled()), set(df["id"]), repos)
             _add_stats(total, {**stats, "activities": len(df)})
+        step(total["activities"], total["activities"], "done")
         total["rules"] = len(ruleset.enabled())
         return total
+    step(0, 0, "reading activities")
     df = enriched_frame(engine, cfg, since, activity_ids)
     scoped = select_rows(df, since, activity_ids)
+    step(0, int(scoped.sum()), "matching rules")
     records = compute_signals(df if scoped.all() else df[scoped], ruleset.enabled())
     stats = write_signals(engine, records, set(df.loc[scoped, "id"]))
     stats["activities"] = int(scoped.sum())
     stats["rules"] = len(ruleset.enabled())
+    step(stats["activities"], stats["activities"], "done")
     return stats
 
 
-def frames_in_passes(engine: Engine, cfg: Config) -> Iterator[tuple[list[tuple[str, str, str]], pd.DataFrame]]:
+def _silent(done: int, total: int | None, what: str) -> None:
+    """No one is watching."""
+
+
+def frames_in_passes(engine: Engine, cfg: Config, progress: Progress | None = None
+                     ) -> Iterator[tuple[list[tuple[str, str, str]], pd.DataFrame]]:
     """Every stored activity, enriched, a few whole repositories (about FULL_PASS activities) at a time.
 
     A pass's frame is garbage once the caller moves on: it is collected before the next pass is read.
+    ``progress`` hears (activities read before this pass, all activities, "reading ...") as each pass starts.
     """
-    for repos in repo_passes(engine, FULL_PASS):
+    step = progress or _silent
+    passes = counted_passes(engine, FULL_PASS)
+    total = sum(n for counted in passes for *_key, n in counted)
+    done = 0
+    for i, counted in enumerate(passes, 1):
+        repos = [(forge, host, repo) for forge, host, repo, _n in counted]
+        step(done, total, f"reading activities (pass {i} of {len(passes)})" if len(passes) > 1 else
+             "reading activities")
         yield repos, enriched_frame(engine, cfg, repos=repos)
+        done += sum(n for *_key, n in counted)
         gc.collect()
 
 
 def repo_passes(engine: Engine, size: int) -> list[list[tuple[str, str, str]]]:
     """Repositories ((forge, host, repo) keys) in groups of about ``size`` activities; a bigger repo alone."""
+    return [[(forge, host, repo) for forge, host, repo, _n in counted] for counted in counted_passes(engine, size)]
+
+
+def counted_passes(engine: Engine, size: int) -> list[list[tuple[str, str, str, int]]]:
+    """repo_passes with each repository's number of activities, so progress can be told in activities."""
     t = m.Activity.__table__
     with engine.connect() as conn:
         counts = conn.execute(select(t.c.forge, t.c.host, t.c.repo, func.count()).group_by(
             t.c.forge, t.c.host, t.c.repo).order_by(t.c.forge, t.c.host, t.c.repo)).all()
-    passes: list[list[tuple[str, str, str]]] = []
+    passes: list[list[tuple[str, str, str, int]]] = []
     filled = size
     for forge, host, repo, n in counts:
         if filled + n > size:
             passes.append([])
             filled = 0
-        passes[-1].append((forge, host, repo))
+        passes[-1].append((forge, host, repo, n))
         filled += n
     return passes
 

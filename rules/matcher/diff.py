@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from leadsig.config import Config
 from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.matcher import naive
-from leadsig.rules.matcher.classify import compute_signals, frames_in_passes
+from leadsig.rules.matcher.classify import Progress, compute_signals, frames_in_passes
 from leadsig.rules.matcher.enrich import select_rows
 from leadsig.rules.matcher.records import frame_record
 
@@ -67,22 +67,28 @@ class DiffReport:
 
 
 def diff_warehouse(engine: Engine, cfg: Config, base: RuleSet, work: RuleSet, since: date | None = None,
-                   samples: int = 3) -> DiffReport:
+                   samples: int = 3, progress: Progress | None = None) -> DiffReport:
     """diff_signals over the whole warehouse, a few repositories at a time (as a full classification).
 
     Each pass's changes come sorted by (activity, rule), and the report's are sorted again at the end, so
     the samples (the first ones per rule) are the ones a single pass would show, and each was explained
-    in its own pass.
+    in its own pass. ``progress`` hears each step, so a long replay on a terminal is not silent.
     """
     base_total = work_total = 0
     changes: list[Change] = []
-    for _repos, df in frames_in_passes(engine, cfg):
+    done = 0
+    for _repos, df in frames_in_passes(engine, cfg, progress):
+        if progress is not None:
+            progress(done, None, "replaying through base and working rules")
+        done += len(df)
         if since is not None:
             df = df[select_rows(df, since, None)]
         part = diff_signals(df, base, work, samples)
         base_total, work_total = base_total + part.base_total, work_total + part.work_total
         changes += part.changes
     changes.sort(key=lambda c: (c.activity_id, c.rule_id))
+    if progress is not None:
+        progress(done, done, "done")
     return DiffReport(base_total, work_total, changes, samples)
 
 

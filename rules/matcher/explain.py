@@ -54,6 +54,21 @@ def stored_ids(engine: Engine, ref: str) -> list[str]:
         return list(by_id) or list(conn.execute(select(m.Activity.id).where(m.Activity.url == ref)).scalars())
 
 
+def sharing(engine: Engine, ids: list[str]) -> list[tuple[str, str, list[str]]]:
+    """(id, kind, rule ids of its stored signals) for activities that share one URL, those carrying a signal
+    first: a PR opened and merged share its page, and the report links to whichever one carries the signal."""
+    a, s = m.Activity.__table__, m.Signal.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(a.c.id, a.c.kind, a.c.occurred_at).where(a.c.id.in_(ids))).all()
+        signals = conn.execute(select(s.c.activity_id, s.c.rule_id).where(s.c.activity_id.in_(ids))
+                               .order_by(s.c.rule_id)).all()
+    rules: dict[str, list[str]] = {}
+    for activity_id, rule_id in signals:
+        rules.setdefault(activity_id, []).append(rule_id)
+    ordered = sorted(rows, key=lambda r: (not rules.get(r.id), r.occurred_at, r.id))
+    return [(r.id, r.kind, rules.get(r.id, [])) for r in ordered]
+
+
 def not_found(ref: str) -> UserError:
     return UserError(Problem(f"no stored activity with id or URL {ref!r}", key="ACTIVITY",
                              hint="pass an activity id (forge:host:kind:native_id) or its evidence URL exactly",

@@ -15,6 +15,7 @@ from leadsig.warehouse import models as m
 from leadsig.warehouse.db import open_warehouse
 
 OCT = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+MINED = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # when the test warehouses were last mined
 
 
 class Warehouse:
@@ -24,6 +25,10 @@ class Warehouse:
         self.engine = engine
         self.tmp_path = tmp_path
         self._ids = itertools.count(1)
+        with engine.begin() as conn:  # a warehouse that has been mined (up to MINED): reports refuse unmined months
+            conn.execute(insert(m.MiningRun), [{"started_at": MINED, "ended_at": MINED, "status": "ok",
+                                                "sources": ["test"], "counts": {}, "requests": 0, "waits": [],
+                                                "errors": {}}])
 
     def person(self, pid: str, **over: Any) -> str:
         row = {"id": pid, "name": pid.title(), "team": "payments", "level": "senior",

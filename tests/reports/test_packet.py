@@ -87,7 +87,7 @@ def test_unknown_person_suggests_the_closest_id(ana):
     with pytest.raises(UserError) as err:
         build_packet(ana.engine, ana.config(), "anna", now=NOW)
     problem = err.value.problems[0]
-    assert problem.key == "--person" and problem.hint == "did you mean 'ana'?"
+    assert problem.key == "--person" and problem.hint == "did you mean 'ana' (Ana Lima)?"
     assert not (ana.tmp_path / "out").exists()
 
 
