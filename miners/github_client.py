@@ -34,6 +34,7 @@ from urllib3.response import BaseHTTPResponse
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
 from leadsig.errors import ForgeError, NotFound, RateLimited, Refused, Transient
+from leadsig.logs import redact
 from leadsig.miners.answers import redirect_target, refuse_cross_host, send_checked
 
 log = logging.getLogger("leadsig.mine.github")
@@ -122,7 +123,7 @@ def asked_wait(headers: Mapping[str, str] | None) -> float | None:
 
 def translate(exc: Exception) -> ForgeError:
     """The named error for what PyGithub, urllib3 or requests raised."""
-    message = str(exc)
+    message = redact(str(exc))  # a forge may echo the credential: Prefect's states and events keep this text
     gave_up = next((a for a in getattr(exc, "args", ()) if isinstance(a, GaveUp)), None)
     if gave_up is not None:  # requests' RetryError around our GaveUp: the retries ran out on this answer
         if gave_up.status in (403, 429):

@@ -35,6 +35,7 @@ from gitlab.exceptions import GitlabAuthenticationError, GitlabConnectionError, 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
 from leadsig.errors import ForgeError, NotFound, RateLimited, Refused, Transient
+from leadsig.logs import redact
 from leadsig.miners.answers import refuse_cross_host, send_checked
 
 log = logging.getLogger("leadsig.mine.gitlab")
@@ -123,7 +124,7 @@ def asked_wait(headers: Any) -> float | None:
 
 def translate(exc: Exception, session: requests.Session | None = None) -> ForgeError:
     """The named error for what python-gitlab or requests raised (``session``: the wait a 429 asked for)."""
-    message = str(exc)
+    message = redact(str(exc))  # a forge may echo the credential: Prefect's states and events keep this text
     if isinstance(exc, requests.RequestException | json.JSONDecodeError | GitlabParsingError | GitlabConnectionError):
         return Transient(message)  # dropped, timed out, truncated or not JSON
     code = getattr(exc, "response_code", None)

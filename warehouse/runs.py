@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, update
 
+from leadsig.logs import redact
 from leadsig.warehouse import models as m
 from leadsig.warehouse.locks import warehouse_lock
 
@@ -49,7 +50,7 @@ def finish_run(
                 counts=counts,
                 requests=requests,
                 waits=waits,
-                errors=errors,
+                errors={where: redact(text) for where, text in errors.items()},  # a token never lands here
             )
         )
 
