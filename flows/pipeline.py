@@ -124,6 +124,8 @@ def mining_run(config_path: str, source: str | None, repo: str | None,
     names = [s.name for s in sources]
     with runs.source_locks(p.engine, names):
         run_id = runs.start_run(p.engine, names)
+        for dead in runs.close_interrupted(p.engine, names, by_run=run_id):
+            log.warning("mining run %d never finished (killed?): marked interrupted", dead)
         if full:
             for s in sources:
                 store.clear_cursors(p.engine, s.name, repo)
