@@ -180,9 +180,12 @@ class _Checked:
             wrapped[:] = [super(_Checked, self).getresponse()]  # type: ignore[misc]
             return wrapped[0].response
 
-        stats = getattr(self.retry, "stats", None) or MiningStats()
-        where = f"{self.verb} {_path(self.url)}"
-        response = send_checked(once, where, stats, int(getattr(self.retry, "total", 0) or 0), "GitHub")
+        if getattr(self, "stream", False):  # a download: its body is not JSON, and is not to be read twice
+            response = once()
+        else:
+            stats = getattr(self.retry, "stats", None) or MiningStats()
+            retries = int(getattr(self.retry, "total", 0) or 0)
+            response = send_checked(once, f"{self.verb} {_path(self.url)}", stats, retries, "GitHub")
         target = redirect_target(response)
         if target:
             refuse_cross_host(self.session, response, target, self.headers)

@@ -56,6 +56,8 @@ class CountingSession(requests.Session):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """One request as python-gitlab asked for it; a 2xx answer that is not JSON is asked again."""
+        if kwargs.get("stream"):  # a download: its body is not JSON, and is not to be read twice
+            return self._send_once(request, **kwargs)
         where = f"{request.method} {urlsplit(request.url or '').path}"
         return send_checked(lambda: self._send_once(request, **kwargs), where, self.stats, self.max_retries, "GitLab")
 
