@@ -18,7 +18,7 @@ from leadsig.warehouse.db import open_warehouse
 def _rows(url: str) -> dict[int, m.MiningRun]:
     engine = open_warehouse(url)
     with engine.connect() as conn:
-        rows = {r.id: r for r in conn.execute(select(m.MiningRun.__table__)).all()}
+        rows = {r.id: r for r in conn.execute(select(m.MiningRun.__table__).order_by(m.MiningRun.id)).all()}
     engine.dispose()
     return rows
 
