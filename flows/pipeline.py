@@ -6,16 +6,20 @@ Stages: prepare (config, warehouse, roster) -> mine each repo -> classify new ac
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
+import socket
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
 from leadsig.config import Config, SourceConfig, load_config
+from leadsig.errors import Problem, UserError
 from leadsig.logs import redact
 from leadsig.miners.runner import SourceResult
 from leadsig.roster import IdentityResolver, Roster, load_roster
@@ -104,6 +108,42 @@ def prepare(cfg: Config) -> Prepared:
     return Prepared(cfg, engine, roster, resolver)
 
 
+def loopback_refusals(cfg: Config, sources: list[SourceConfig]) -> list[Problem]:
+    """A source on this machine (the forge simulator) that refuses connections: said at once, with how to
+    start it, instead of a run of connection retries that ends in a raw ConnectionError. A source elsewhere
+    is left to the clients' retries (a forge that is down for a minute comes back)."""
+    problems: dict[str, Problem] = {}  # one per address: a simulator serves both forges on one port
+    for source in sources:
+        url = urlsplit(source.url)
+        if not url.hostname or not _is_loopback(url.hostname):
+            continue
+        port = url.port or (443 if url.scheme == "https" else 80)
+        index = next((i for i, s in enumerate(cfg.sources) if s.name == source.name), 0)
+        if url.netloc in problems:
+            problems[url.netloc].key = f"{problems[url.netloc].key}, sources[{index}].url"
+            continue
+        try:
+            socket.create_connection((url.hostname, port), timeout=2).close()
+        except ConnectionRefusedError:
+            problems[url.netloc] = Problem(
+                f"nothing listens at {url.scheme}://{url.netloc} (connection refused): the forge simulator is "
+                f"not running", file=str(cfg.path), key=f"sources[{index}].url", code="unreachable",
+                hint=f"start it in another terminal: leadsig simulate --port {port} (with the --size and --seed it "
+                     f"had; the demo's are --size small --seed 7), or run leadsig demo again")
+        except OSError:
+            continue  # anything else (a timeout, say) is the clients' to retry and report
+    return list(problems.values())
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def selected_sources(cfg: Config, source: str | None) -> list[SourceConfig]:
     return [cfg.source(source)] if source else list(cfg.sources)
 
@@ -119,11 +159,16 @@ def mining_run(config_path: str, source: str | None, repo: str | None,
     sources = selected_sources(cfg, source)
     for s in sources:
         s.token()  # fail now, before anything is written, if a token variable is missing
+    problems = loopback_refusals(cfg, sources)
+    if problems:
+        raise UserError(problems)
     p = prepare(cfg)
     summary = RunSummary()
     names = [s.name for s in sources]
     with runs.source_locks(p.engine, names):
         run_id = runs.start_run(p.engine, names)
+        for dead in runs.close_interrupted(p.engine, names, by_run=run_id):
+            log.warning("mining run %d never finished (killed?): marked interrupted", dead)
         if full:
             for s in sources:
                 store.clear_cursors(p.engine, s.name, repo)

@@ -22,6 +22,11 @@ def write_starter(directory: Path) -> list[Path]:
         directory / "people.yaml": templates / "people.yaml",
         directory / "rules-local" / "README.md": templates / "rules-local-README.md",
     }
+    dangling = [p for p in _paths_written(directory, targets) if p.is_symlink() and not p.exists()]
+    if dangling:  # writing would create the file wherever the link points, outside the folder asked for
+        raise UserError(Problem("is a symbolic link to nothing; leadsig init does not write through it",
+                                file=str(dangling[0]), hint="remove the link, or pick another folder: leadsig init DIR",
+                                code="dangling-link"))
     existing = [p for p in targets if p.exists()]
     if existing:
         raise UserError(Problem("already exists; leadsig init never overwrites", file=str(existing[0]),
@@ -32,6 +37,15 @@ def write_starter(directory: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return list(targets)
+
+
+def _paths_written(directory: Path, targets: dict[Path, object]) -> list[Path]:
+    """The folder, every file, and every folder between them: what init writes to or through."""
+    paths = [directory]
+    for target in targets:
+        between = [p for p in target.parents if p != directory and directory in p.parents]
+        paths += [*reversed(between), target]
+    return list(dict.fromkeys(paths))
 
 
 def deployments(config_path: Path) -> list:

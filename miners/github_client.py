@@ -9,6 +9,11 @@ PyGithub's requester or connection classes.
 When the retries run out, :func:`forge_errors` turns what PyGithub, urllib3 and requests raise into the
 named errors of :mod:`leadsig.errors`; ``ObservedRetry`` keeps the status and the asked wait of the last
 answer on the exception it gives up with (:class:`GaveUp`), since requests' ``RetryError`` carries neither.
+
+What PyGithub does not check (:mod:`leadsig.miners.answers`: a 200 that is not JSON, a redirect to another
+host) is checked by the connection class the client's requester uses (:class:`CheckedHTTPS`); PyGithub's own
+seam for that (``Requester.injectConnectionClasses``) is process-wide and turns keep-alive off, so
+:func:`make_github` sets the class on its one requester (``get_repo`` keeps it: the client is lazy already).
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from typing import Any
 
 import requests
 from github import Auth, Consts, Github, GithubException, GithubRetry, RateLimitExceededException
+from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, RequestsResponse
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import BaseHTTPResponse
 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
 from leadsig.errors import ForgeError, NotFound, RateLimited, Refused, Transient
+from leadsig.logs import redact
+from leadsig.miners.answers import redirect_target, refuse_cross_host, send_checked
 
 log = logging.getLogger("leadsig.mine.github")
 
@@ -115,7 +123,7 @@ def asked_wait(headers: Mapping[str, str] | None) -> float | None:
 
 def translate(exc: Exception) -> ForgeError:
     """The named error for what PyGithub, urllib3 or requests raised."""
-    message = str(exc)
+    message = redact(str(exc))  # a forge may echo the credential: Prefect's states and events keep this text
     gave_up = next((a for a in getattr(exc, "args", ()) if isinstance(a, GaveUp)), None)
     if gave_up is not None:  # requests' RetryError around our GaveUp: the retries ran out on this answer
         if gave_up.status in (403, 429):
@@ -156,6 +164,42 @@ def _cause(response: Any, error: Exception | None) -> str:
     return type(error).__name__ if error else "error"
 
 
+class _Checked:
+    """Mixed into PyGithub's connection classes: each answer passes :mod:`leadsig.miners.answers` first."""
+
+    retry: Any
+    session: requests.Session
+    headers: dict[str, str]
+    verb: str
+    url: str
+
+    def getresponse(self) -> RequestsResponse:
+        wrapped: list[RequestsResponse] = []
+
+        def once() -> requests.Response:
+            wrapped[:] = [super(_Checked, self).getresponse()]  # type: ignore[misc]
+            return wrapped[0].response
+
+        if getattr(self, "stream", False):  # a download: its body is not JSON, and is not to be read twice
+            response = once()
+        else:
+            stats = getattr(self.retry, "stats", None) or MiningStats()
+            retries = int(getattr(self.retry, "total", 0) or 0)
+            response = send_checked(once, f"{self.verb} {_path(self.url)}", stats, retries, "GitHub")
+        target = redirect_target(response)
+        if target:
+            refuse_cross_host(self.session, response, target, self.headers)
+        return wrapped[0]
+
+
+class CheckedHTTP(_Checked, HTTPRequestsConnectionClass):
+    pass
+
+
+class CheckedHTTPS(_Checked, HTTPSRequestsConnectionClass):
+    pass
+
+
 def make_retry(source: SourceConfig, stats: MiningStats) -> ObservedRetry:
     return ObservedRetry(
         stats,
@@ -184,4 +228,9 @@ def make_github(source: SourceConfig, stats: MiningStats) -> Github:
     token = source.token()
     if token:
         kwargs["auth"] = Auth.Token(token)
-    return Github(**kwargs)
+    gh = Github(**kwargs)
+    slot = "_Requester__connectionClass"  # PyGithub's per-requester choice of connection class
+    if not hasattr(gh.requester, slot):
+        raise RuntimeError("this PyGithub has no per-requester connection class: see leadsig.miners.github_client")
+    setattr(gh.requester, slot, CheckedHTTPS if source.url.startswith("https:") else CheckedHTTP)
+    return gh

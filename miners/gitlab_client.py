@@ -4,7 +4,9 @@ python-gitlab already retries 429s (sleeping ``Retry-After``, else until ``RateL
 ``retry_transient_errors``, 5xx answers and dropped connections (backoff ``0.1 * 2**n`` s). We keep that
 machinery and only *observe* it: the client gets a ``requests.Session`` subclass whose ``send`` counts
 every request and, for every answer python-gitlab will retry, records the wait python-gitlab is about to
-sleep (same formula, per URL) in ``MiningStats`` and the log. No retry loop of ours.
+sleep (same formula, per URL) in ``MiningStats`` and the log. No retry loop of ours, but for what
+python-gitlab does not check (:mod:`leadsig.miners.answers`): a 200 that is not JSON is asked again, and a
+redirect to another host is refused while the request carries the token.
 
 In python-gitlab 8.x ``obey_rate_limit`` and ``max_retries`` are not constructor arguments (the
 constructor hands unknown keywords to the HTTP backend, which refuses them): they are per-call options of
@@ -23,6 +25,7 @@ import logging
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import gitlab
 import requests
@@ -32,6 +35,8 @@ from gitlab.exceptions import GitlabAuthenticationError, GitlabConnectionError, 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
 from leadsig.errors import ForgeError, NotFound, RateLimited, Refused, Transient
+from leadsig.logs import redact
+from leadsig.miners.answers import refuse_cross_host, send_checked
 
 log = logging.getLogger("leadsig.mine.gitlab")
 RETRYABLE = set(gl_const.RETRYABLE_TRANSIENT_ERROR_CODES)
@@ -50,6 +55,18 @@ class CountingSession(requests.Session):
         self.asked_wait: float | None = None  # what the last 429 asked for (Retry-After or until the reset)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """One request as python-gitlab asked for it; a 2xx answer that is not JSON is asked again."""
+        if kwargs.get("stream"):  # a download: its body is not JSON, and is not to be read twice
+            return self._send_once(request, **kwargs)
+        where = f"{request.method} {urlsplit(request.url or '').path}"
+        return send_checked(lambda: self._send_once(request, **kwargs), where, self.stats, self.max_retries, "GitLab")
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        """requests' hook before it follows a redirect: refuse another host while PRIVATE-TOKEN is on."""
+        refuse_cross_host(self, response, prepared_request.url or "", prepared_request.headers)
+        super().rebuild_auth(prepared_request, response)
+
+    def _send_once(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.stats.requests += 1
         key = (request.url or "").split("?", 1)[0]
         try:
@@ -109,7 +126,7 @@ def asked_wait(headers: Any) -> float | None:
 
 def translate(exc: Exception, session: requests.Session | None = None) -> ForgeError:
     """The named error for what python-gitlab or requests raised (``session``: the wait a 429 asked for)."""
-    message = str(exc)
+    message = redact(str(exc))  # a forge may echo the credential: Prefect's states and events keep this text
     if isinstance(exc, requests.RequestException | json.JSONDecodeError | GitlabParsingError | GitlabConnectionError):
         return Transient(message)  # dropped, timed out, truncated or not JSON
     code = getattr(exc, "response_code", None)

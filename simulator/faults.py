@@ -34,6 +34,14 @@ class Switches:
     fault_seed: int = 1234
     failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
     graphql_needs_token: bool = False  # as github.com: anonymous GraphQL gets a 401 (off: tests mine anonymously)
+    # what a real forge, or a proxy in front of it, sometimes does to a client that did nothing wrong
+    unauthorized: bool = False  # every API request gets a 401 (a revoked or expired token)
+    echo_token: bool = False  # error bodies repeat the credential the request carried (as some proxies do)
+    bad_body: str = ""  # "html" (a login or proxy page) or "truncated" (JSON cut short) on 200 answers; "" = off
+    bad_body_rate: float = 1.0  # fraction of 200 API answers that get the bad body while it is on
+    bad_body_max: int | None = None  # at most this many bad bodies (None: no limit), e.g. 1 for "the first one"
+    redirect_to: str = ""  # scheme://host:port: API requests are redirected there (same path and query)
+    redirect_status: int = 302
 
 
 @dataclass
@@ -59,6 +67,9 @@ class Decision:
     retry_after: int = 0
 
 
+BAD_BODY_KINDS = ("html", "truncated")
+
+
 class FaultPlan:
     """Thread-safe per-request decisions from the current :class:`Switches`."""
 
@@ -69,6 +80,7 @@ class FaultPlan:
         self._seeded_with = switches.fault_seed
         self._windows: dict[str, Window] = {"github": Window(), "gitlab": Window()}
         self._seen: dict[str, int] = {"github": 0, "gitlab": 0}
+        self._bad_bodies = 0  # bad bodies served so far (for ``bad_body_max``)
 
     def restore_budget(self) -> None:
         """Give every forge a full budget now (as if the reset time had passed)."""
@@ -82,6 +94,20 @@ class FaultPlan:
             self._seen = {"github": 0, "gitlab": 0}
             self._rng = random.Random(self.switches.fault_seed)
             self._seeded_with = self.switches.fault_seed
+            self._bad_bodies = 0
+
+    def bad_body(self) -> str | None:
+        """Whether this 200 answer's body is spoiled, and how ("html" or "truncated"); counts it."""
+        s = self.switches
+        if s.bad_body not in BAD_BODY_KINDS:
+            return None
+        with self._lock:
+            if s.bad_body_max is not None and self._bad_bodies >= s.bad_body_max:
+                return None
+            if s.bad_body_rate < 1.0 and self._rng.random() >= s.bad_body_rate:
+                return None
+            self._bad_bodies += 1
+            return s.bad_body
 
     def peek(self, forge: str) -> Decision:
         """Current rate-limit numbers without consuming a request (for /rate_limit)."""

@@ -54,13 +54,15 @@ class Request:
 @dataclass
 class Response:
     status: int = 200
-    body: Any = None  # JSON-able, or str for HTML
+    body: Any = None  # JSON-able, str for HTML, or bytes sent as they are (a body cut short)
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json; charset=utf-8"
 
     def encode(self) -> bytes:
         if self.body is None:
             return b""
+        if isinstance(self.body, bytes):
+            return self.body
         if isinstance(self.body, str):
             return self.body.encode()
         return json.dumps(self.body, separators=(",", ":")).encode()

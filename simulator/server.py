@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from leadsig.simulator import github_graphql, github_routes, gitlab_routes, html_pages
+from leadsig.simulator import github_graphql, github_routes, gitlab_routes, html_pages, misbehaviour
 from leadsig.simulator.faults import Decision, FaultPlan, Switches
 from leadsig.simulator.generate import build_org
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
@@ -180,6 +180,10 @@ class ForgeSimulator:
             self._finish(key, req, resp, Decision(), forge)
             return resp
         is_api = found is not None and not getattr(found[0].handler, "html_page", False)
+        early = self._refuse_or_redirect(forge, target, headers) if is_api else None
+        if early is not None:
+            self._finish(key, req, early, Decision(), forge)
+            return early
         decision = self.faults.decide(forge) if is_api else Decision()
         if is_api and decision.action == "ok" and any(frag in path for frag in self.switches.failing):
             decision.action, decision.status = "error", 503  # a repo whose every request fails
@@ -206,8 +210,21 @@ class ForgeSimulator:
             except Exception as exc:  # a simulator bug: say so loudly, answer 500
                 traceback.print_exc(file=sys.stderr)
                 resp = _error(forge, 500, f"simulator error: {type(exc).__name__}")
+        if is_api and resp.status == 200 and (kind := self.faults.bad_body()):
+            resp = misbehaviour.spoil(resp, kind)
+        if self.switches.echo_token:
+            resp = misbehaviour.echo(resp, misbehaviour.credential(headers))
         self._finish(key, req, resp, decision, forge)
         return resp
+
+    def _refuse_or_redirect(self, forge: str, target: str, headers: dict[str, str]) -> Response | None:
+        """A redirect to another host, or a 401 for a token the forge no longer takes, when switched on."""
+        if self.switches.redirect_to:
+            return misbehaviour.redirect(self.switches, target)
+        if self.switches.unauthorized:
+            resp = _error(forge, 401, "Bad credentials" if forge == "github" else "Unauthorized")
+            return misbehaviour.echo(resp, misbehaviour.credential(headers)) if self.switches.echo_token else resp
+        return None
 
     def _finish(self, key: str, req: Request, resp: Response, d: Decision, forge: str) -> None:
         if resp.content_type.startswith("application/json"):
@@ -247,7 +264,7 @@ def _rate_headers(forge: str, d: Decision) -> dict[str, str]:
 def _error(forge: str, status: int, message: str) -> Response:
     if forge == "github":
         return Response(status, {"message": message, "documentation_url": GITHUB_DOCS, "status": str(status)})
-    return Response(status, {"message": f"{status} {message}" if status == 404 else message})
+    return Response(status, {"message": f"{status} {message}" if status in (401, 404) else message})
 
 
 def _limit_response(forge: str, d: Decision) -> Response:

@@ -158,7 +158,7 @@ class MiningRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20))  # running | ok | failed | partial
+    status: Mapped[str] = mapped_column(String(20))  # running | ok | failed | partial | interrupted
     sources: Mapped[list] = mapped_column(JSON, default=list)
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # activities by kind, signals by type
     requests: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 
+from leadsig.logs import redact
 from leadsig.warehouse import models as m
 from leadsig.warehouse.locks import warehouse_lock
 
@@ -30,6 +31,26 @@ def start_run(engine: Engine, sources: list[str]) -> int:
         ).scalar_one()
 
 
+def close_interrupted(engine: Engine, locked_sources: list[str], by_run: int | None = None) -> list[int]:
+    """Close the `running` rows of runs that died (kill -9, a lost machine) over any of ``locked_sources``.
+
+    Call it holding those sources' locks: a live run holds the locks of all its sources until it finishes,
+    so a run over a source whose lock we now hold cannot be alive. Rows over other sources are left alone.
+    Returns the ids closed.
+    """
+    locked = set(locked_sources)
+    note = "interrupted: the process ended before the run finished" + (f" (found by run {by_run})" if by_run else "")
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(m.MiningRun.id, m.MiningRun.sources, m.MiningRun.errors).where(m.MiningRun.status == "running")
+        ).all()
+        stale = [r for r in rows if r.id != by_run and locked & set(r.sources or [])]
+        for r in stale:
+            conn.execute(update(m.MiningRun).where(m.MiningRun.id == r.id).values(
+                status="interrupted", ended_at=datetime.now(UTC), errors={**(r.errors or {}), "run": note}))
+    return [r.id for r in stale]
+
+
 def finish_run(
     engine: Engine,
     run_id: int,
@@ -49,7 +70,7 @@ def finish_run(
                 counts=counts,
                 requests=requests,
                 waits=waits,
-                errors=errors,
+                errors={where: redact(text) for where, text in errors.items()},  # a token never lands here
             )
         )
 

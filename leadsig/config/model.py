@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from leadsig.errors import Problem, UserError
+from leadsig.logs import remember_secret
 
 DEFAULT_PATH_GROUPS: dict[str, list[str]] = {
     "docs": ["docs/**", "**/*.md", "**/*.rst", "adr/**"],
@@ -50,6 +51,7 @@ class SourceConfig:
         if not self.token_env:
             return None
         value = os.environ.get(self.token_env)
+        remember_secret(self.token_env, value)  # redacted by value from now on, whatever the variable's name
         if not value:
             raise UserError(Problem(
                 f"environment variable {self.token_env} is not set", key=f"sources[{self.name}].token_env",

@@ -22,6 +22,19 @@ def test_init_writes_valid_starter_files_and_never_overwrites(tmp_path: Path) ->
         write_starter(tmp_path / "site")
 
 
+@pytest.mark.parametrize("link", ["leadsig.yaml", "people.yaml", "rules-local", "rules-local/README.md"])
+def test_init_never_writes_through_a_dangling_symlink(tmp_path: Path, link: str) -> None:
+    folder, outside = tmp_path / "here", tmp_path / "outside" / "target"
+    outside.parent.mkdir()
+    (folder / link).parent.mkdir(parents=True, exist_ok=True)
+    (folder / link).symlink_to(outside)  # points nowhere (yet): exists() says False
+    with pytest.raises(UserError) as caught:
+        write_starter(folder)
+    assert "symbolic link" in str(caught.value) and link.split("/")[0] in str(caught.value)
+    assert not outside.exists()
+    assert sorted(p.name for p in folder.rglob("*")) == sorted(Path(link).parts)  # nothing written
+
+
 def test_deployments_follow_the_configured_schedule(tmp_path: Path) -> None:
     write_starter(tmp_path)
     cfg_path = tmp_path / "leadsig.yaml"

@@ -5,22 +5,19 @@ RateLimited with the wait the server asked for, a missing repo NotFound, a refus
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
+from mining import FORGES, make, mine_one, repo_of
 from stubforge import stub_forge
 
-from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig
 from leadsig.errors import NotFound, RateLimited, Refused, Transient
-from leadsig.miners.paths import PathGroups
 from leadsig.miners.runner import mine_repo
 from leadsig.roster import IdentityResolver
 from leadsig.simulator import ForgeSimulator
 from leadsig.warehouse.db import open_warehouse
-
-FORGES = ["github", "gitlab"]
 
 
 @pytest.fixture(scope="module")
@@ -35,29 +32,6 @@ def calm(sim: ForgeSimulator) -> Iterator[None]:
     for knob, off in (("error_rate", 0.0), ("drop_rate", 0.0), ("budget", None)):
         setattr(sim.switches, knob, off)
     sim.faults.reset()
-
-
-def make(forge: str, url: str, **source: object) -> Any:
-    """A miner that gives up at once (max_retries 0): the libraries' own retries are tested elsewhere."""
-    start = datetime(2000, 1, 1, tzinfo=UTC)
-    if forge == "github":
-        from leadsig.miners.github import GitHubMiner
-
-        src = SourceConfig(kind="github", url=url, name="gh", seconds_between_requests=0, max_retries=0, **source)
-        return GitHubMiner(src, PathGroups(DEFAULT_PATH_GROUPS), start)
-    from leadsig.miners.gitlab import GitLabMiner
-
-    src = SourceConfig(kind="gitlab", url=url, name="gl", max_retries=0, **source)
-    return GitLabMiner(src, PathGroups(DEFAULT_PATH_GROUPS), start)
-
-
-def repo_of(forge: str) -> str:
-    return "acme/api" if forge == "github" else "acme/payments/ledger"
-
-
-def mine_one(miner: Any, repo: str) -> None:
-    for _ in miner.mine_repo(repo, {}):
-        pass
 
 
 @pytest.mark.parametrize("forge", FORGES)

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import Engine, select
 
-from leadsig.config import Config
+from leadsig.config import DEFAULT_PATH_GROUPS, Config, SourceConfig
+from leadsig.miners.paths import PathGroups
 from leadsig.miners.runner import SourceResult, mine_source
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
 from leadsig.warehouse.db import open_warehouse
+
+FORGES = ["github", "gitlab"]
+
+
+def make(forge: str, url: str, **source: object) -> Any:
+    """A miner that gives up at once (max_retries 0, unless ``source`` says otherwise)."""
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    if forge == "github":
+        from leadsig.miners.github import GitHubMiner
+
+        src = SourceConfig(kind="github", url=url, name="gh", **{"seconds_between_requests": 0, "max_retries": 0,
+                                                                 **source})
+        return GitHubMiner(src, PathGroups(DEFAULT_PATH_GROUPS), start)
+    from leadsig.miners.gitlab import GitLabMiner
+
+    src = SourceConfig(kind="gitlab", url=url, name="gl", **{"max_retries": 0, **source})
+    return GitLabMiner(src, PathGroups(DEFAULT_PATH_GROUPS), start)
+
+
+def repo_of(forge: str) -> str:
+    return "acme/api" if forge == "github" else "acme/payments/ledger"
+
+
+def mine_one(miner: Any, repo: str) -> None:
+    for _ in miner.mine_repo(repo, {}):
+        pass
 
 
 def mine(cfg: Config, engine: Engine, expect_ok: bool = True) -> SourceResult:

@@ -10,13 +10,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextmanager
-def stub_forge(status: int, body: bytes, content_type: str = "application/json") -> Iterator[tuple[str, list[str]]]:
-    """Serve ``status`` and ``body`` on 127.0.0.1; yields (base URL, the request lines it received)."""
+def stub_forge(status: int, body: bytes, content_type: str = "application/json",
+               headers: list[dict[str, str]] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``status`` and ``body`` on 127.0.0.1; yields (base URL, the request lines it received).
+    ``headers``, when given, receives each request's headers (to see whether a credential arrived)."""
     seen: list[str] = []
 
     class Fixed(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             seen.append(f"{self.command} {self.path}")
+            if headers is not None:
+                headers.append(dict(self.headers.items()))
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
