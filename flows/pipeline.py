@@ -97,8 +97,12 @@ class RunSummary:
 
 
 def prepare(cfg: Config) -> Prepared:
-    """Validate everything the run needs before anything is written (roster errors stop us here)."""
+    """Validate everything the run needs before anything is written: the roster, and the rule layers (a broken
+    layer would otherwise be found only after mining, when classification loads it)."""
+    from leadsig.rules.matcher.classify import rules_for
+
     roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
+    rules_for(cfg)
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)
     from leadsig.warehouse.trust import Suppression
