@@ -23,7 +23,7 @@ from leadsig.rules.language import predicates as P
 from leadsig.rules.language.model import Condition
 from leadsig.rules.language.phrases import PhraseError, phrases_pattern
 from leadsig.rules.language.problems import suggest
-from leadsig.rules.language.regex import RegexError, compile_pattern
+from leadsig.rules.language.regex import Regex, RegexError, compile_pattern
 
 BAD = object()  # what a value check returns once it has reported the problem
 NUMERIC = (F.NUM, F.BOOL)
@@ -164,13 +164,16 @@ def pattern(ctx: Values, raw: Any) -> Any:
         return BAD
 
 
+PHRASES_MAX_MEM = 16 << 20  # a family of hundreds of phrases: RE2 program memory, bounded by the phrase count
+
+
 def phrases(ctx: Values, raw: Any) -> Any:
     """A phrase family (text, list or @list) compiled to one case-insensitive pattern (rules.language.phrases)."""
     given = items(list_only=False, text=True)(ctx, raw)
     if given is BAD:
         return BAD
-    try:
-        return compile_pattern(phrases_pattern(given), ignore_case=True)
+    try:  # built from words, bounded by construction: not a lead's regex, so not held to its length limit
+        return Regex(phrases_pattern(given), ignore_case=True, max_mem=PHRASES_MAX_MEM)
     except PhraseError as exc:
         ctx.report("bad-value", str(exc), 'write words, with "*" for up to three words between two of them')
     except RegexError as exc:

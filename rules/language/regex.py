@@ -53,13 +53,14 @@ class Regex:
             raise _classify_error(self.pattern, _message(exc)) from None
         # A one-pattern RE2::Set answers "is there a match" with a forward DFA pass only: about 25% faster
         # than a search, which also has to find where the match starts and ends.
+        # A large alternation (hundreds of phrases) may not fit the Set's DFA budget while the pattern itself
+        # compiled: it is then answered by the compiled pattern's search, slower but the same answers.
         self._set = re2.Set.SearchSet(opts)
         try:
             self._set.Add(self.pattern)
             self._set.Compile()
         except re2.error:
-            raise RegexError("pattern could not be compiled for matching", "bad-regex",
-                             "simplify the pattern") from None
+            self._set = None
 
     def search(self, text: str) -> bool:
         return self.search_bytes(text.encode("utf-8", "surrogatepass"))
@@ -71,9 +72,14 @@ class Regex:
 
     def matcher(self) -> Any:
         """bytes -> list of matching pattern ids (None: no match), for tight loops over encoded texts."""
+        if self._set is None:
+            search = self._re.search  # type: ignore[attr-defined]
+            return lambda b: None if search(b) is None else [0]
         return self._set.Match  # type: ignore[attr-defined]
 
     def search_bytes(self, b: bytes) -> bool:
+        if self._set is None:
+            return self._re.search(b) is not None  # type: ignore[attr-defined]
         return self._set.Match(b) is not None  # type: ignore[attr-defined]
 
 

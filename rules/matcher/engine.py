@@ -21,6 +21,7 @@ from leadsig.rules.language import fields as F
 from leadsig.rules.language import operators as O
 from leadsig.rules.language.expr import And, Node, Not, Or, Ref
 from leadsig.rules.language.model import Condition, Rule
+from leadsig.rules.language.operators import PHRASES_MAX_MEM
 from leadsig.rules.language.regex import Regex, RegexError
 from leadsig.rules.matcher import textscan
 from leadsig.rules.matcher.scan import candidates, contains_many, regex_many, scannable, union_pattern
@@ -329,8 +330,9 @@ def _scan_spec(c: Condition) -> O.ScanSpec | None:
 
 @lru_cache(maxsize=256)
 def _regex(pattern: str, ignore_case: bool) -> Regex:
-    """The compiled pattern of a regex scan spec (a condition's own pattern, validated when it loaded)."""
-    return Regex(pattern, ignore_case)
+    """The compiled pattern of a regex scan spec (a condition's own pattern, validated when it loaded, within
+    its own budget: a lead's regex within RE2's default, a phrase family within PHRASES_MAX_MEM)."""
+    return Regex(pattern, ignore_case, max_mem=PHRASES_MAX_MEM)
 
 
 def cost(node: Node, conds: dict[str, Condition]) -> int:
