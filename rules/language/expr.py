@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 TOKEN_RE = re.compile(r"\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<bad>\S))")
 KEYWORDS = {"and", "or", "not"}
+MAX_NESTING = 32  # parentheses or 'not's in a row: far beyond any rule, and the parser recurses per level
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,22 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
+def _check_nesting(toks: list[tuple[str, str, int]]) -> None:
+    """Refuse deep nesting before parsing: the recursive parser would otherwise end in a RecursionError."""
+    depth = nots = 0
+    for kind, _, pos in toks:
+        depth += {"lp": 1, "rp": -1}.get(kind, 0)
+        nots = nots + 1 if kind == "not" else 0 if kind != "lp" else nots
+        if depth > MAX_NESTING or nots > MAX_NESTING:
+            what = "parentheses" if depth > MAX_NESTING else "'not's in a row"
+            raise ExprError(f"nested too deeply: more than {MAX_NESTING} {what}", pos, "too-deep")
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.toks = _tokens(text)
+        _check_nesting(self.toks)
         self.i = 0
 
     def peek(self) -> tuple[str, str, int] | None:
