@@ -85,12 +85,63 @@ def load_yaml(path: Path, what: str, *, allow_empty: bool = False) -> Any:
     return parse_yaml(text, str(path), what, allow_empty=allow_empty)
 
 
+MAX_EXPANDED_NODES = 100_000  # far above any config, roster or rule file; an alias bomb expands past it at once
+
+
+def _expanded_size(root: Any) -> tuple[int, Any]:
+    """Nodes the document expands to when aliases are followed, counted once per node (linear time), and the
+    first node past the bound. Aliases share one object, so loading is cheap, but every walk over the data
+    (validation, copying) follows them: a few lines of anchors can stand for billions of values."""
+    sizes: dict[int, int] = {}
+    for node in _post_order(root):
+        children = node.value if isinstance(node.value, list) else []
+        flat = [c for pair in children for c in (pair if isinstance(pair, tuple) else (pair,))]
+        sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in flat)
+        if sizes[id(node)] > MAX_EXPANDED_NODES:
+            return sizes[id(node)], node
+    return sizes.get(id(root), 0), None
+
+
+def _post_order(root: Any) -> list[Any]:
+    out, stack, seen = [], [(root, False)], set()
+    while stack:
+        node, done = stack.pop()
+        if done:
+            out.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        children = node.value if isinstance(node.value, list) else []
+        for item in children:
+            for c in item if isinstance(item, tuple) else (item,):
+                stack.append((c, False))
+    return out
+
+
+def _refuse_alias_bombs(yaml: YAML, text: str, shown: str) -> None:
+    root = yaml.compose(text)
+    if root is None:
+        return
+    size, node = _expanded_size(root)
+    if node is not None:
+        mark = node.start_mark
+        raise UserError(Problem(f"aliases expand this document past {MAX_EXPANDED_NODES:,} values",
+                                file=shown, line=mark.line + 1, col=mark.column + 1, code="yaml-aliases",
+                                hint="write the values out, or use fewer nested anchors (&) and aliases (*)"))
+
+
 def parse_yaml(text: str, shown: str, what: str, *, allow_empty: bool = False) -> Any:
     yaml = YAML(typ="rt")
     yaml.Constructor = _LocatedDates
     yaml.allow_duplicate_keys = False
     try:
+        if "*" in text and "&" in text:  # only a document with anchors and aliases can expand
+            _refuse_alias_bombs(YAML(typ="rt"), text, shown)
         data = yaml.load(text)
+    except UserError:
+        raise
     except BadDateError as exc:
         mark = exc.problem_mark
         raise UserError(

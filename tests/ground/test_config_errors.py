@@ -223,3 +223,21 @@ def test_an_unreadable_config_file_is_named_with_the_fix(tmp_path: Path) -> None
     shutil.rmtree(folder)
     assert "cannot read config file: permission denied" in message and str(path) in message, message
     assert "check its mode" in message
+
+
+def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
+    """Nine levels of nine aliases stand for 387 million values: refused before anything walks them."""
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    path = tmp_path / "leadsig.yaml"
+    path.write_text("\n".join(lines) + "\nwarehouse: sqlite:///x.db\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_config(path)
+    (problem,) = err.value.problems
+    assert problem.code == "yaml-aliases" and problem.line == 6 and problem.file == str(path)
+
+
+def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "leadsig.yaml"
+    path.write_text("teams:\n  a: {repos: &repos [acme/a, acme/b]}\n  b: {repos: *repos}\n", encoding="utf-8")
+    assert load_config(path).teams["b"].repos == ["acme/a", "acme/b"]
