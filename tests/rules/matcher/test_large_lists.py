@@ -16,7 +16,10 @@ from leadsig.rules.language.loader import load_rules
 from leadsig.rules.matcher import textscan
 from leadsig.rules.matcher.engine import Frame, match_all
 
-WORDS = ["proposal", "owner", "notes", "budget", "review", "because", "tradeoff", "design", "rollback", "handoff", "async", "summary", "instead", "follow", "consider", "reviewer", "blocked", "queue", "flaky", "pipeline", "capacity", "incident", "waiting", "sync", "timezone", "deploy", "latency", "approve", "team", "decision", "migration", "retry"]
+WORDS = ("proposal", "owner", "notes", "budget", "review", "because", "tradeoff", "design", "rollback",
+         "handoff", "async", "summary", "instead", "follow", "consider", "reviewer", "blocked", "queue",
+         "flaky", "pipeline", "capacity", "incident", "waiting", "sync", "timezone", "deploy", "latency",
+         "approve", "team", "decision", "migration", "retry")
 
 
 def phrases(n: int = 600) -> list[str]:
