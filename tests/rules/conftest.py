@@ -18,6 +18,8 @@ from leadsig.warehouse import store
 from leadsig.warehouse.db import open_warehouse
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+REVIEW_FINDING = ("I tried the branch against our staging data: the refund total breaks when the currency changes, "
+                  "because the rate is cached per request. Details inline.")
 LONG_EXPLANATION = ("Consider moving the retry into the client, because every caller repeats it today and the "
                     "backoff values drift. Have a look at https://example.org/retries for the pattern we prefer; "
                     "it keeps the refund path idempotent and the tests short.")
@@ -47,7 +49,7 @@ def pr_thread(number: int = 1, repo: str = "acme/payments-core") -> list[Activit
                       body="Adds refunds.", **base),
         make_activity(kind="pr_review", native_id=f"r{number}", actor_login="alice", occurred_at=at(2),
                       state="commented",
-                      url=f"{url}#pullrequestreview-{number}", body="A few notes inline.", review_comment_count=6,
+                      url=f"{url}#pullrequestreview-{number}", body=REVIEW_FINDING, review_comment_count=6,
                       extra={"requested_reviewers": ["dave"]}, **base),
         make_activity(kind="review_comment", native_id=f"c{number}", actor_login="alice", occurred_at=at(2),
                       url=f"{url}#discussion_r{number}", body=LONG_EXPLANATION, **base),

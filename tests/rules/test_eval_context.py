@@ -36,7 +36,8 @@ def test_tenure_is_counted_to_the_items_date(tmp_path):
 
 
 def test_requested_reviewers_decide_whether_a_review_is_proactive(tmp_path):
-    review = {"kind": "pr_review", "actor": "mara", "state": "commented", "inline_comments": 4, "body": "Notes inline."}
+    review = {"kind": "pr_review", "actor": "mara", "state": "commented", "inline_comments": 4,
+              "body": "Notes inline: the retry loop never stops on a 4xx."}
     asked = corpus_item("asked", labels=[], item=review)
     unasked = corpus_item("unasked", labels=["reviews_proactively"], item=review)
     unasked["thread"] = {**unasked["thread"], "requested_reviewers": ["lee"]}
@@ -90,7 +91,8 @@ rules:
 
 def test_inline_comments_written_out_count_for_the_review(tmp_path):
     notes = [{"path": "billing/webhooks.py", "body": "race here"}, {"path": "billing/x.py", "body": "and here"}]
-    review = {"kind": "pr_review", "actor": "mara", "body": "Two notes.", "inline_comments": notes}
+    review = {"kind": "pr_review", "actor": "mara", "body": "Two notes inline: the retry loop breaks on every 4xx response.",
+              "inline_comments": notes}
     unasked = corpus_item("written", labels=["reviews_proactively"], item=review)
     unasked["thread"] = {**unasked["thread"], "requested_reviewers": []}
     got, _ = results(tmp_path, [unasked])

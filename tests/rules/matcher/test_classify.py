@@ -26,7 +26,7 @@ def test_signals_for_people_on_the_roster_only(seeded):
     assert ("sha-carol-120", "writes_documentation.docs_commit") in got
     assert not [k for k in got if k[0] in ("bot1", "x1")]  # bot and outsider: same text, no signal
     review = got[("r1", "reviews_proactively.unrequested_review")]
-    assert review["impact"] == "high"  # cross-team (platform reviewing payments) with 6 inline comments
+    assert review["impact"] == "high"  # cross-team (platform reviewing payments), tested, a problem found
     assert review["person_id"] == "alice"
     assert review["signal_type"] == "technical"
     assert review["evidence_url"].endswith("#pullrequestreview-1")
