@@ -91,8 +91,8 @@ rules:
 
 def test_inline_comments_written_out_count_for_the_review(tmp_path):
     notes = [{"path": "billing/webhooks.py", "body": "race here"}, {"path": "billing/x.py", "body": "and here"}]
-    review = {"kind": "pr_review", "actor": "mara", "body": "Two notes inline: the retry loop breaks on every 4xx response.",
-              "inline_comments": notes}
+    review = {"kind": "pr_review", "actor": "mara", "inline_comments": notes,
+              "body": "Two notes inline: the retry loop breaks on every 4xx response."}
     unasked = corpus_item("written", labels=["reviews_proactively"], item=review)
     unasked["thread"] = {**unasked["thread"], "requested_reviewers": []}
     got, _ = results(tmp_path, [unasked])
