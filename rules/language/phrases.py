@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -30,15 +31,24 @@ class PhraseError(ValueError):
     pass
 
 
+_STEMMER_LOCK = threading.Lock()  # a Snowball stemmer keeps state between calls: two threads corrupt it
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
+def _stem(token: str) -> str:
+    with _STEMMER_LOCK:
+        return _stemmer().stemWord(token)
+
+
 def _word(token: str) -> str:
     if len(token) <= 3 or not token.isalpha():
         return re.escape(token) + r"s?\b"
-    root = os.path.commonprefix([token, _stemmer().stemWord(token)])  # summary -> summari: "summar"
+    root = os.path.commonprefix([token, _stem(token)])  # summary -> summari: "summar"
     return re.escape(root if len(root) >= 4 else token) + r"\w*"
 
 

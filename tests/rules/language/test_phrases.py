@@ -79,3 +79,18 @@ def test_an_undefined_lexicon_and_a_bad_phrase_are_located(tmp_path) -> None:
     with pytest.raises(UserError) as err:
         load_rules([str(path)], tmp_path)
     assert f"{path}:9" in str(err.value) and "'*' stands between two words" in str(err.value)
+
+
+def test_phrase_patterns_build_the_same_from_many_threads() -> None:
+    """Two nightly runs load rules at once: the shared stemmer must not be entered by two threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadsig.rules.language import phrases
+
+    words = [f"{w}{suffix}" for w in ("handing", "waiting", "reviews", "decisions", "bottlenecks", "summaries")
+             for suffix in ("", "s", "ing", "ed", "ly", "ness")]
+    phrases._stem.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda w: phrase_pattern(f"{w} over {w}"), words * 20))
+    phrases._stem.cache_clear()
+    assert got == [phrase_pattern(f"{w} over {w}") for w in words * 20]
