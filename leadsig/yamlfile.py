@@ -94,9 +94,7 @@ def _expanded_size(root: Any) -> tuple[int, Any]:
     (validation, copying) follows them: a few lines of anchors can stand for billions of values."""
     sizes: dict[int, int] = {}
     for node in _post_order(root):
-        children = node.value if isinstance(node.value, list) else []
-        flat = [c for pair in children for c in (pair if isinstance(pair, tuple) else (pair,))]
-        sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in flat)
+        sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in _children(node))
         if sizes[id(node)] > MAX_EXPANDED_NODES:
             return sizes[id(node)], node
     return sizes.get(id(root), 0), None
@@ -113,11 +111,19 @@ def _post_order(root: Any) -> list[Any]:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        children = node.value if isinstance(node.value, list) else []
-        for item in children:
-            for c in item if isinstance(item, tuple) else (item,):
-                stack.append((c, False))
+        stack.extend((c, False) for c in _children(node))
     return out
+
+
+def _children(node: Any) -> list[Any]:
+    """A composed node's children: sequence items, or both sides of each mapping pair."""
+    items = node.value if isinstance(node.value, list) else []
+    return [c for item in items for c in (item if isinstance(item, tuple) else (item,))]
+
+
+def _located(message: str, mark: Any, shown: str, code: str, hint: str | None = None) -> UserError:
+    return UserError(Problem(message, file=shown, line=mark.line + 1 if mark else None,
+                             col=mark.column + 1 if mark else None, code=code, hint=hint))
 
 
 def _refuse_alias_bombs(yaml: YAML, text: str, shown: str) -> None:
@@ -143,30 +149,12 @@ def parse_yaml(text: str, shown: str, what: str, *, allow_empty: bool = False) -
     except UserError:
         raise
     except BadDateError as exc:
-        mark = exc.problem_mark
-        raise UserError(
-            Problem(
-                exc.problem or "not a date",
-                file=shown,
-                line=mark.line + 1 if mark else None,
-                col=mark.column + 1 if mark else None,
-                code="bad-date",
-                hint="write a real date as YYYY-MM-DD, e.g. 2025-01-31",
-            )
-        ) from None
+        raise _located(exc.problem or "not a date", exc.problem_mark, shown, "bad-date",
+                       "write a real date as YYYY-MM-DD, e.g. 2025-01-31") from None
     except DuplicateKeyError as exc:
-        mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else None
-        raise UserError(
-            Problem(
-                "duplicate key" + (f" {key!r}" if key else ""),
-                file=shown,
-                line=mark.line + 1 if mark else None,
-                col=mark.column + 1 if mark else None,
-                code="duplicate-key",
-                hint="each key may appear once",
-            )
-        ) from None
+        raise _located("duplicate key" + (f" {key!r}" if key else ""), exc.problem_mark, shown, "duplicate-key",
+                       "each key may appear once") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = exc.problem or exc.context or "invalid YAML"
