@@ -55,7 +55,7 @@ def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh:
         console.print(f"simulator answered {sim.request_count()} requests")
     month = last_complete_month()
     paths = {f"monthly {k}": Path(v) for k, v in monthly_report(config_path=str(config), month=month).items()}
-    paths["evidence pack"] = _packet(config)
+    paths.update({f"packet {k}": v for k, v in _packet(config).items()})
     console.print(f"\nleadsig demo finished in {time.monotonic() - started:.0f} s. Reports for {month}:")
     for what, path in paths.items():
         console.print(f"  {what:16} {path}")
@@ -68,7 +68,7 @@ def _describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in keys if k in counts)
 
 
-def _packet(config: Path) -> Path:
+def _packet(config: Path) -> dict[str, Path]:
     """The evidence pack of the first person (by id) who has signals: an example, not a ranking."""
     from leadsig.config import load_config
     from leadsig.reports.packet import build_packet

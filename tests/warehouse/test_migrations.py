@@ -8,7 +8,7 @@ from leadsig.warehouse.db import current_revision, head_revision, make_engine, u
 
 TABLES = {
     "repositories", "people", "identities", "activities", "signals", "cursors", "mining_runs",
-    "settings", "suppressions", "access_log",
+    "settings", "suppressions", "access_log", "signoffs",
 }
 
 
@@ -33,11 +33,11 @@ def test_the_migrations_build_exactly_the_models(warehouse_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from leadsig.warehouse.models import Base
+    from leadsig.warehouse.schema import load_all_models
 
     engine = make_engine(warehouse_url)
     upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), load_all_models())
     engine.dispose()
     assert diff == []
