@@ -93,6 +93,10 @@ def roster_path_for(config_path: Path) -> Path:
     return Path(config_path).parent / "people.yaml"
 
 
+def rotations_path_for(config_path: Path) -> Path:
+    return Path(config_path).parent / "rotations.yaml"
+
+
 def existing_rules(config_path: Path) -> list[str] | None:
     """The ``rules:`` layers of a config about to be replaced: a user's local overrides must survive."""
     try:
@@ -112,6 +116,6 @@ def write_config(org: Org, url: str, config_path: Path) -> tuple[Path, Path]:
     roster_path = roster_path_for(config_path)
     rules = existing_rules(config_path)
     _dump({"people": roster_entries(org)}, roster_path)
-    _dump({"rotations": rotation_entries(org)}, config_path.parent / "rotations.yaml")
+    _dump({"rotations": rotation_entries(org)}, rotations_path_for(config_path))
     _dump(config_dict(org, url, config_path.parent, roster_path.name, rules), config_path)
     return config_path, roster_path
