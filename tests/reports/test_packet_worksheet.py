@@ -34,7 +34,8 @@ def test_each_criterion_lists_its_evidence_and_leaves_the_judgement_blank(ana) -
     assert "- Reviews pull requests proactively: 2 in the period" in technical
     first, second = re.findall(r"^  - \[(.+?)\]", technical, re.M)
     assert (first, second) == ("Found the race", "Small review")  # strongest first
-    assert "- Identifies process bottlenecks: 1 in the period" in _criterion(md, "Business impact (framework weight 25%)")
+    business = _criterion(md, "Business impact (framework weight 25%)")
+    assert "- Identifies process bottlenecks: 1 in the period" in business
     assert "Milestones: none defined" in _criterion(md, "Growth trajectory (framework weight 10%)")
     assert sheet.count("Committee's judgement (written by the committee, not by leadsig):\n\n> &nbsp;\n") == 5
     assert not re.search(r"score|total|weighted|rating", md, re.I)
