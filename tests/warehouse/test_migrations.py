@@ -33,11 +33,11 @@ def test_the_migrations_build_exactly_the_models(warehouse_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from leadsig.warehouse.schema import load_all_models
+    from leadsig.warehouse.schema import Base
 
     engine = make_engine(warehouse_url)
     upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), load_all_models())
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
