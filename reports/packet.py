@@ -129,6 +129,7 @@ def packet_items(records: list[dict], notes: dict[str, str]) -> list[dict]:
 
 
 def why_text(description: str | None, why: object) -> str:
+    """One line a committee can check against the quote: what the rule looks for, and what held here."""
     why = why if isinstance(why, dict) else {}
     held = sorted((why.get("conditions") or {}).keys()) if isinstance(why.get("conditions"), dict) else []
     parts = [clean(description, 300).rstrip(".")] if description else []
