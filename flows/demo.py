@@ -55,7 +55,7 @@ def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh:
         console.print(f"simulator answered {sim.request_count()} requests")
     month = last_complete_month()
     paths = {f"monthly {k}": Path(v) for k, v in monthly_report(config_path=str(config), month=month).items()}
-    paths["evidence pack"] = _packet(config)
+    paths.update({f"packet {k}": v for k, v in _packet(config).items()})
     console.print(f"\nleadsig demo finished in {time.monotonic() - started:.0f} s. Reports for {month}:")
     for what, path in paths.items():
         console.print(f"  {what:16} {path}")
@@ -68,17 +68,21 @@ def _describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in keys if k in counts)
 
 
-def _packet(config: Path) -> Path:
-    """The evidence pack of the first person (by id) who has signals: an example, not a ranking."""
+def _packet(config: Path) -> dict[str, Path]:
+    """The packet of the first person (by id) who held a rotating role and has signals, so the demo's packet
+    shows a turn; else of the first person with signals. An example, not a ranking."""
     from leadsig.config import load_config
     from leadsig.reports.packet import build_packet
+    from leadsig.rotations import load_rotations
     from leadsig.warehouse import models as m
     from leadsig.warehouse.db import open_warehouse
 
     cfg = load_config(config)
     engine = open_warehouse(cfg.warehouse)
+    held = sorted({t.person for t in load_rotations(cfg.rotations)}) if cfg.rotations else []
     with engine.connect() as conn:
-        person = conn.execute(select(func.min(m.Signal.person_id))).scalar()
+        person = conn.execute(select(func.min(m.Signal.person_id)).where(m.Signal.person_id.in_(held))).scalar() \
+            or conn.execute(select(func.min(m.Signal.person_id))).scalar()
     if person is None:
         raise RuntimeError("the demo produced no signals; see the nightly run summary above")
     return build_packet(engine, cfg, person, months=6)

@@ -23,6 +23,7 @@ from leadsig.errors import Problem, UserError
 from leadsig.logs import redact
 from leadsig.miners.runner import SourceResult
 from leadsig.roster import IdentityResolver, Roster, load_roster
+from leadsig.rotations import load_rotations
 from leadsig.warehouse import runs, store
 from leadsig.warehouse.db import open_warehouse
 
@@ -102,6 +103,9 @@ def prepare(cfg: Config) -> Prepared:
     from leadsig.rules.matcher.classify import rules_for
 
     roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
+    if cfg.rotations is not None:  # a misspelt id in the rotations file is found now, with its line
+        load_rotations(cfg.rotations, known_people={p.id for p in roster.people} if cfg.roster else None,
+                       known_teams=set(cfg.teams) or None)
     rules_for(cfg)
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)

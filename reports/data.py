@@ -91,8 +91,9 @@ def load_counts(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
 
 
 def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: list[str] | None = None,
-                  text_limit: int = 600) -> pd.DataFrame:
-    """Signals in [start, end) with what a reader needs to judge them: title, repo, link, summary, excerpt."""
+                  text_limit: int = 600, with_why: bool = False) -> pd.DataFrame:
+    """Signals in [start, end) with what a reader needs to judge them: title, repo, link, summary, excerpt;
+    ``with_why`` adds each signal's stored why (the packet explains every item; the monthly does not)."""
     s, a = m.Signal.__table__, m.Activity.__table__
     stmt = (
         select(s.c.person_id, s.c.signal_type, s.c.indicator, s.c.impact, s.c.evidence_url, s.c.occurred_at,
@@ -105,10 +106,13 @@ def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: li
     )
     if person_ids is not None:
         stmt = stmt.where(s.c.person_id.in_(person_ids))
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
     cols = ["person_id", "signal_type", "indicator", "impact", "evidence_url", "occurred_at", "rule_id", "summary",
             "title", "repo", "kind", "parent_number", "excerpt"]
+    if with_why:
+        stmt = stmt.add_columns(s.c.why)
+        cols.append("why")
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
     df = pd.DataFrame(rows, columns=cols)
     df["month"] = _months(df["occurred_at"])
     return df

@@ -23,10 +23,12 @@ from leadsig.reports import charts
 from leadsig.reports.coverage import check_month, mined_coverage, mined_window
 from leadsig.reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
 from leadsig.reports.fairness import bias_flags
-from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
+from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators
+from leadsig.reports.items import evidence_items
 from leadsig.reports.render import html_env, md_env, render, staged
+from leadsig.reports.rotations import load_turns, mark_turns, turn_sections, turns_between
 from leadsig.reports.settings import ReportSettings, report_settings
-from leadsig.reports.text import clean, csv_cell, safe_url
+from leadsig.reports.text import clean, csv_cell
 from leadsig.warehouse.trust import log_access
 from leadsig.yamlfile import did_you_mean
 
@@ -49,6 +51,7 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     settings = report_settings(cfg)
     people = load_people(engine)
     teams = select_teams(people, cfg, team)
+    turns = load_turns(cfg, people)  # a broken rotations file is reported before anything is read or written
     coverage = mined_coverage(engine, cfg.since)
     check_month(window, coverage)  # a month nobody mined is refused, not written as an empty report
     window, mined_notes = mined_window(window, coverage)
@@ -56,15 +59,19 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     counts = load_counts(engine, window.trend_start, window.end)
     counts = counts[counts["person_id"].isin(scope["id"])]
     evidence = load_evidence(engine, window.start, window.end)
-    evidence = evidence[evidence["person_id"].isin(scope["id"])]
-    context = monthly_context(window, teams, scope, counts, evidence, settings, team) | {"coverage": mined_notes}
+    evidence = mark_turns(evidence[evidence["person_id"].isin(scope["id"])], turns)
+    # turns name people and show their evidence: per-person content, off when per-person sections are
+    month_turns = turns_between(turns, window.start, window.end, set(scope["id"])) if settings.per_person else []
+    names = dict(zip(scope["id"], scope["name"], strict=True))
+    context = monthly_context(window, teams, scope, counts, evidence, settings, team) | {
+        "coverage": mined_notes, "rotations": turn_sections(engine, month_turns, names)}
     out = Path(out_dir or cfg.reports_out_dir)
     stem = f"leadsig-{window.month}" + (f"-{_slug(team)}" if team else "")
     paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html", "csv": out / f"{stem}.csv"}
     texts = {"md": render(md_env(), "monthly.md.j2", context),
              "html": render(html_env(), "monthly.html.j2", context),
              "csv": signals_csv(scope, evidence if settings.per_person else evidence.iloc[0:0])}
-    named = sorted(set(evidence["person_id"])) if settings.per_person else []
+    named = sorted(set(evidence["person_id"]) | {t.person for t in month_turns}) if settings.per_person else []
     with staged({path: texts[fmt] for fmt, path in paths.items()}):  # no report without its access log entry
         log_access(engine, "report-monthly", named or [None], {"month": window.month, "team": team,
                                                                "files": [str(p) for p in paths.values()]}, viewer)
@@ -151,26 +158,6 @@ def person_section(person, by_type: dict, by_indicator: dict, trend_counts: dict
         "sparklines": {t: charts.sparkline([r[t] for r in trend]) for t in SIGNAL_TYPES},
         "items": evidence_items(records[:MAX_ITEMS_PER_PERSON]), "more": max(0, len(records) - MAX_ITEMS_PER_PERSON),
     }
-
-
-def evidence_items(records: list[dict]) -> list[dict]:
-    """Evidence rows as display-ready dicts: cleaned text, and a URL only when it is http(s)."""
-    return [{
-        "date": pd.Timestamp(r["occurred_at"]).strftime("%Y-%m-%d"), "signal_type": r["signal_type"],
-        "indicator": label_of(r["indicator"]), "impact": r["impact"],
-        "title": _title(r), "url": safe_url(r["evidence_url"]),
-        "raw_url": clean(r["evidence_url"], 2000), "repo": clean(r["repo"], 200),
-        "summary": clean(r["summary"], 300), "excerpt": clean(r["excerpt"], 200),
-        "kind": r["kind"] or "", "rule_id": clean(r["rule_id"], 200),
-    } for r in records]
-
-
-def _title(record: dict) -> str:
-    """The PR/MR/issue title; for a commit (no parent) its message's first line, as the forge shows it."""
-    title = clean(record["title"], 160)
-    if not title and record.get("excerpt"):
-        title = clean(str(record["excerpt"]).strip().split("\n", 1)[0], 160)
-    return title or f"({record.get('kind') or 'untitled'})"
 
 
 def signals_csv(people: pd.DataFrame, evidence: pd.DataFrame) -> str:

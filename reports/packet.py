@@ -1,13 +1,17 @@
-"""The evidence pack for one person: FRAMEWORK.md's promotion packet, filled with linked evidence.
+"""The promotion packet for one person: FRAMEWORK.md's packet, filled with linked, quoted evidence.
 
-The tool fills what the forge shows (evidence, examples, counts) and leaves clearly marked
-placeholders for what it cannot know: the proposed role, the 360 feedback and the committee's
-weighing. The pack describes one person; it never compares them with anyone.
+The tool fills what the forge shows (evidence with a quote of the text that triggered it and the rule's
+why, rotations held, milestones met) and lays out the decision matrix as a worksheet: per criterion the
+evidence that informs it and a blank for the committee. It leaves clearly marked placeholders for what it
+cannot know (the proposed role, the 360 feedback) and never weighs anything: the senior leaders' sign-offs
+are recorded as they gave them. The pack describes one person; it never compares them with anyone.
+Markdown for editing, and one self-contained HTML file (the monthly report's rules) for reading.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +24,18 @@ from leadsig.errors import Problem, UserError
 from leadsig.reports import aggregates as agg
 from leadsig.reports.data import load_evidence, load_people, shift_month
 from leadsig.reports.indicators import IndicatorInfo, indicators
-from leadsig.reports.monthly import evidence_items
-from leadsig.reports.render import md_env, render, staged
+from leadsig.reports.items import evidence_items
+from leadsig.reports.render import html_env, md_env, render, staged
+from leadsig.reports.rotations import load_turns, mark_turns, turn_sections, turns_between
 from leadsig.reports.text import clean
+from leadsig.reports.worksheet import milestone_rows, worksheet
 from leadsig.roster import person_hint
+from leadsig.rotations import Turn
+from leadsig.warehouse import signoff
 from leadsig.warehouse.trust import log_access
 
 MAX_ITEMS_PER_SECTION = 30
+QUOTE_CHARS = 200
 IMPACT_ORDER = {"high": 0, "medium": 1, "low": 2}
 # Which packet heading each indicator's evidence belongs under; other indicators go by signal type.
 SECTIONS = (
@@ -41,22 +50,94 @@ BY_TYPE = {"technical": "technical", "operational": "operational", "communicatio
 
 
 def build_packet(engine: Engine, cfg: Config, person_id: str, months: int = 12, out_dir: Path | None = None,
-                 now: datetime | None = None, viewer: str | None = None) -> Path:
-    """Write the pack as Markdown and return its path; an unknown person or bad --months is a UserError."""
+                 now: datetime | None = None, viewer: str | None = None) -> dict[str, Path]:
+    """Write the pack as Markdown and HTML; returns {"md": path, "html": path}, both named with the period.
+
+    An unknown person, a bad --months or a broken rotations file is a UserError, and nothing is written.
+    """
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise UserError(Problem(f"not a number of months between 1 and 120: {months!r}", key="--months",
                                 hint="e.g. --months 12", code="bad-argument"))
     people = load_people(engine)
     person = _person(people, person_id)
+    turns = load_turns(cfg, people)
     now = now or datetime.now(UTC)
     start = _months_back(now, months)
-    evidence = load_evidence(engine, start, now, person_ids=[person_id])
-    context = packet_context(cfg, person, evidence, start, now)
+    evidence = mark_turns(load_evidence(engine, start, now, person_ids=[person_id], with_why=True), turns)
+    notes = rule_notes(cfg, set(evidence["rule_id"]))
+    context = packet_context(cfg, person, evidence, start, now, notes)
+    context |= committee_context(engine, cfg, person, evidence, turns_between(turns, start, now, {person_id}),
+                                 now, notes, context["trend"])
     out = Path(out_dir or cfg.reports_out_dir)
-    path = out / f"packet-{_slug(person_id)}-{now:%Y-%m-%d}.md"
-    with staged({path: render(md_env(), "packet.md.j2", context)}):  # no pack without its access log entry
-        log_access(engine, "report-packet", [person_id], {"months": months, "file": str(path)}, viewer)
-    return path
+    stem = f"packet-{_slug(person_id)}-{start:%Y-%m-%d}-to-{now:%Y-%m-%d}"
+    paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html"}
+    texts = {"md": render(md_env(), "packet.md.j2", context), "html": render(html_env(), "packet.html.j2", context)}
+    with staged({paths[k]: texts[k] for k in paths}):  # no pack without its access log entry
+        log_access(engine, "report-packet", [person_id], {"months": months, "files": [str(p) for p in paths.values()]},
+                   viewer)
+    return paths
+
+
+def committee_context(engine: Engine, cfg: Config, person: pd.Series, evidence: pd.DataFrame, turns: list[Turn],
+                      now: datetime, notes: dict[str, str], trend: list[dict]) -> dict:
+    """What the committee works from beyond the evidence lists: turns, milestones, worksheet, sign-offs."""
+    items = packet_items(evidence.to_dict("records"), notes)
+    turn_rows = turn_sections(engine, turns, {person["id"]: person["name"]})
+    milestones = milestone_rows(engine, person["id"], now)
+    sheet = worksheet(evidence, items, milestones, turn_rows, trend, other_team_signals(cfg, person["team"], evidence))
+    standing = signoff.standing(engine, person["id"])
+    return {"turns": turn_rows, "milestones": milestones, "worksheet": sheet,
+            "signoff": {"latest": [_signoff_row(r) for r in standing.latest], "agree": standing.agree,
+                        "disagree": standing.disagree, "holds": standing.holds,
+                        "required": signoff.REQUIRED_AGREEMENTS, "history": len(standing.history)}}
+
+
+def _signoff_row(row: dict) -> dict:
+    return {"by": clean(row["signed_by"], 200), "decision": row["decision"], "note": clean(row["note"], 500),
+            "date": pd.Timestamp(row["at"]).strftime("%Y-%m-%d")}
+
+
+def rule_notes(cfg: Config, rule_ids: set[str]) -> dict[str, str]:
+    """Each rule's own description (the rules as configured now); a rule since removed has none."""
+    if not rule_ids:
+        return {}
+    from leadsig.rules.language.loader import layer_files
+    from leadsig.yamlfile import read_text
+
+    base = Path(cfg.path).resolve().parent
+    sources = tuple((i, str(path), read_text(path, "rules")) for i, layer in enumerate(cfg.rules)
+                    for path in layer_files(layer, base))
+    return {k: v for k, v in _descriptions(sources).items() if k in rule_ids}
+
+
+@functools.lru_cache(maxsize=4)
+def _descriptions(sources: tuple[tuple[int, str, str], ...]) -> dict[str, str]:
+    """Rule descriptions by id, built once per set of rule texts (building a rule set takes seconds)."""
+    from leadsig.rules.language.loader import load_rules
+
+    return {r.id: r.description for r in load_rules([], Path.cwd(), texts=list(sources)).rules if r.description}
+
+
+def packet_items(records: list[dict], notes: dict[str, str]) -> list[dict]:
+    """Evidence rows for a committee: the display fields, a short quote of the text that triggered the
+    signal, and the rule's why (its description, the conditions that held, the evidence line)."""
+    items = evidence_items(records)
+    for item, rec in zip(items, records, strict=True):
+        item["quote"] = clean(rec.get("excerpt"), QUOTE_CHARS)
+        item["why"] = why_text(notes.get(rec["rule_id"]), rec.get("why"))
+    return items
+
+
+def why_text(description: str | None, why: object) -> str:
+    """One line a committee can check against the quote: what the rule looks for, and what held here."""
+    why = why if isinstance(why, dict) else {}
+    held = sorted((why.get("conditions") or {}).keys()) if isinstance(why.get("conditions"), dict) else []
+    parts = [clean(description, 300).rstrip(".")] if description else []
+    if held:
+        parts.append("conditions held: " + ", ".join(clean(h, 60) for h in held))
+    if why.get("evidence"):
+        parts.append("evidence: " + clean(why["evidence"], 200).rstrip("."))
+    return clean(". ".join(p for p in parts if p) + ".", 500) if parts else ""
 
 
 def _person(people: pd.DataFrame, person_id: str) -> pd.Series:
@@ -76,7 +157,7 @@ def _months_back(now: datetime, months: int) -> datetime:
 
 
 def packet_context(cfg: Config, person: pd.Series, evidence: pd.DataFrame, start: datetime,
-                   now: datetime) -> dict:
+                   now: datetime, notes: dict[str, str] | None = None) -> dict:
     registry = indicators()
     months = _month_range(start, now)
     return {
@@ -84,7 +165,8 @@ def packet_context(cfg: Config, person: pd.Series, evidence: pd.DataFrame, start
                    "level": person["level"], "region": person["region"], "timezone": person["timezone"],
                    "start_date": person["start_date"], "time_in_role": time_in_role(person["start_date"], now)},
         "start": start.strftime("%Y-%m-%d"), "end": now.strftime("%Y-%m-%d"), "generated_at": now.strftime("%Y-%m-%d"),
-        "sections": evidence_sections(evidence, registry), "signals": len(evidence),
+        "period": f"{start:%Y-%m-%d} to {now:%Y-%m-%d}",
+        "sections": evidence_sections(evidence, registry, notes), "signals": len(evidence),
         "by_type": agg.type_impact_rows(evidence), "by_indicator": agg.indicator_rows(evidence, registry),
         "missing": agg.missing_indicators(evidence, registry), "registry": registry,
         "trend": agg.trend_rows(evidence, months), "repos": repo_rows(evidence),
@@ -92,8 +174,10 @@ def packet_context(cfg: Config, person: pd.Series, evidence: pd.DataFrame, start
     }
 
 
-def evidence_sections(evidence: pd.DataFrame, registry: tuple[IndicatorInfo, ...]) -> list[dict]:
+def evidence_sections(evidence: pd.DataFrame, registry: tuple[IndicatorInfo, ...],
+                      notes: dict[str, str] | None = None) -> list[dict]:
     """Evidence under the packet's headings, strongest first (impact, then newest)."""
+    notes = notes or {}
     known = {i.id: key for key, _, ids in SECTIONS for i in registry if i.id in ids}
     section_of = evidence["indicator"].map(known)
     section_of = section_of.fillna(evidence["signal_type"].map(BY_TYPE)).fillna("technical")
@@ -103,7 +187,7 @@ def evidence_sections(evidence: pd.DataFrame, registry: tuple[IndicatorInfo, ...
     for key, title, _ in SECTIONS:
         rows = ordered[ordered["_section"] == key]
         out.append({"key": key, "title": title, "count": len(rows),
-                    "items": evidence_items(rows.head(MAX_ITEMS_PER_SECTION).to_dict("records")),
+                    "items": packet_items(rows.head(MAX_ITEMS_PER_SECTION).to_dict("records"), notes),
                     "more": max(0, len(rows) - MAX_ITEMS_PER_SECTION)})
     return out
 

@@ -44,8 +44,22 @@ def roster_entries(org: Org, opt_out: set[str] | None = None) -> list[dict[str, 
     ]
 
 
+def rotation_entries(org: Org) -> list[dict[str, Any]]:
+    """Sprint-lead turns for the last complete month (``rotations.yaml``): in each team, the first two people
+    by id take one half of the month each, so the demo's monthly report and packets show rotations."""
+    month_end = org.now.replace(day=1) - timedelta(days=1)
+    halves = ((month_end.replace(day=1), month_end.replace(day=14)), (month_end.replace(day=15), month_end))
+    turns = []
+    for team in sorted({p.team for p in org.humans()}):
+        members = sorted((p for p in org.humans() if p.team == team), key=lambda p: p.key)
+        for person, (start, end) in zip(members, halves, strict=False):
+            turns.append({"person": person.key, "role": "sprint-lead", "team": team,
+                          "from": start.strftime("%Y-%m-%d"), "to": end.strftime("%Y-%m-%d")})
+    return turns
+
+
 def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people.yaml",
-                rules: list[str] | None = None) -> dict[str, Any]:
+                rules: list[str] | None = None, rotations_name: str | None = "rotations.yaml") -> dict[str, Any]:
     """A leadsig config mining both halves of the simulated org.  No token_env: the simulator needs none."""
     common = {"url": url, "per_page": 100, "seconds_between_requests": 0, "max_retries": 5, "timeout": 30}
     teams: dict[str, dict[str, list[str]]] = {}
@@ -54,6 +68,7 @@ def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people
     return {
         "warehouse": f"sqlite:///{(config_dir / 'leadsig.db').resolve()}",
         "roster": roster_name,
+        **({"rotations": rotations_name} if rotations_name else {}),
         "since": (org.now - timedelta(days=200)).strftime("%Y-%m-%d"),
         "rules": list(rules or ["default"]),
         "path_groups": DEFAULT_PATH_GROUPS,
@@ -78,6 +93,10 @@ def roster_path_for(config_path: Path) -> Path:
     return Path(config_path).parent / "people.yaml"
 
 
+def rotations_path_for(config_path: Path) -> Path:
+    return Path(config_path).parent / "rotations.yaml"
+
+
 def existing_rules(config_path: Path) -> list[str] | None:
     """The ``rules:`` layers of a config about to be replaced: a user's local overrides must survive."""
     try:
@@ -89,12 +108,14 @@ def existing_rules(config_path: Path) -> list[str] | None:
 
 
 def write_config(org: Org, url: str, config_path: Path) -> tuple[Path, Path]:
-    """Write the config YAML and ``people.yaml`` beside it (keeping the rule layers of a config it replaces);
-    returns both paths. Whether replacing is allowed is the caller's to decide (``leadsig simulate --force``)."""
+    """Write the config YAML, ``people.yaml`` and ``rotations.yaml`` beside it (keeping the rule layers of a config
+    it replaces); returns the config's and the roster's paths. Whether replacing is allowed is the caller's to
+    decide (``leadsig simulate --force``)."""
     config_path = Path(config_path)
     config_path.parent.mkdir(parents=True, exist_ok=True)
     roster_path = roster_path_for(config_path)
     rules = existing_rules(config_path)
     _dump({"people": roster_entries(org)}, roster_path)
+    _dump({"rotations": rotation_entries(org)}, rotations_path_for(config_path))
     _dump(config_dict(org, url, config_path.parent, roster_path.name, rules), config_path)
     return config_path, roster_path

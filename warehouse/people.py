@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from leadsig.errors import Problem, UserError
 from leadsig.roster import Roster
 from leadsig.warehouse import models as m
-from leadsig.warehouse import trust
+from leadsig.warehouse import signoff, trust
 from leadsig.warehouse.runs import classify_lock
 
 
@@ -32,7 +32,7 @@ def _plain(v: Any) -> Any:
 
 
 def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]]]:
-    """Everything stored about one person, across all their identities."""
+    """Everything stored about one person, across all their identities, and senior leaders' sign-offs on them."""
     with engine.connect() as conn:
         people = conn.execute(select(m.Person.__table__).where(m.Person.id == person_id)).mappings().all()
         idents = conn.execute(select(m.Identity.__table__).where(m.Identity.person_id == person_id)).mappings().all()
@@ -55,6 +55,7 @@ def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]
         "identities": idents,
         "activities": acts,
         "signals": sigs,
+        "signoffs": signoff.rows(engine, person_id),
         "access_log": trust.access_entries(engine, person_id),
     }
     return {k: [{c: _plain(v) for c, v in dict(r).items()} for r in rows] for k, rows in out.items()}
@@ -109,11 +110,11 @@ def export_person(
     person_id: str,
     out_dir: Path,
     viewer: str | None,
-    packet: Callable[[Path], Path] | None = None,
+    packet: Callable[[Path], list[Path]] | None = None,
 ) -> list[Path]:
     """Write ``out_dir/export-ID/`` and log the export with every file it wrote.
 
-    ``packet`` writes the person's evidence pack into that folder (the reports layer builds it, so the
+    ``packet`` writes the person's evidence pack (its files) into that folder (the reports layer builds it, so the
     person reads the very pack a manager reads); it runs before the access log entry, which lists its file.
     When the entry cannot be written, the files are removed: no export goes unlogged.
     """
@@ -123,7 +124,7 @@ def export_person(
     try:
         written += write_tables(person_rows(engine, person_id), target)
         if packet is not None:
-            written.append(packet(target))
+            written += packet(target)
         trust.log_access(engine, "export", [person_id], {"files": [str(w) for w in written]}, viewer)
     except BaseException:
         for path in written:

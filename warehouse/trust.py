@@ -6,8 +6,6 @@ without the warehouse keeping who they were.
 
 from __future__ import annotations
 
-import getpass
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,10 +16,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
+from leadsig.warehouse import signoff
 from leadsig.warehouse.locks import erasure_guard
 from leadsig.warehouse.pseudonyms import Hidden, drop_facts, hash_key, hidden, identifier_keys, pseudonym, scrub_stored
+from leadsig.warehouse.viewer import viewer_name
 
-__all__ = ["Suppression", "access_entries", "apply_retention", "current", "forget", "identifier_keys", "log_access"]
+__all__ = ["Suppression", "access_entries", "apply_retention", "current", "forget", "identifier_keys", "log_access",
+           "viewer_name"]
 
 
 def _salt(conn: Connection) -> str:
@@ -77,15 +78,6 @@ def current(conn: Connection, resolver: IdentityResolver) -> Hidden:
     return hidden(fresh.salt, fresh.hashes, resolver.roster)
 
 
-def viewer_name(as_name: str | None = None) -> str:
-    if as_name:
-        return as_name
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return os.environ.get("USER", "unknown")
-
-
 def log_access(
     engine: Engine, action: str, subjects: list[str | None], detail: dict[str, Any], viewer: str | None = None
 ) -> None:
@@ -130,6 +122,8 @@ def forget(engine: Engine, person_id: str | None, logins: list[tuple[str, str]],
             logins = [*logins, *linked]
         logins = sorted({(f, lg.lower()) for f, lg in logins})
         counts = _delete_rows(conn, person_id, logins, emails)
+        if person_id:
+            counts["signoffs"] = signoff.forget(conn, person_id, names or [], pseudonym(salt, f"person:{person_id}"))
         keys = [k for f, lg in logins for k in identifier_keys(f, lg, None)] + [f"email:{e}" for e in emails]
         hide = Hidden(salt, {_hash(salt, k) for k in keys})
         if person_id:

@@ -34,14 +34,15 @@ def export(
     config: ConfigOpt = DEFAULT_CONFIG,
     as_: AsOpt = None,
 ) -> None:
-    """Everything stored about a person (activity, signals with their why, access log) as JSON and CSV."""
+    """Everything stored about a person (activity, signals with their why, sign-offs, access log) as JSON and CSV,
+    with their promotion packet."""
     from leadsig.reports.packet import build_packet
     from leadsig.warehouse.people import export_person
 
     p = _prepared(config)
 
-    def packet(target: Path) -> Path:  # the same evidence pack a manager reads, so the two views cannot differ
-        return build_packet(p.engine, p.cfg, person, out_dir=target)
+    def packet(target: Path) -> list[Path]:  # the same pack a manager reads, so the two views cannot differ
+        return list(build_packet(p.engine, p.cfg, person, out_dir=target).values())
 
     for path in export_person(p.engine, p.roster, person, out, as_, packet=packet):
         typer.echo(str(path))

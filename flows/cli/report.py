@@ -52,7 +52,7 @@ def packet(
     out: OutOpt = None,
     as_: AsOpt = None,
 ) -> None:
-    """Write a promotion evidence pack (Markdown) for one person."""
+    """Write a promotion packet for one person as Markdown and self-contained HTML (file names carry the period)."""
     from leadsig.config import load_config
     from leadsig.reports.packet import build_packet
     from leadsig.warehouse.db import open_warehouse
@@ -60,6 +60,7 @@ def packet(
     cfg = load_config(config)
     with err.status(f"building the evidence pack for {person}"):
         engine = open_warehouse(cfg.warehouse)
-        path = build_packet(engine, cfg, person, months=months, out_dir=out, viewer=as_)
+        paths = build_packet(engine, cfg, person, months=months, out_dir=out, viewer=as_)
         engine.dispose()
-    typer.echo(f"md: {path}")
+    for fmt, path in paths.items():
+        typer.echo(f"{fmt}: {path}")

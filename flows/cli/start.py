@@ -41,9 +41,10 @@ def simulate(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
     size: Annotated[str, typer.Option(help="tiny | small | medium | large")] = "small",
     seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 1,
-    write_config: Annotated[Path | None, typer.Option(help="Write a leadsig config (and roster) for it here.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Let --write-config replace an existing config and "
-                                        "roster (their rule layers are kept).")] = False,
+    write_config: Annotated[Path | None, typer.Option(
+        help="Write a leadsig config (with roster and rotations) for it here.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --write-config replace an existing config, roster "
+                                        "and rotations (the config's rule layers are kept).")] = False,
     error_rate: Annotated[float, typer.Option(help="Fraction of API responses that are 5xx.")] = 0.0,
     drop_rate: Annotated[float, typer.Option(help="Fraction of requests answered by a dropped connection.")] = 0.0,
     latency: Annotated[float, typer.Option(help="Seconds added to every API response.")] = 0.0,
@@ -66,11 +67,12 @@ def simulate(
 
 
 def _refuse_overwrite(config: Path) -> None:
-    """--write-config after ``leadsig init`` would replace the user's config and roster: only with --force."""
+    """--write-config after ``leadsig init`` would replace the user's config, roster and rotations: only with
+    --force."""
     from leadsig.errors import Problem, UserError
-    from leadsig.simulator.roster import roster_path_for
+    from leadsig.simulator.roster import roster_path_for, rotations_path_for
 
-    for path in (config, roster_path_for(config)):
+    for path in (config, roster_path_for(config), rotations_path_for(config)):
         if path.exists() or path.is_symlink():
             raise UserError(Problem("already exists; simulate --write-config does not overwrite it", file=str(path),
                                     hint="pass --force to replace it (the config's rule layers are kept), "

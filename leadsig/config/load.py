@@ -22,8 +22,8 @@ from leadsig.config.sources import read_sources
 from leadsig.errors import Problem, UserError
 from leadsig.yamlfile import load_yaml
 
-TOP_KEYS = {"warehouse", "roster", "since", "rules", "path_groups", "sources", "teams", "schedule", "reports", "bots",
-            "retention"}
+TOP_KEYS = {"warehouse", "roster", "rotations", "since", "rules", "path_groups", "sources", "teams", "schedule",
+            "reports", "bots", "retention"}
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
 MAX_RETENTION_MONTHS = 1200  # a hundred years: anything longer is a typo, and date arithmetic would overflow
@@ -39,7 +39,8 @@ def load_config(path: str | Path | None = None) -> Config:
     c = Collector(str(path))
     c.unknown_keys(data, TOP_KEYS, "")
     base = path.resolve().parent
-    cfg = Config(path=path, warehouse=_warehouse(c, data, base), roster=_roster(c, data, base), since=_since(c, data),
+    cfg = Config(path=path, warehouse=_warehouse(c, data, base), roster=_file(c, data, "roster", base),
+                 rotations=_file(c, data, "rotations", base), since=_since(c, data),
                  rules=c.str_list(data, "rules", "rules") if "rules" in data else ["default"],
                  path_groups=_path_groups(c, data), sources=read_sources(c, data), teams=_teams(c, data),
                  schedule=_schedule(c, data), reports_out_dir=_out_dir(c, data, base), bot_patterns=_bots(c, data),
@@ -72,13 +73,15 @@ def _warehouse(c: Collector, data: Any, base: Path) -> str:
     return url
 
 
-def _roster(c: Collector, data: Any, base: Path) -> Path | None:
-    if data.get("roster") is None:
+def _file(c: Collector, data: Any, key: str, base: Path) -> Path | None:
+    """A file named relative to the config (roster:, rotations:)."""
+    if data.get(key) is None:
         return None
-    if not isinstance(data["roster"], str):
-        c.at(data, "roster", "roster", "expected a file path", code="type")
+    if not isinstance(data[key], str):
+        c.at(data, key, key, "expected a file path", hint=f"{key}: {key if key != 'roster' else 'people'}.yaml",
+             code="type")
         return None
-    return (base / data["roster"]).resolve()
+    return (base / data[key]).resolve()
 
 
 def _since(c: Collector, data: Any) -> date:

@@ -111,6 +111,7 @@ class Config:
     bot_patterns: list[str]
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    rotations: Path | None = None  # rotations.yaml: who held a rotating role (sprint lead, ...) when
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

@@ -55,10 +55,13 @@ def test_monthly_writes_three_formats(monkeypatch, capsys, config):
     assert "Retry budget" in (config.parent / "out" / "leadsig-2026-10.md").read_text()
 
 
-def test_packet_writes_markdown(monkeypatch, capsys, config):
+def test_packet_writes_markdown_and_html(monkeypatch, capsys, config):
     code, out, _ = _run(monkeypatch, capsys, "report", "packet", "--person", "ana", "--config", str(config))
-    assert code == 0 and out.startswith("md: ")
-    assert "# Evidence pack: Ana" in Path(out[4:].strip()).read_text()
+    assert code == 0
+    md, html = (Path(line.split(": ", 1)[1]) for line in out.splitlines())
+    assert out.startswith("md: ") and md.suffix == ".md" and html.suffix == ".html"
+    assert md.read_text().startswith("# Promotion packet: Ana, ")
+    assert "<title>Promotion packet: Ana, " in html.read_text()
 
 
 @pytest.mark.parametrize(("args", "needle"), [

@@ -18,11 +18,15 @@ from leadsig.simulator.server import ForgeSimulator
 def test_demo_reports_link_to_served_evidence(prefect_harness, tmp_path: Path) -> None:
     with ForgeSimulator(size="tiny", seed=7, now=datetime.now(UTC)) as sim:
         paths = run_demo(tmp_path / "demo", sim=sim)
-        assert {"monthly md", "monthly html", "monthly csv", "evidence pack"} <= set(paths)
+        assert {"monthly md", "monthly html", "monthly csv", "packet md", "packet html"} <= set(paths)
         assert all(p.exists() and p.stat().st_size > 0 for p in paths.values())
+        monthly, packet = paths["monthly md"].read_text(), paths["packet md"].read_text()
+        assert "## Rotations\n" in monthly and "| sprint-lead |" in monthly  # the simulator wrote a rotation
+        assert "### sprint-lead, " in packet.split("## Rotating roles", 1)[1].split("\n## ", 1)[0]
+        assert paths["packet html"].name.startswith(paths["packet md"].stem)
         with paths["monthly csv"].open(encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
-        packet_links = re.findall(r"\(<?(http://127\.0\.0\.1:\d+/[^)>\s]+)>?\)", paths["evidence pack"].read_text())
+        packet_links = re.findall(r"\(<?(http://127\.0\.0\.1:\d+/[^)>\s]+)>?\)", paths["packet md"].read_text())
         links = {r["Evidence"] for r in rows} | set(packet_links)
         assert rows and packet_links
         engine = create_engine(f"sqlite:///{tmp_path / 'demo' / 'leadsig.db'}")

@@ -53,7 +53,9 @@ def test_hostile_text_is_stored_classified_and_shown_as_text(tmp_path: Path) -> 
     wh = open_warehouse(cfg.warehouse)
     month = f"{now:%Y-%m}"
     outputs = {fmt: p.read_text(encoding="utf-8") for fmt, p in build_monthly(wh, cfg, month).items()}
-    outputs["packet"] = build_packet(wh, cfg, signals[0][0], months=1).read_text(encoding="utf-8")
+    packet = build_packet(wh, cfg, signals[0][0], months=1)
+    outputs["packet"] = packet["md"].read_text(encoding="utf-8")
+    outputs["packet-html"] = packet["html"].read_text(encoding="utf-8")
     for fmt, content in outputs.items():
         assert "<script>alert" not in content, fmt
         assert "onerror=alert(1)>" not in content or fmt == "csv", fmt

@@ -54,7 +54,8 @@ class Warehouse:
         sig = {"activity_id": activity["id"], "rule_id": over.pop("rule_id", f"{indicator}.default"),
                "rule_version": 1, "rule_hash": "h", "person_id": person_id, "signal_type": signal_type,
                "indicator": indicator, "impact": impact, "evidence_url": url, "occurred_at": at,
-               "summary": over.pop("summary", f"reviewed change {n}"), "why": {}, "classified_at": at}
+               "summary": over.pop("summary", f"reviewed change {n}"), "why": over.pop("why", {}),
+               "classified_at": at}
         assert not over, f"unknown fields {over}"
         with self.engine.begin() as conn:
             conn.execute(insert(m.Activity), [activity])

@@ -47,4 +47,5 @@ def test_reports_build_on_this_backend(wh_any):
     paths = build_monthly(wh_any.engine, wh_any.config(), "2026-10")
     assert "| communication | 0 | 5 | 0 |" in paths["md"].read_text()
     packet = build_packet(wh_any.engine, wh_any.config(), "p00", now=datetime(2026, 11, 2, tzinfo=UTC))
-    assert "Writes clear technical documentation" in packet.read_text()
+    assert "Writes clear technical documentation" in packet["md"].read_text()
+    assert "Writes clear technical documentation" in packet["html"].read_text()

@@ -1,4 +1,4 @@
-"""The evidence pack: FRAMEWORK.md's promotion packet sections, linked evidence, marked placeholders."""
+"""The promotion packet: FRAMEWORK.md's sections, linked evidence with its quote and why, marked placeholders."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _section(md: str, heading: str) -> str:
 
 
 def _packet(wh, **kw) -> str:
-    return build_packet(wh.engine, wh.config(), "ana", now=NOW, **kw).read_text()
+    return build_packet(wh.engine, wh.config(), "ana", now=NOW, **kw)["md"].read_text()
 
 
 @pytest.fixture
@@ -38,8 +38,11 @@ def test_sections_follow_the_promotion_packet(ana):
     md = _packet(ana)
     headings = re.findall(r"^#{2,3} (.+)$", md, re.M)
     assert headings == ["Nominee", "Leadership evidence", "Technical leadership", "People leadership",
-                        "Operational leadership", "Asynchronous communication examples", "Impact metrics",
-                        "360 feedback summary", "Decision matrix"]
+                        "Operational leadership", "Asynchronous communication examples", "Rotating roles",
+                        "Milestones", "Impact metrics", "360 feedback summary", "Decision matrix: evidence worksheet",
+                        "Technical excellence (framework weight 20%)", "Leadership behaviours (framework weight 30%)",
+                        "Business impact (framework weight 25%)", "Cultural contribution (framework weight 15%)",
+                        "Growth trajectory (framework weight 10%)", "Sign-off"]
     nominee = _section(md, "## Nominee")
     assert "Name: Ana Lima (ana)" in nominee and "Current role / level: senior" in nominee
     assert "Proposed role: **PLACEHOLDER" in nominee
@@ -55,7 +58,7 @@ def test_every_item_links_its_evidence_with_summary_date_and_repo(ana):
     assert "Add retries" in _section(md, "### People leadership")
     assert "Hand-off to search" in _section(md, "### Operational leadership")
     assert "Weekly sync notes" in _section(md, "## Asynchronous communication examples")
-    evidence = md.split("## Leadership evidence", 1)[1].split("## Impact metrics", 1)[0]
+    evidence = md.split("## Leadership evidence", 1)[1].split("## Rotating roles", 1)[0]
     items = re.findall(r"^- .*$", evidence, re.M)
     assert len(items) == 4 and all("](<https://" in i for i in items)
     assert "Too old" not in md
@@ -79,7 +82,7 @@ def test_months_limits_the_window(ana):
 def test_cross_team_evidence_counted_when_teams_are_configured(ana):
     cfg = ana.config()
     cfg.teams = {"ledger": TeamConfig("ledger", ["acme/ledger*"]), "payments": TeamConfig("payments", ["acme/api"])}
-    md = build_packet(ana.engine, cfg, "ana", now=NOW).read_text()
+    md = build_packet(ana.engine, cfg, "ana", now=NOW)["md"].read_text()
     assert "Evidence in repositories other teams own: 1." in md
 
 
@@ -95,3 +98,26 @@ def test_bad_months(ana):
     with pytest.raises(UserError) as err:
         build_packet(ana.engine, ana.config(), "ana", months=0)
     assert err.value.problems[0].key == "--months"
+
+
+def test_each_item_quotes_its_text_and_gives_the_rules_why(wh):
+    wh.person("ana", name="Ana Lima")
+    wh.signal("ana", indicator="mentors_in_reviews", rule_id="mentors_in_reviews.explains_to_junior",
+              title="Add retries", body="Nice start! The reason we back off is " + "that the server " * 40,
+              why={"conditions": {"teaching": True, "junior_author": True}, "evidence": "explained to a junior"})
+    md = _packet(wh)
+    people = _section(md, "### People leadership")
+    quote = re.search(r"^  - Quote: “(.*)”$", people, re.M).group(1)
+    assert quote.startswith("Nice start\\! The reason we back off") and quote.endswith("…") and len(quote) <= 210
+    why = re.search(r"^  - Why: (.*)$", people, re.M).group(1)
+    assert why.startswith("Teaching review comments on a PR authored by a junior")  # the rule's description
+    assert why.endswith("contributor. conditions held: junior\\_author, teaching. evidence: explained to a junior.")
+
+
+def test_file_names_carry_the_period_so_packets_do_not_overwrite(ana):
+    one = build_packet(ana.engine, ana.config(), "ana", now=NOW)
+    six = build_packet(ana.engine, ana.config(), "ana", now=NOW, months=6)
+    assert one["md"].name == "packet-ana-2025-11-20-to-2026-11-20.md"
+    assert six["html"].name == "packet-ana-2026-05-20-to-2026-11-20.html"
+    assert all(p.exists() for p in (*one.values(), *six.values()))
+    assert one["md"].read_text().startswith("# Promotion packet: Ana Lima, 2025-11-20 to 2026-11-20\n")
