@@ -1,7 +1,7 @@
 """Loading rule files in layers: the built-in pack, then the organisation's folders from the config.
 
 A later layer may add rules, and may change only whitelisted parts of an earlier rule through
-``overrides:`` (enabled, params, list items, impact thresholds), so a local tweak can never silently
+``overrides:`` (enabled, params, list items, impact thresholds, examples), so a local tweak can never silently
 rewrite what a rule means. All problems of all files are collected and raised together.
 """
 
@@ -215,7 +215,7 @@ def _override(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, l
     for k in node:
         if k in NOT_OVERRIDABLE:
             c.add(node, k, "override-not-allowed", f"an override may not change {k!r}",
-                  "overrides may change only enabled, params, lists and impact thresholds; "
+                  "overrides may change only enabled, params, lists, impact thresholds and examples; "
                   "to change more, disable the rule (enabled: false) and add your own", on_key=True)
         elif k not in OVERRIDE_KEYS:
             c.add(node, k, "unknown-key", f"unknown key {k!r} in an override",
