@@ -86,8 +86,8 @@ def base_env(home: Path, **extra: str) -> dict[str, str]:
 class Pool:
     """A Prefect server on PostgreSQL with prefect.yaml deployed and two process workers polling its pool."""
 
-    def __init__(self, tmp: Path, prefect_db: str, config: Path) -> None:
-        self.tmp, self.group = tmp, Group(tmp)
+    def __init__(self, tmp: Path, group: Group, prefect_db: str, config: Path) -> None:
+        self.tmp, self.group = tmp, group
         port = free_port()
         self.api = f"http://127.0.0.1:{port}/api"
         self.group.start("server", [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port",
@@ -95,16 +95,26 @@ class Pool:
                          base_env(tmp / "server-home", PREFECT_API_DATABASE_CONNECTION_URL=prefect_db,
                                   PREFECT_UI_ENABLED="false"))
         wait_until(lambda: http_ok(self.api + "/health"), "the Prefect server", 180, lambda: self.group.log("server"))
-        self.env = base_env(tmp / "client-home", PREFECT_API_URL=self.api, LEADSIG_HOME=str(ROOT),
-                            LEADSIG_CONFIG_PATH=str(config))
-        # the README's steps, as written there
+        # the README's steps, as written there: the config path is fixed when deploying, the code's folder
+        # (LEADSIG_HOME) is read by each worker when it runs a flow
+        self.env = base_env(tmp / "client-home", PREFECT_API_URL=self.api, LEADSIG_CONFIG_PATH=str(config))
         self.cli("work-pool", "create", "leadsig", "--type", "process")
-        self.cli("--no-prompt", "deploy", "--all")
-        for n in (1, 2):
+        self.cli("deploy", "--all")
+        for n in (1, 2):  # one flow run at a time each, so two runs at once need both workers
             self.group.start(f"worker-{n}", [str(BIN / "prefect"), "worker", "start", "--pool", "leadsig", "--name",
                                              f"worker-{n}", "--limit", "1"],
-                             {**self.env, "PREFECT_HOME": str(tmp / f"worker-{n}-home"),
-                              "PREFECT_WORKER_QUERY_SECONDS": "1"})
+                             base_env(tmp / f"worker-{n}-home", PREFECT_API_URL=self.api, LEADSIG_HOME=str(ROOT),
+                                      PREFECT_WORKER_QUERY_SECONDS="1"))
+        wait_until(lambda: len(self.workers()) == 2, "both workers online", 180, self.logs)
+
+    def workers(self) -> list[str]:
+        found = httpx.post(f"{self.api}/work_pools/leadsig/workers/filter", json={}, timeout=30).json()
+        return sorted(w["name"] for w in found if w.get("status") == "ONLINE")
+
+    def worker_of(self, run_id: str) -> str | None:
+        """The worker that ran it: a worker labels a flow run once the server let it take the run."""
+        run = httpx.get(f"{self.api}/flow_runs/{run_id}", timeout=30).json()
+        return (run.get("labels") or {}).get("prefect.worker.name")
 
     def cli(self, *args: str) -> str:
         done = subprocess.run([str(BIN / "prefect"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
@@ -121,8 +131,7 @@ class Pool:
         return httpx.get(f"{self.api}/flow_runs/{run_id}", timeout=30).json()["state"] or {}
 
     def wait(self, *run_ids: str) -> dict[str, dict]:
-        wait_until(lambda: all(self.state(r).get("type") in DONE for r in run_ids), "the flow runs", 900,
-                   lambda: "\n".join(f"--- {n}\n{self.group.log(n)[-4000:]}" for n in self.group.procs))
+        wait_until(lambda: all(self.state(r).get("type") in DONE for r in run_ids), "the flow runs", 900, self.logs)
         return {r: self.state(r) for r in run_ids}
 
     def logs(self) -> str:
@@ -142,21 +151,21 @@ def test_two_workers_mine_both_forges_at_once_and_report_like_a_single_process(t
     with ForgeSimulator(size="tiny", seed=11) as sim:
         pool_cfg = write_config(tmp_path / "pool" / "leadsig.yaml", sim, databases["pool"])
         single_cfg = write_config(tmp_path / "single" / "leadsig.yaml", sim, databases["single"])
-        pool = None
-        try:
-            pool = Pool(tmp_path, databases["prefect"], pool_cfg)
+        group = Group(tmp_path)
+        try:  # every process started, server and workers, is stopped however this ends
+            pool = Pool(tmp_path, group, databases["prefect"], pool_cfg)
             print(f"pool ready after {time.monotonic() - t0:.0f} s")
             nightly = [pool.run("leadsig-nightly/nightly-github"), pool.run("leadsig-nightly/nightly-gitlab")]
             states = pool.wait(*nightly)
             print(f"both nightly runs done after {time.monotonic() - t0:.0f} s")
             assert all(s["type"] == "COMPLETED" for s in states.values()), (states, pool.logs())
+            assert sorted(str(pool.worker_of(r)) for r in nightly) == ["worker-1", "worker-2"]  # one each
             report = pool.run("leadsig-monthly-report/monthly-report", month=MONTH)
             (state,) = pool.wait(report).values()
             assert state["type"] == "COMPLETED", (state, pool.logs())
             print(f"report done after {time.monotonic() - t0:.0f} s")
         finally:
-            if pool is not None:
-                pool.group.stop()
+            group.stop()
         single = subprocess.run([str(BIN / "leadsig"), "mine", "--config", str(single_cfg)], capture_output=True,
                                 text=True, env=base_env(tmp_path / "single-home"), timeout=900)
         assert single.returncode == 0, single.stdout + single.stderr
