@@ -18,6 +18,7 @@ from leadsig.errors import Problem, UserError
 from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt, parse_date
 
 if TYPE_CHECKING:
+    from leadsig.rules.matcher.examples import Outcome
     from leadsig.rules.matcher.explain import Explanation
 
 app = typer.Typer(no_args_is_help=True, help="Check, test, explain and diff classification rules.")
@@ -88,7 +89,8 @@ def _order(p: Problem) -> tuple[str, int, int]:
 @app.command("test")
 def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOpt = DEFAULT_CONFIG,
          verbose: Annotated[bool, typer.Option("--show-all", help="List passing examples too.")] = False) -> None:
-    """Run every rule's inline examples: true/false positives and negatives and todos per rule."""
+    """Run every rule's inline examples: true/false positives and negatives, todos, and examples whose verdict an
+    override changed (reported, not failed: the override asked for it)."""
     from leadsig.rules.language.loader import load_rules
     from leadsig.rules.matcher.examples import run_all
 
@@ -96,27 +98,39 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
     reports = run_all(load_rules(layers, base).rules)
     table = Table(title="rule examples")
     table.add_column("rule", overflow="fold")
-    for head in ("TP", "TN", "FP", "FN", "wrong impact", "todo"):
+    for head in ("TP", "TN", "FP", "FN", "wrong impact", "changed", "todo"):
         table.add_column(head, justify="right")
     for r in reports:
-        table.add_row(r.rule.id, *(str(r.count(v)) for v in ("tp", "tn", "fp", "fn", "wrong-impact")),
+        table.add_row(r.rule.id, *(str(r.count(v)) for v in ("tp", "tn", "fp", "fn", "wrong-impact", "changed")),
                       str(r.count("todo") + r.count("todo-passes")))
     out.print(table, markup=False)
     failed = [o for r in reports for o in r.failed]
     for r in reports:
         for o in r.outcomes:
-            if o in failed or (verbose or o.verdict == "todo-passes"):
-                mark = {"todo-passes": "TODO PASSES (promote it)"}.get(o.verdict, o.verdict.upper())
-                typer.echo(f"{o.rule.file}:{o.example.line}: {mark}: {o.rule.id}: {o.example.name}: "
-                           f"expected {o.example.expect}, got {o.got}")
+            if o in failed or o.verdict in ("todo-passes", "changed") or verbose:
+                typer.echo(_outcome_line(o))
     no_examples = [r.rule.id for r in reports if not r.outcomes]
     if no_examples:
         typer.echo("rules without examples: " + ", ".join(no_examples))
+    changed = [r for r in reports if r.changed]
+    for r in changed:
+        typer.echo(f"to pin {r.rule.id}'s verdicts, give the override at {r.rule.changed_by[-1]} its own "
+                   f"examples: (they replace the rule's; copy them from `leadsig rules show {r.rule.id}` "
+                   "and set each expect: to what you want)")
     total = sum(len(r.outcomes) for r in reports)
-    typer.echo(f"{total} examples, {len(failed)} failed, "
-               f"{sum(r.count('todo') + r.count('todo-passes') for r in reports)} todo")
+    typer.echo(f"{total} examples, {len(failed)} failed, {sum(len(r.changed) for r in changed)} changed by "
+               f"overrides, {sum(r.count('todo') + r.count('todo-passes') for r in reports)} todo")
     if failed:
         raise typer.Exit(1)
+
+
+def _outcome_line(o: Outcome) -> str:
+    where = f"{o.example.file or o.rule.file}:{o.example.line}"
+    if o.verdict == "changed":
+        return (f"{where}: CHANGED: {o.rule.id}: {o.example.name}: expected {o.example.expect}, now {o.got} "
+                f"(changed by override at {', '.join(o.rule.changed_by)})")
+    mark = {"todo-passes": "TODO PASSES (promote it)"}.get(o.verdict, o.verdict.upper())
+    return f"{where}: {mark}: {o.rule.id}: {o.example.name}: expected {o.example.expect}, got {o.got}"
 
 
 @app.command("list")

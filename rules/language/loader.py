@@ -1,27 +1,30 @@
 """Loading rule files in layers: the built-in pack, then the organisation's folders from the config.
 
 A later layer may add rules, and may change only whitelisted parts of an earlier rule through
-``overrides:`` (enabled, params, list items, impact thresholds), so a local tweak can never silently
+``overrides:`` (enabled, params, list items, impact thresholds, examples), so a local tweak can never silently
 rewrite what a rule means. All problems of all files are collected and raised together.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from leadsig.errors import Problem, UserError
-from leadsig.rules.language.model import RuleSet
+from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.language.problems import Collector, suggest
 from leadsig.rules.language.spec import ID_RE, NAME_RE, SCALAR, RuleSpec, build_rule
 from leadsig.yamlfile import node_line, parse_yaml, read_text
 
 DEFAULT_DIR = Path(__file__).parent.parent / "default"
 FILE_KEYS = ("rules", "overrides", "lexicons")
-OVERRIDE_KEYS = ("id", "enabled", "params", "lists", "impact")
+OVERRIDE_KEYS = ("id", "enabled", "params", "lists", "impact", "examples")
 NOT_OVERRIDABLE = ("version", "status", "type", "indicator", "kinds", "conditions", "match", "summary", "evidence",
-                   "examples", "description", "false_positives")
+                   "description", "false_positives")
+CHANGES_VERDICTS = ("params", "lists", "impact")
 
 
 def layer_files(layer: str, base_dir: Path) -> list[Path]:
@@ -71,6 +74,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
         c.file = spec.file
         rule = build_rule(c, spec)
         if rule is not None:
+            rule.basis = _basis_rule(spec)
             rules.append(rule)
     for spec in duplicates:
         c.file = spec.file
@@ -211,12 +215,14 @@ def _override(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, l
     for k in node:
         if k in NOT_OVERRIDABLE:
             c.add(node, k, "override-not-allowed", f"an override may not change {k!r}",
-                  "overrides may change only enabled, params, lists and impact thresholds; "
+                  "overrides may change only enabled, params, lists, impact thresholds and examples; "
                   "to change more, disable the rule (enabled: false) and add your own", on_key=True)
         elif k not in OVERRIDE_KEYS:
             c.add(node, k, "unknown-key", f"unknown key {k!r} in an override",
                   suggest(str(k), OVERRIDE_KEYS, "keys: " + ", ".join(OVERRIDE_KEYS)), on_key=True)
     before = len(c.errors)
+    if spec.basis is None and any(k in node for k in CHANGES_VERDICTS) and "examples" not in node:
+        spec.basis = copy.deepcopy((spec.params, spec.lists, spec.impact_thresholds))
     if "enabled" in node:
         if not isinstance(node["enabled"], bool):
             c.add(node, "enabled", "type", "enabled must be true or false")
@@ -228,6 +234,19 @@ def _override(c: Collector, specs: dict[str, RuleSpec], node: Any, shown: str, l
     if len(c.errors) == before:
         line = node.lc.line + 1 if hasattr(node, "lc") else "?"
         spec.overridden_by.append(f"{shown}:{line}")
+        if "examples" in node:  # pinned: the examples now describe the rule as this override leaves it
+            spec.examples_from, spec.basis, spec.changed_by = (node, shown), None, []
+        elif any(k in node for k in CHANGES_VERDICTS):
+            spec.changed_by.append(f"{shown}:{line}")
+
+
+def _basis_rule(spec: RuleSpec) -> Rule | None:
+    """The rule as it stood when its examples were written (before the overrides that changed its params,
+    lists or thresholds since), so ``rules test`` can tell a verdict the override changed from a failure."""
+    if spec.basis is None:
+        return None
+    params, lists, thresholds = copy.deepcopy(spec.basis)
+    return build_rule(Collector(), replace(spec, params=params, lists=lists, impact_thresholds=thresholds))
 
 
 def _override_params(c: Collector, spec: RuleSpec, node: Any) -> None:

@@ -54,6 +54,7 @@ class Example:
     activity: dict[str, Any]
     todo: str | None = None
     line: int | None = None
+    file: str | None = None  # set when an override's examples replace the rule's
 
 
 @dataclass
@@ -80,6 +81,8 @@ class Rule:
     layer: int = 0
     overridden_by: list[str] = field(default_factory=list)  # "file:line" of overrides applied
     family: str | None = None  # rules describing the same act: one signal per activity and family
+    changed_by: list[str] = field(default_factory=list)  # "file:line" of overrides its examples predate
+    basis: Rule | None = field(default=None, repr=False, compare=False)  # the rule those examples were written for
 
     @property
     def act(self) -> str:

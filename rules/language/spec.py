@@ -43,6 +43,9 @@ class RuleSpec:
     enabled: bool = True
     impact_thresholds: dict[str, Any] = field(default_factory=dict)
     overridden_by: list[str] = field(default_factory=list)
+    examples_from: tuple[Any, str] | None = None  # (override node, its file) whose examples: replace the rule's
+    basis: tuple[dict[str, Any], dict[str, list[Any]], dict[str, Any]] | None = None  # what the examples assume
+    changed_by: list[str] = field(default_factory=list)  # "file:line" of overrides since the examples were written
     lexicons: dict[str, list[str]] = field(default_factory=dict)  # shared phrase families of all layers
 
 
@@ -104,7 +107,7 @@ class _Builder:
                     enabled=self.spec.enabled if isinstance(enabled, bool) else True,
                     description=str(n.get("description", "")), false_positives=str(n.get("false_positives", "")),
                     file=self.spec.file, line=(n.lc.line + 1) if hasattr(n, "lc") else None, layer=self.spec.layer,
-                    overridden_by=list(self.spec.overridden_by))
+                    overridden_by=list(self.spec.overridden_by), changed_by=list(self.spec.changed_by))
 
     def kinds(self) -> tuple[str, ...]:
         raw = self.node.get("kinds")
@@ -340,17 +343,21 @@ class _Builder:
         return text
 
     def examples(self) -> list[Example]:
-        raw = self.node.get("examples")
+        """The rule's examples, or those of the last override that carries its own (located in its file)."""
+        holder, file = self.spec.examples_from or (self.node, None)
+        raw = holder.get("examples")
         if raw is None:
             return []
-        if not isinstance(raw, list):
-            self.c.add(self.node, "examples", "type", "examples must be a list")
-            return []
-        out = []
-        for i, ex in enumerate(raw):
-            built = self.example(raw, i, ex)
-            if built is not None:
-                out.append(built)
+        saved, self.c.file = self.c.file, file or self.c.file
+        try:
+            if not isinstance(raw, list):
+                self.c.add(holder, "examples", "type", "examples must be a list")
+                return []
+            out = [ex for i, item in enumerate(raw) if (ex := self.example(raw, i, item)) is not None]
+        finally:
+            self.c.file = saved
+        for ex in out:
+            ex.file = file
         return out
 
     def example(self, raw: Any, i: int, ex: Any) -> Example | None:
