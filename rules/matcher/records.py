@@ -16,6 +16,9 @@ BASE_COLUMNS = ("id", "person_id", "actor_is_bot", "url", "occurred_at", "extra"
 def complete(record: dict[str, Any]) -> dict[str, Any]:
     """Fill derived fields a writer of an example would expect to follow from the others."""
     r = dict(record)
+    facts = {k[len(F.EXTRA_PREFIX):]: r.pop(k) for k in [k for k in r if k.startswith(F.EXTRA_PREFIX)]}
+    if facts:  # an example's ``extra.draft: true`` (or ``extra: {draft: true}``) is the stored extra's key
+        r["extra"] = {**(r.get("extra") or {}), **facts}
     if r.get("body_length") is None and isinstance(r.get("body"), str):
         r["body_length"] = len(r["body"])
     if r.get("lines_changed") is None and (r.get("additions") is not None or r.get("deletions") is not None):
