@@ -44,6 +44,7 @@ class RuleSpec:
     impact_thresholds: dict[str, Any] = field(default_factory=dict)
     overridden_by: list[str] = field(default_factory=list)
     lexicons: dict[str, list[str]] = field(default_factory=dict)  # shared phrase families of all layers
+    used_lexicons: set[str] = field(default_factory=set)  # shared by every spec: families some rule reads
 
 
 class _Builder:
@@ -209,6 +210,7 @@ class _Builder:
         if isinstance(raw, str) and raw.startswith("@"):
             name = raw[1:]
             if name not in self.spec.lists and name in self.spec.lexicons:
+                self.spec.used_lexicons.add(name)
                 return list(self.spec.lexicons[name])  # a shared lexicon; the rule's own lists come first
             if name not in self.spec.lists:
                 self.c.add(node, key, "undefined-list", f"undefined list {raw!r}", suggest(
