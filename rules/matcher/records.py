@@ -11,6 +11,7 @@ import pandas as pd
 from leadsig.rules.language import fields as F
 
 BASE_COLUMNS = ("id", "person_id", "actor_is_bot", "url", "occurred_at", "extra")
+LIST_FIELDS = tuple(f.name for f in F.FIELDS if f.type == F.LIST)
 
 
 def complete(record: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def complete(record: dict[str, Any]) -> dict[str, Any]:
     for who, login in (("actor.name", "actor_login"), ("parent_author.name", "parent_author")):
         if r.get(who) is None and isinstance(r.get(login), str):
             r[who] = login.split("@", 1)[0]
-    for name in ("parent_labels", "path_groups", "thread.teams", "thread.regions"):
+    for name in LIST_FIELDS:
         if isinstance(r.get(name), list):
             r[name] = tuple(r[name])
     return r

@@ -66,3 +66,13 @@ def test_the_lexicon_example_loads_and_passes(tmp_path):
     report = run_examples(rules.rules[0])
     assert report.failed == []
     assert [o.verdict for o in report.outcomes] == ["tp", "tn"]
+
+
+def test_the_context_example_loads_and_passes(tmp_path):
+    """The pull-request context fields (requests, files, mentioned teams) as a lead writes them."""
+    block = next(b for b in yaml_blocks() if "local.unasked_docs_review" in b)
+    (tmp_path / "context.yaml").write_text(block)
+    rules = load_rules([str(tmp_path / "context.yaml")], tmp_path)
+    report = run_examples(rules.rules[0])
+    assert report.failed == []
+    assert [o.verdict for o in report.outcomes] == ["tp", "tn"]
