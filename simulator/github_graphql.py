@@ -141,13 +141,46 @@ type PullRequestConnection {
   totalCount: Int!
 }
 
+type PullRequestChangedFile {
+  additions: Int!
+  deletions: Int!
+  path: String!
+}
+
+type PullRequestChangedFileConnection {
+  nodes: [PullRequestChangedFile]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ReviewRequestedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  requestedReviewer: RequestedReviewer
+}
+
+union PullRequestTimelineItems = ReviewRequestedEvent
+
+enum PullRequestTimelineItemsItemType { REVIEW_REQUESTED_EVENT }
+
+type PullRequestTimelineItemsConnection {
+  filteredCount: Int!
+  nodes: [PullRequestTimelineItems]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
 type PullRequest {
+  additions: Int!
   author: Actor
   body: String!
+  changedFiles: Int!
   closedAt: DateTime
   createdAt: DateTime!
   databaseId: Int @deprecated(reason: "`databaseId` will be removed because it does not support 64-bit signed \
 integer identifiers. Use `fullDatabaseId` instead. Removal on 2024-07-01 UTC.")
+  deletions: Int!
+  files(after: String, before: String, first: Int, last: Int): PullRequestChangedFileConnection
   fullDatabaseId: BigInt
   isDraft: Boolean!
   labels(after: String, before: String, first: Int, last: Int): LabelConnection
@@ -158,6 +191,8 @@ integer identifiers. Use `fullDatabaseId` instead. Removal on 2024-07-01 UTC.")
   reviews(after: String, author: String, before: String, first: Int, last: Int,
           states: [PullRequestReviewState!]): PullRequestReviewConnection
   state: PullRequestState!
+  timelineItems(after: String, before: String, first: Int, itemTypes: [PullRequestTimelineItemsItemType!],
+                last: Int, since: DateTime, skip: Int): PullRequestTimelineItemsConnection!
   title: String!
   updatedAt: DateTime!
   url: URI!
@@ -206,6 +241,7 @@ def schema() -> GraphQLSchema:
     s = build_schema(SDL)
     s.type_map["Actor"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     s.type_map["RequestedReviewer"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
+    s.type_map["PullRequestTimelineItems"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     return s
 
 
@@ -290,6 +326,17 @@ class ReviewRequestNode:
         self.requestedReviewer = ActorNode(p, web)  # noqa: N815
 
 
+class ReviewRequestedNode:
+    """One ``ReviewRequestedEvent`` of a PR's timeline: who was asked, when (the author asked)."""
+
+    typename = "ReviewRequestedEvent"
+
+    def __init__(self, pr: PullRequest, p: Person, at: datetime, web: str) -> None:
+        self.actor = ActorNode(pr.author, web)
+        self.createdAt = iso_z(at)  # noqa: N815
+        self.requestedReviewer = ActorNode(p, web)  # noqa: N815
+
+
 class ReviewNode:
     def __init__(self, rv: Review, org: Org, web: str) -> None:
         self.rv, self.org, self.web = rv, org, web
@@ -331,6 +378,38 @@ class PullRequestNode:
     def reviewRequests(self, _info: Any, **page: Any) -> Connection:  # noqa: N802
         return Connection("reviewRequests", self.pr.requested_reviewers,
                           lambda p: ReviewRequestNode(p, self.web), **page)
+
+    def _files(self) -> list[dict[str, Any]]:
+        """The PR's files over all its commits, one entry per path (line counts summed), in first-touched order."""
+        out: dict[str, dict[str, Any]] = {}
+        for sha in self.pr.commits:
+            for f in self.org.commit(self.pr.repo, sha).files:
+                entry = out.setdefault(f.filename, {"path": f.filename, "additions": 0, "deletions": 0})
+                entry["additions"] += f.additions
+                entry["deletions"] += f.deletions
+        return list(out.values())
+
+    def files(self, _info: Any, **page: Any) -> Connection:
+        return Connection("files", self._files(), lambda f: f, **page)
+
+    def changedFiles(self, _info: Any) -> int:  # noqa: N802
+        return len(self._files())
+
+    def additions(self, _info: Any) -> int:
+        return sum(f["additions"] for f in self._files())
+
+    def deletions(self, _info: Any) -> int:
+        return sum(f["deletions"] for f in self._files())
+
+    def timelineItems(self, _info: Any, itemTypes: list[str] | None = None, since: str | None = None,  # noqa: N802,N803
+                      skip: int | None = None, **page: Any) -> Connection:
+        items = [] if itemTypes is not None and "REVIEW_REQUESTED_EVENT" not in itemTypes else \
+            [ReviewRequestedNode(self.pr, p, at, self.web) for p, at in self.pr.review_requests]
+        if since is not None:
+            items = [i for i in items if i.createdAt >= since]
+        conn = Connection("timelineItems", items[skip or 0:], lambda i: i, **page)
+        conn.filteredCount = lambda _info: len(items)  # type: ignore[attr-defined]  # noqa: N815
+        return conn
 
     def reviews(self, _info: Any, author: str | None = None, states: list[str] | None = None,
                 **page: Any) -> Connection:
