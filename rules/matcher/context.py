@@ -29,30 +29,40 @@ def pr_facts(df: pd.DataFrame, thread: np.ndarray, n_threads: int) -> dict[str, 
     """
     kinds = df["kind"].to_numpy(object)
     extras = df["extra"].to_numpy(object)
-    asked: dict[int, set[str]] = {}
-    files: dict[int, list[str]] = {}
-    groups: dict[int, set[str]] = {}
-    path_groups = df["path_groups"].to_numpy(object)
-    for i in np.flatnonzero((thread >= 0) & np.isin(kinds, REQUEST_CARRIERS)):
-        e = extras[i]
-        if not isinstance(e, dict):
-            continue
-        t = int(thread[i])
-        for key in REQUEST_KEYS:
-            if isinstance(e.get(key), list):
-                asked.setdefault(t, set()).update(str(x).lower() for x in e[key] if x)
-        if kinds[i] in PR_KINDS:
-            paths = next((e[k] for k in FILE_KEYS if isinstance(e.get(k), list)), None)
-            if paths is not None:
-                seen = files.setdefault(t, [])
-                seen += [p for p in paths if isinstance(p, str) and p not in seen]
-                groups.setdefault(t, set()).update(path_groups[i] or ())
+    carriers = np.flatnonzero((thread >= 0) & df["kind"].isin(REQUEST_CARRIERS).to_numpy())  # hashed, not sorted
+    ex = [e if isinstance(e, dict) else {} for e in extras[carriers]]
+    asked = _per_thread(thread[carriers], [[e[k] for k in REQUEST_KEYS if isinstance(e.get(k), list)] for e in ex],
+                        lower=True)
+    opening = pd.Series(kinds[carriers]).isin(PR_KINDS).to_numpy()
+    rows, ex_open = carriers[opening], [e for e, o in zip(ex, opening, strict=True) if o]
+    paths = [next((e[k] for k in FILE_KEYS if isinstance(e.get(k), list)), None) for e in ex_open]
+    files = _per_thread(thread[rows], [[p] if p is not None else [] for p in paths], keep_order=True)
+    groups_of = df["path_groups"].to_numpy(object)[rows]
+    groups = _per_thread(thread[rows], [[list(g or ())] if p is not None else [] for g, p in
+                                        zip(groups_of, paths, strict=True)])
     out: dict[str, Any] = {
         "thread.requested_reviewers": _spread({t: tuple(sorted(v)) for t, v in asked.items()}, thread, n_threads),
         "thread.files": _spread({t: tuple(v) for t, v in files.items()}, thread, n_threads),
         "thread.path_groups": _spread({t: tuple(sorted(v)) for t, v in groups.items()}, thread, n_threads),
     }
     out["thread.actor_requested"] = _actor_in(df["actor_login"].to_numpy(object), thread, asked)
+    return out
+
+
+def _per_thread(threads: np.ndarray, lists: list[list[list[Any]]], lower: bool = False, keep_order: bool = False
+                ) -> dict[int, set[str] | list[str]]:
+    """{thread: the union of the rows' lists} for threads where some row has a list at all (even an empty one)."""
+    out: dict[int, Any] = {}
+    for t, found in zip(threads.tolist(), lists, strict=True):
+        if not found:
+            continue
+        seen = out.setdefault(t, [] if keep_order else set())
+        for values in found:
+            items = [str(x).lower() if lower else x for x in values if isinstance(x, str) and x]
+            if keep_order:
+                seen += [x for x in items if x not in seen]
+            else:
+                seen.update(items)
     return out
 
 
@@ -70,7 +80,7 @@ def _actor_in(logins: np.ndarray, thread: np.ndarray, asked: dict[int, set[str]]
     if not asked:
         return out
     known = np.isin(thread, np.fromiter(asked, np.int64, len(asked)))
-    codes, uniques = pd.factorize(pd.Series(logins).str.lower())
+    codes, uniques = pd.factorize(logins)  # stored lower case (warehouse.store)
     index = {u: c for c, u in enumerate(uniques)}
     width = len(uniques) + 1
     pairs = np.array([t * width + index[lg] for t, names in asked.items() for lg in names if lg in index], np.int64)
@@ -103,9 +113,11 @@ def mentioned_teams(df: pd.DataFrame, body: np.ndarray, actor_team: np.ndarray, 
                     found.add(team)
             if found:
                 teams[i] = tuple(sorted(found))
-    other = np.empty(n, dtype=object)
-    other[:] = [None if own is None else tuple(t for t in ts if t != own) for ts, own in
-                zip(teams, actor_team, strict=True)]
+    other = teams.copy()
+    other[pd.isna(actor_team)] = None
+    for i in rows:
+        if teams[i] and actor_team[i] is not None:
+            other[i] = tuple(t for t in teams[i] if t != actor_team[i])
     return {"mentioned_teams": teams, "mentioned_other_teams": other}
 
 
