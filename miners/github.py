@@ -3,11 +3,13 @@ nothing is new.
 
 Request plan for one repo (``since`` = the stream's watermark, already moved back by the runner's overlap):
 
-- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 50 PRs a request with their reviews
-  nested (:mod:`miners.github_graphql`); paging stops at the first PR older than ``since``. A PR with more
-  reviews than one nested page gets them from ``/pulls/N/reviews``. With ``graphql: false`` on the source
-  (or when the server rejects the query: an old Enterprise Server), REST instead:
-  ``/pulls?state=all&sort=updated&direction=desc`` and ``/pulls/N/reviews`` per PR. Either way reviews are
+- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 50 PRs a request with their reviews,
+  first 100 changed files and review-request events nested (:mod:`miners.github_graphql`); paging stops at
+  the first PR older than ``since``. A PR with more reviews than one nested page gets them from
+  ``/pulls/N/reviews``. With ``graphql: false`` on the source (or when the server rejects the query: an old
+  Enterprise Server), REST instead: ``/pulls?state=all&sort=updated&direction=desc`` and
+  ``/pulls/N/reviews`` per PR, without the PR's files (one ``/pulls/N/files`` call per PR: not made) and
+  with only the pending review requests. Either way reviews are
   read only for PRs updated after the stored watermark, and as a listing newest-first cannot prove coverage
   until it ends, this stream's watermark comes with its last batch.
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
@@ -234,7 +236,7 @@ class RepoRun:
             out: list[Activity | None] = []
             for pull in group:
                 data = pull.data
-                out += cv.pr_activities(self.m.host, self.repo, data)
+                out += cv.pr_activities(self.m.host, self.repo, data, self.m.groups)
                 if not self.is_new(STREAM_PULLS, cv.ts(data["updated_at"])):
                     continue
                 number = int(data["number"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from leadsig import activity as k
 from leadsig.activity import Activity, utc
+from leadsig.miners.paths import PathGroups
 
 FORGE = "github"
 GHOST = "ghost"  # GitHub's name for deleted accounts; a null user is shown as this
@@ -96,13 +97,26 @@ def _base(host: str, repo: str, kind: str, native_id: str, user: dict | None, at
                     **fields)
 
 
-def pr_activities(host: str, repo: str, pr: dict[str, Any]) -> list[Activity]:
-    """pr_opened, and pr_merged when merged. The pulls listing has no ``merged_by``: the author stands in."""
+def pr_activities(host: str, repo: str, pr: dict[str, Any], groups: PathGroups | None = None) -> list[Activity]:
+    """pr_opened, and pr_merged when merged. The pulls listing has no ``merged_by``: the author stands in.
+
+    Where the PR comes with its files (GraphQL), both carry the paths, their path groups and line counts;
+    where with its review-request history, ``extra.review_requested`` names everyone ever asked.
+    """
     parent = parent_of(pr, is_pr=True)
-    extra = {"is_pr": True, "state": pr.get("state"), "draft": bool(pr.get("draft")),
-             "requested_reviewers": list(parent.requested_reviewers),
-             "requested_teams": [t.get("slug") for t in pr.get("requested_teams") or []]}
-    common = {"url": pr.get("html_url") or "", "body": pr.get("body") or "", "updated_at": ts(pr.get("updated_at"))}
+    extra: dict[str, Any] = {"is_pr": True, "state": pr.get("state"), "draft": bool(pr.get("draft")),
+                             "requested_reviewers": list(parent.requested_reviewers),
+                             "requested_teams": [t.get("slug") for t in pr.get("requested_teams") or []]}
+    if "review_requested" in pr:
+        extra["review_requested"] = logins(pr["review_requested"])
+        extra["review_requested_teams"] = [t.get("slug") for t in pr.get("review_requested_teams") or []]
+    common: dict[str, Any] = {"url": pr.get("html_url") or "", "body": pr.get("body") or "",
+                              "updated_at": ts(pr.get("updated_at"))}
+    if isinstance(pr.get("files"), list):
+        paths = [f.get("filename") for f in pr["files"] if f.get("filename")]
+        extra["paths"] = paths
+        common.update(files=pr.get("changed_files", len(paths)), additions=pr.get("additions"),
+                      deletions=pr.get("deletions"), path_groups=groups.match(paths) if groups else ())
     out = [_base(host, repo, k.PR_OPENED, f"{repo}#{parent.number}", pr.get("user"), ts(pr["created_at"]),
                  parent=parent, extra=extra, **common)]
     merged_at = ts(pr.get("merged_at"))

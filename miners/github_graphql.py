@@ -12,8 +12,12 @@ string; ``databaseId`` is deprecated because it overflows 32 bits).
 The query document is checked against GitHub's published schema (``@octokit/graphql-schema``) and the
 simulator's in ``tests/miners/test_github_graphql_query.py``.
 
-Cost on github.com: about 1 + 3 x 50 + 50 x REVIEWS_PAGE connection requests / 100, i.e. ~22 points per
-request of GraphQL's 5,000 points an hour (a full run of 5,000 PRs uses ~2,200).
+Each PR also brings its first ``FILES_PAGE`` changed files (path, line counts: the thread's files and path
+groups, which REST would read with one ``/pulls/N/files`` call per PR) and the review-request events of its
+timeline (GitHub drops a reviewer from ``reviewRequests`` once they have reviewed; the events keep them).
+
+Cost on github.com: about 1 + 5 x 50 + 50 x REVIEWS_PAGE connection requests / 100, i.e. ~23 points per
+request of GraphQL's 5,000 points an hour (a full run of 5,000 PRs uses ~2,300); the request count is unchanged.
 """
 
 from __future__ import annotations
@@ -33,11 +37,12 @@ log = logging.getLogger("leadsig.mine.github")
 PULLS_PAGE = 50  # PRs per request: GitHub allows 100, but the nested connections multiply the cost
 REVIEWS_PAGE = 40  # reviews per PR inline; a PR with more gets its reviews through REST instead
 LABELS_PAGE = 100
-REQUESTS_PAGE = 100
+REQUESTS_PAGE = 100  # pending review requests, and review-request events of the timeline
+FILES_PAGE = 100  # changed files per PR (path and line counts); a bigger PR keeps its first 100
 
 PULLS_QUERY = """
 query LeadsigPulls($owner: String!, $name: String!, $first: Int!, $after: String, $reviews: Int!,
-                   $labels: Int!, $requests: Int!) {
+                   $labels: Int!, $requests: Int!, $files: Int!) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     pullRequests(first: $first, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
@@ -54,6 +59,10 @@ query LeadsigPulls($owner: String!, $name: String!, $first: Int!, $after: String
         closedAt
         state
         isDraft
+        additions
+        deletions
+        changedFiles
+        files(first: $files) { nodes { path additions deletions } }
         author { __typename login }
         mergedBy { __typename login }
         labels(first: $labels) { nodes { name } }
@@ -64,6 +73,18 @@ query LeadsigPulls($owner: String!, $name: String!, $first: Int!, $after: String
               ... on User { login }
               ... on Bot { login }
               ... on Team { slug }
+            }
+          }
+        }
+        timelineItems(first: $requests, itemTypes: [REVIEW_REQUESTED_EVENT]) {
+          nodes {
+            ... on ReviewRequestedEvent {
+              requestedReviewer {
+                __typename
+                ... on User { login }
+                ... on Bot { login }
+                ... on Team { slug }
+              }
             }
           }
         }
@@ -127,9 +148,19 @@ def review_rest(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _reviewers(nodes: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(users and bots in REST shape, teams as ``{"slug": ...}``) of review requests or request events."""
+    asked = [(r or {}).get("requestedReviewer") or {} for r in nodes]
+    return ([a for a in map(actor, (r for r in asked if r.get("__typename") != "Team")) if a],
+            [{"slug": r["slug"]} for r in asked if r.get("__typename") == "Team" and r.get("slug")])
+
+
 def pull_rest(node: dict[str, Any]) -> dict[str, Any]:
-    requests = (node.get("reviewRequests") or {}).get("nodes") or []
-    requested = [(r or {}).get("requestedReviewer") or {} for r in requests]
+    """The REST shape, plus what REST's listing lacks: ``files`` (first FILES_PAGE, as ``/pulls/N/files``
+    names them) and ``review_requested`` (everyone the timeline says was asked, reviewed since or not)."""
+    pending, teams = _reviewers((node.get("reviewRequests") or {}).get("nodes") or [])
+    ever, ever_teams = _reviewers((node.get("timelineItems") or {}).get("nodes") or [])
+    files = (node.get("files") or {}).get("nodes")
     return {
         "id": _id(node),
         "number": node["number"],
@@ -145,8 +176,15 @@ def pull_rest(node: dict[str, Any]) -> dict[str, Any]:
         "user": actor(node.get("author")),
         "merged_by": actor(node.get("mergedBy")),
         "labels": [{"name": lb["name"]} for lb in (node.get("labels") or {}).get("nodes") or [] if lb],
-        "requested_reviewers": [a for a in map(actor, (r for r in requested if r.get("__typename") != "Team")) if a],
-        "requested_teams": [{"slug": r["slug"]} for r in requested if r.get("__typename") == "Team"],
+        "requested_reviewers": pending,
+        "requested_teams": teams,
+        "review_requested": ever,
+        "review_requested_teams": ever_teams,
+        "additions": node.get("additions"),
+        "deletions": node.get("deletions"),
+        "changed_files": node.get("changedFiles"),
+        **({"files": [{"filename": f["path"], "additions": f.get("additions"), "deletions": f.get("deletions")}
+                      for f in files if f and f.get("path")]} if files is not None else {}),
     }
 
 
@@ -166,7 +204,8 @@ def list_pulls(gh: Github, repo: str, since: datetime) -> Iterator[Pull]:
     """
     owner, name = repo.split("/", 1)
     variables: dict[str, Any] = {"owner": owner, "name": name, "first": PULLS_PAGE, "after": None,
-                                 "reviews": REVIEWS_PAGE, "labels": LABELS_PAGE, "requests": REQUESTS_PAGE}
+                                 "reviews": REVIEWS_PAGE, "labels": LABELS_PAGE, "requests": REQUESTS_PAGE,
+                                 "files": FILES_PAGE}
     seen: set[int] = set()
     while True:
         _, body = gh.requester.graphql_query(PULLS_QUERY, variables)

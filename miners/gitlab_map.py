@@ -111,16 +111,26 @@ def mr_activities(repo: str, host: str, mr: dict[str, Any], notes: list[dict[str
     updated = parse_ts(mr.get("updated_at"))
     out: list[Activity] = []
     created = parse_ts(mr.get("created_at"))
+    asked = _reviewers(mr)
     if created:
         out.append(p.make(PR_OPENED, ref, mr.get("author"), created, p.web_url, body=str(mr.get("description") or ""),
-                          updated_at=updated, extra={"state": mr.get("state"), "draft": bool(mr.get("draft"))}))
+                          updated_at=updated, extra={"state": mr.get("state"), "draft": bool(mr.get("draft")),
+                                                     **asked}))
     merged = parse_ts(mr.get("merged_at"))
     if merged and mr.get("state") == "merged":
         merger = mr.get("merge_user") or mr.get("merged_by") or mr.get("author")
-        out.append(p.make(PR_MERGED, ref, merger, merged, p.web_url, updated_at=updated))
+        out.append(p.make(PR_MERGED, ref, merger, merged, p.web_url, updated_at=updated, extra=asked))
     out += approval_activities(p, approvals, notes, updated)
     out += note_activities(p, notes, REVIEW_COMMENT, PR_COMMENT)
     return [a for a in out if a.occurred_at >= start]
+
+
+def _reviewers(mr: dict[str, Any]) -> dict[str, Any]:
+    """The MR's reviewers (GitLab 13.7+ lists them in the MR listing; they stay after reviewing), as GitHub's
+    ``requested_reviewers``; nothing where the server does not say (older versions)."""
+    if not isinstance(mr.get("reviewers"), list):
+        return {}
+    return {"requested_reviewers": [_login(u).lower() for u in mr["reviewers"] if isinstance(u, dict)]}
 
 
 def approval_notes(notes: list[dict[str, Any]]) -> dict[int | str, dict[str, Any]]:

@@ -8,6 +8,7 @@ so timezone spread is real.
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import UTC, datetime, timedelta
 
 from leadsig.simulator import population, text
@@ -186,6 +187,7 @@ class Generator:
             pr.touch(end)
         elif rng.random() < 0.5:
             pr.requested_reviewers = self._pick_reviewers(repo, author, 1)
+            pr.review_requests += [(p, pr.created_at) for p in pr.requested_reviewers]
 
     def _slots(self, repo: Repo, other: Person, **extra: str) -> dict[str, str]:
         """What the generator knows that the phrase data cannot: who else is in the thread, their team."""
@@ -208,6 +210,8 @@ class Generator:
         rng, org = self.rng, self.org
         k = rng.choices([0, 1, 2, 3], [10, 45, 35, 10])[0]
         for reviewer in self._pick_reviewers(repo, author, k):
+            if _asked(pr, reviewer):
+                pr.review_requests.append((reviewer, pr.created_at))
             t = self._work_time(reviewer, pr.created_at, 2)
             states = [rng.choices([s for s, _ in REVIEW_STATES], [w for _, w in REVIEW_STATES])[0]]
             if states[0] == "CHANGES_REQUESTED" and rng.random() < 0.7:
@@ -287,3 +291,9 @@ def build_org(seed: int = 42, size: str = "tiny", now: datetime | None = None) -
     org = Org(seed=seed, size=size, now=now)
     Generator(org, SIZES[size]).run()
     return org
+
+
+def _asked(pr: PullRequest, reviewer: Person) -> bool:
+    """Three reviewers in four were asked; the others review unasked. A hash, not the generator's random
+    stream, so every other generated fact stays as it was."""
+    return zlib.crc32(f"{pr.repo}#{pr.number}:{reviewer.key}".encode()) % 4 != 0

@@ -1,8 +1,8 @@
 """GitHub's GraphQL API (``POST /graphql``; ``/api/graphql`` on Enterprise Server), the part the miner reads.
 
-The schema below is a strict subset of GitHub's published one (same type names, field types, arguments
-and nullability; ``tests/miners/simulator/test_graphql_conformance.py`` checks it against
-``@octokit/graphql-schema``), executed by graphql-core over the same org model the REST routes render.
+The schema (:mod:`simulator.github_graphql_sdl`) is a strict subset of GitHub's published one (same type
+names, field types, arguments and nullability; ``tests/miners/test_github_graphql_query.py`` checks it
+against ``@octokit/graphql-schema``), executed by graphql-core over the same org model the REST routes render.
 Behaviour follows github.com where the miner can tell the difference:
 
 - connections need ``first`` or ``last`` (1..100) before ``nodes`` can be asked for, else an error of
@@ -25,169 +25,10 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
+from leadsig.simulator.github_graphql_sdl import SDL
 from leadsig.simulator.http import Request, Response, Router
 from leadsig.simulator.model import GITHUB, Person, PullRequest, Review, iso_z
 from leadsig.simulator.org import Org
-
-SDL = '''
-"""An ISO-8601 encoded UTC date string."""
-scalar DateTime
-"""An RFC 3986, RFC 3987, and RFC 6570 (level 4) compliant URI string."""
-scalar URI
-"""Represents non-fractional signed whole numeric values; encoded as a string."""
-scalar BigInt
-"""A Git object ID."""
-scalar GitObjectID
-
-type Query {
-  rateLimit(dryRun: Boolean = false): RateLimit
-  repository(followRenames: Boolean = true, name: String!, owner: String!): Repository
-}
-
-type RateLimit {
-  cost: Int!
-  limit: Int!
-  nodeCount: Int!
-  remaining: Int!
-  resetAt: DateTime!
-  used: Int!
-}
-
-type PageInfo {
-  endCursor: String
-  hasNextPage: Boolean!
-  hasPreviousPage: Boolean!
-  startCursor: String
-}
-
-enum OrderDirection { ASC DESC }
-enum IssueOrderField { COMMENTS CREATED_AT UPDATED_AT }
-input IssueOrder { direction: OrderDirection! field: IssueOrderField! }
-enum PullRequestState { CLOSED MERGED OPEN }
-enum PullRequestReviewState { APPROVED CHANGES_REQUESTED COMMENTED DISMISSED PENDING }
-enum CommentAuthorAssociation {
-  COLLABORATOR CONTRIBUTOR FIRST_TIMER FIRST_TIME_CONTRIBUTOR MANNEQUIN MEMBER NONE OWNER
-}
-
-type Repository {
-  databaseId: Int
-  nameWithOwner: String!
-  pullRequests(after: String, baseRefName: String, before: String, first: Int, headRefName: String,
-               labels: [String!], last: Int, orderBy: IssueOrder,
-               states: [PullRequestState!]): PullRequestConnection!
-  url: URI!
-}
-
-interface Actor {
-  avatarUrl(size: Int): URI!
-  login: String!
-  resourcePath: URI!
-  url: URI!
-}
-
-type User implements Actor {
-  avatarUrl(size: Int): URI!
-  databaseId: Int
-  login: String!
-  name: String
-  resourcePath: URI!
-  url: URI!
-}
-
-type Bot implements Actor {
-  avatarUrl(size: Int): URI!
-  databaseId: Int
-  login: String!
-  resourcePath: URI!
-  url: URI!
-}
-
-type Team {
-  name: String!
-  slug: String!
-}
-
-union RequestedReviewer = Bot | Team | User
-
-type ReviewRequest {
-  asCodeOwner: Boolean!
-  requestedReviewer: RequestedReviewer
-}
-
-type ReviewRequestConnection {
-  nodes: [ReviewRequest]
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type Label {
-  color: String!
-  name: String!
-}
-
-type LabelConnection {
-  nodes: [Label]
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type Commit {
-  oid: GitObjectID!
-}
-
-type PullRequestConnection {
-  nodes: [PullRequest]
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type PullRequest {
-  author: Actor
-  body: String!
-  closedAt: DateTime
-  createdAt: DateTime!
-  databaseId: Int @deprecated(reason: "`databaseId` will be removed because it does not support 64-bit signed \
-integer identifiers. Use `fullDatabaseId` instead. Removal on 2024-07-01 UTC.")
-  fullDatabaseId: BigInt
-  isDraft: Boolean!
-  labels(after: String, before: String, first: Int, last: Int): LabelConnection
-  mergedAt: DateTime
-  mergedBy: Actor
-  number: Int!
-  reviewRequests(after: String, before: String, first: Int, last: Int): ReviewRequestConnection
-  reviews(after: String, author: String, before: String, first: Int, last: Int,
-          states: [PullRequestReviewState!]): PullRequestReviewConnection
-  state: PullRequestState!
-  title: String!
-  updatedAt: DateTime!
-  url: URI!
-}
-
-type PullRequestReviewConnection {
-  nodes: [PullRequestReview]
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type PullRequestReviewCommentConnection {
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type PullRequestReview {
-  author: Actor
-  authorAssociation: CommentAuthorAssociation!
-  body: String!
-  comments(after: String, before: String, first: Int, last: Int): PullRequestReviewCommentConnection!
-  commit: Commit
-  databaseId: Int @deprecated(reason: "`databaseId` will be removed because it does not support 64-bit signed \
-integer identifiers. Use `fullDatabaseId` instead. Removal on 2024-07-01 UTC.")
-  fullDatabaseId: BigInt
-  state: PullRequestReviewState!
-  submittedAt: DateTime
-  url: URI!
-}
-'''
 
 MAX_PAGE = 100
 UNSET = object()
@@ -206,6 +47,7 @@ def schema() -> GraphQLSchema:
     s = build_schema(SDL)
     s.type_map["Actor"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     s.type_map["RequestedReviewer"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
+    s.type_map["PullRequestTimelineItems"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     return s
 
 
@@ -290,6 +132,17 @@ class ReviewRequestNode:
         self.requestedReviewer = ActorNode(p, web)  # noqa: N815
 
 
+class ReviewRequestedNode:
+    """One ``ReviewRequestedEvent`` of a PR's timeline: who was asked, when (the author asked)."""
+
+    typename = "ReviewRequestedEvent"
+
+    def __init__(self, pr: PullRequest, p: Person, at: datetime, web: str) -> None:
+        self.actor = ActorNode(pr.author, web)
+        self.createdAt = iso_z(at)  # noqa: N815
+        self.requestedReviewer = ActorNode(p, web)  # noqa: N815
+
+
 class ReviewNode:
     def __init__(self, rv: Review, org: Org, web: str) -> None:
         self.rv, self.org, self.web = rv, org, web
@@ -331,6 +184,38 @@ class PullRequestNode:
     def reviewRequests(self, _info: Any, **page: Any) -> Connection:  # noqa: N802
         return Connection("reviewRequests", self.pr.requested_reviewers,
                           lambda p: ReviewRequestNode(p, self.web), **page)
+
+    def _files(self) -> list[dict[str, Any]]:
+        """The PR's files over all its commits, one entry per path (line counts summed), in first-touched order."""
+        out: dict[str, dict[str, Any]] = {}
+        for sha in self.pr.commits:
+            for f in self.org.commit(self.pr.repo, sha).files:
+                entry = out.setdefault(f.filename, {"path": f.filename, "additions": 0, "deletions": 0})
+                entry["additions"] += f.additions
+                entry["deletions"] += f.deletions
+        return list(out.values())
+
+    def files(self, _info: Any, **page: Any) -> Connection:
+        return Connection("files", self._files(), lambda f: f, **page)
+
+    def changedFiles(self, _info: Any) -> int:  # noqa: N802
+        return len(self._files())
+
+    def additions(self, _info: Any) -> int:
+        return sum(f["additions"] for f in self._files())
+
+    def deletions(self, _info: Any) -> int:
+        return sum(f["deletions"] for f in self._files())
+
+    def timelineItems(self, _info: Any, itemTypes: list[str] | None = None, since: str | None = None,  # noqa: N802,N803
+                      skip: int | None = None, **page: Any) -> Connection:
+        items = [] if itemTypes is not None and "REVIEW_REQUESTED_EVENT" not in itemTypes else \
+            [ReviewRequestedNode(self.pr, p, at, self.web) for p, at in self.pr.review_requests]
+        if since is not None:
+            items = [i for i in items if i.createdAt >= since]
+        conn = Connection("timelineItems", items[skip or 0:], lambda i: i, **page)
+        conn.filteredCount = lambda _info: len(items)  # type: ignore[attr-defined]  # noqa: N815
+        return conn
 
     def reviews(self, _info: Any, author: str | None = None, states: list[str] | None = None,
                 **page: Any) -> Connection:

@@ -165,7 +165,8 @@ class PullRequest:
     closed_at: datetime | None = None
     merged_at: datetime | None = None
     merged_by: Person | None = None
-    requested_reviewers: list[Person] = field(default_factory=list)
+    requested_reviewers: list[Person] = field(default_factory=list)  # pending: asked and not reviewed yet
+    review_requests: list[tuple[Person, datetime]] = field(default_factory=list)  # every request, as the timeline
     commits: list[str] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)

@@ -135,6 +135,8 @@ class _Context:
         if self.ttype == "pr":
             extra["requested_reviewers"] = [r.lower() for r in t.get("requested_reviewers", [])]
             extra["pr_files"] = list(t.get("files", []))
+            if "files" in t:
+                extra["paths"] = list(t["files"])[:100]
         if t.get("author_association"):
             extra["parent_author_association"] = t["author_association"]
         return extra
@@ -151,18 +153,22 @@ class _Context:
         extra = self._thread_extra()
         if t.get("author_association"):
             extra["author_association"] = t["author_association"]
-        files = t.get("files")
         return self._base(kind, self._author(), f"{self.repo}#{self.number}", when, self._thread_url(),
-                          act.get("body", t.get("body", "")), files=len(files) if files is not None else None,
-                          extra=extra, **self._parent())
+                          act.get("body", t.get("body", "")), extra=extra, **self._files(), **self._parent())
+
+    def _files(self) -> dict[str, Any]:
+        """A PR's files as the GitHub miner stores them on its opening and merge: count, paths, path groups."""
+        files = (self.thread or {}).get("files")
+        if files is None or self.ttype != "pr":
+            return {}
+        return {"files": len(files), "path_groups": self.groups.match(files)}
 
     def _merge(self, act: dict[str, Any] | None, when: datetime) -> Activity:
         t = self.thread or {}
         actor = act["actor"] if act else t.get("merged_by") or self._author()
-        files = t.get("files")
         return self._base(PR_MERGED, actor, f"{self.repo}#{self.number}", when, self._thread_url(),
-                          (act or {}).get("body", t.get("body", "")), files=len(files) if files is not None else None,
-                          extra={**self._thread_extra(), "merged_by_known": True}, **self._parent())
+                          (act or {}).get("body", t.get("body", "")),
+                          extra={**self._thread_extra(), "merged_by_known": True}, **self._files(), **self._parent())
 
     @staticmethod
     def _native(seq: int, sub: int = 0) -> str:

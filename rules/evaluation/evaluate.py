@@ -121,13 +121,23 @@ def load(engine: Any, built: list[Built], bot_patterns: list[str], report: Progr
             report("loading", n, len(built))
 
 
+def _roster_logins(identities: pd.DataFrame, built: list[Built]) -> pd.DataFrame:
+    """Every item's people as identities on its host, acting or not: a person an item only @mentions is
+    someone the nightly warehouse has seen act on that forge, so ``mentioned_teams`` finds their team."""
+    rows = [(b.item.data.get("forge", "github"), b.host, lg.login, p.id) for b in built for p in b.people
+            for lg in p.github]
+    extra = pd.DataFrame(rows, columns=["forge", "host", "login", "person_id"])
+    return pd.concat([identities, extra], ignore_index=True) if len(identities) else extra
+
+
 def enriched(engine: Any, built: list[Built]) -> pd.DataFrame:
     """The enriched frame of the whole warehouse, with every item's real host put back.
 
     Teams come from the repositories table (each item's own, set at load), not from config globs.
     """
     tables = read_warehouse(engine)
-    df = enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"], {})
+    df = enrich(tables["activities"], tables["people"], _roster_logins(tables["identities"], built),
+                tables["repositories"], {})
     real = {b.host: b.real_host for b in built}
     df["host"] = df["host"].map(real)
     return df

@@ -69,6 +69,16 @@ FIELDS: tuple[Field, ...] = (
     _F("thread.comment_count", NUM, "comments (conversation and inline) in the thread"),
     _F("thread.actor_opened", BOOL, "the actor opened the PR/issue"),
     _F("thread.actor_comments", NUM, "comments the actor wrote in the thread"),
+    _F("thread.requested_reviewers", LIST, "logins asked to review the PR (lower case; every request the forge "
+       "lists, see below); missing on issues and where the forge says nothing"),
+    _F("thread.actor_requested", BOOL, "the actor is among thread.requested_reviewers (missing where those are "
+       "unknown)"),
+    _F("thread.files", LIST, "paths the PR changes (GitHub through GraphQL; missing where not mined)"),
+    _F("thread.path_groups", LIST, "configured path groups the PR's files touch (docs, ci, process, ...); "
+       "missing where the files are unknown"),
+    _F("mentioned_teams", LIST, "teams of the people @mentioned in body, and roster teams named as @org/team"),
+    _F("mentioned_other_teams", LIST, "mentioned_teams without the actor's own team (missing when the actor's "
+       "team is unknown)"),
     _F("review.inline_comments", NUM, "inline comments of this review (forge count, else counted in the thread)"),
     _F("review.requested", BOOL, "the actor was asked to review (only where the forge says so; else missing)"),
 )

@@ -55,6 +55,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
     duplicates: list[RuleSpec] = []  # still checked, so their own mistakes show up in the same run
     files: list[str] = []
     lexicons: dict[str, list[str]] = {}
+    defined: list[tuple[str, Any]] = []  # (file, its lexicons: mapping), to point at a family no rule reads
     sources = _sources(layers, base_dir, texts)
     for layer, shown, text in sources:
         files.append(shown)
@@ -66,10 +67,13 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
             _add_spec(c, specs, node, shown, layer, duplicates)
         for node in _items(c, data, "overrides"):
             _override(c, specs, node, shown, layer)
-        read_lexicons(c, data, lexicons)
+        if read_lexicons(c, data, lexicons):
+            defined.append((shown, data["lexicons"]))
     rules = []
+    used: set[str] = set()
     for spec in [*specs.values(), *duplicates]:
         spec.lexicons = lexicons
+        spec.used_lexicons = used
     for spec in specs.values():
         c.file = spec.file
         rule = build_rule(c, spec)
@@ -79,6 +83,8 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
     for spec in duplicates:
         c.file = spec.file
         build_rule(c, spec)
+    if not c.errors:  # after an error a rule may not have been read far enough to use its lexicons
+        _unused_lexicons(c, defined, used)
     return RuleSet(rules=rules, warnings=c.warnings, files=files), c
 
 
@@ -132,16 +138,26 @@ def _parse(c: Collector, shown: str, text: str) -> Any:
     return data
 
 
-def read_lexicons(c: Collector, data: Any, into: dict[str, list[str]]) -> None:
+def _unused_lexicons(c: Collector, defined: list[tuple[str, Any]], used: set[str]) -> None:
+    """A family no rule of any layer reads is dead weight, or a rule that meant to read it misspelt its name."""
+    for shown, raw in defined:
+        c.file = shown
+        for name in raw:
+            if isinstance(name, str) and name not in used:
+                c.add(raw, name, "unused-lexicon", f"lexicon {name!r} is never referenced by any rule",
+                      f'read it in a condition as "@{name}" or remove it', on_key=True, warning=True)
+
+
+def read_lexicons(c: Collector, data: Any, into: dict[str, list[str]]) -> bool:
     """``lexicons:``: named phrase families any rule of any layer reads as "@name" (a later layer's family of the
     same name replaces the earlier one, so a lead can widen or narrow a cue for their organisation)."""
     raw = data.get("lexicons")
     if raw is None:
-        return
+        return False
     if not isinstance(raw, dict):
         c.add(data, "lexicons", "type", "lexicons must be a mapping of name to a list of phrases",
               "lexicons: {waiting_on_review: [waiting on review, review queue]}")
-        return
+        return False
     for name, phrases in raw.items():
         if not isinstance(name, str) or not NAME_RE.match(name):
             c.add(raw, name, "bad-name", f"lexicon name {name!r} must be lower_snake_case", on_key=True)
@@ -149,6 +165,7 @@ def read_lexicons(c: Collector, data: Any, into: dict[str, list[str]]) -> None:
             c.add(raw, name, "type", f"lexicon {name!r} must be a non-empty list of phrases", f"{name}: [a b, c d]")
         else:
             into[name] = list(phrases)
+    return True
 
 
 def _items(c: Collector, data: Any, key: str) -> list[Any]:

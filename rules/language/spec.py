@@ -47,6 +47,7 @@ class RuleSpec:
     basis: tuple[dict[str, Any], dict[str, list[Any]], dict[str, Any]] | None = None  # what the examples assume
     changed_by: list[str] = field(default_factory=list)  # "file:line" of overrides since the examples were written
     lexicons: dict[str, list[str]] = field(default_factory=dict)  # shared phrase families of all layers
+    used_lexicons: set[str] = field(default_factory=set)  # shared by every spec: families some rule reads
 
 
 class _Builder:
@@ -212,6 +213,7 @@ class _Builder:
         if isinstance(raw, str) and raw.startswith("@"):
             name = raw[1:]
             if name not in self.spec.lists and name in self.spec.lexicons:
+                self.spec.used_lexicons.add(name)
                 return list(self.spec.lexicons[name])  # a shared lexicon; the rule's own lists come first
             if name not in self.spec.lists:
                 self.c.add(node, key, "undefined-list", f"undefined list {raw!r}", suggest(

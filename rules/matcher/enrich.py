@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, select, tuple_
 
+from leadsig.rules.matcher import context
 from leadsig.warehouse import models as m
 
 COMMENT_KINDS = ("pr_comment", "issue_comment", "review_comment")
@@ -147,6 +148,9 @@ def enrich(acts: pd.DataFrame, people: pd.DataFrame, identities: pd.DataFrame, r
     known = (repo_team != None) & (actor_team != None)  # noqa: E711 - elementwise on object arrays
     cols["cross_team"] = np.where(known, (repo_team != actor_team).astype(np.float64), np.nan)
     cols.update(_thread_facts(df, cols))
+    thread = cols.pop("_thread")
+    cols.update(context.pr_facts(df, thread, int(thread.max()) + 1 if len(thread) else 0))
+    cols.update(context.mentioned_teams(df, body, actor_team, people, identities))
     out = pd.DataFrame(cols, copy=False)  # no block consolidation: 40x faster on a million rows
     _review_facts(out)
     return out
@@ -256,6 +260,7 @@ def _thread_facts(df: pd.DataFrame, cols: dict[str, Any]) -> dict[str, Any]:
         "thread.comment_count": np.where(has, comments[safe] if n_threads else nan, nan),
         "thread.actor_comments": np.where(has, np.bincount(pair_index[comment], minlength=n_pairs)[pair_index], nan),
         "_actor_inline": np.where(has, np.bincount(pair_index[inline], minlength=n_pairs)[pair_index], nan),
+        "_thread": thread,
     }
     logins, authors = df["actor_login"].to_numpy(object), _obj(df["parent_author"])
     out["thread.actor_opened"] = np.where(has & (authors != None), (logins == authors).astype(float), nan)  # noqa: E711
@@ -296,14 +301,8 @@ def _review_facts(df: pd.DataFrame) -> None:
     # Fallback when the forge gives no count: the actor's inline comments in the same PR.
     fallback = df["_actor_inline"].to_numpy(np.float64)
     df["review.inline_comments"] = np.where(review, np.where(np.isnan(counted), fallback, counted), np.nan)
-    requested = np.full(len(df), np.nan)
-    extras = df["extra"].to_numpy(object)
-    logins = df["actor_login"].to_numpy(object)
-    for i in np.flatnonzero(review):
-        asked = extras[i].get("requested_reviewers") if isinstance(extras[i], dict) else None
-        if isinstance(asked, list):
-            requested[i] = float(logins[i] in {str(a).lower() for a in asked})
-    df["review.requested"] = requested
+    # every request the PR's activities record (pending ones, and past ones where the forge lists them)
+    df["review.requested"] = np.where(review, df["thread.actor_requested"].to_numpy(np.float64), np.nan)
 
 
 def select_rows(df: pd.DataFrame, since: date | None, activity_ids: list[str] | None) -> np.ndarray:

@@ -11,11 +11,15 @@ import pandas as pd
 from leadsig.rules.language import fields as F
 
 BASE_COLUMNS = ("id", "person_id", "actor_is_bot", "url", "occurred_at", "extra")
+LIST_FIELDS = tuple(f.name for f in F.FIELDS if f.type == F.LIST)
 
 
 def complete(record: dict[str, Any]) -> dict[str, Any]:
     """Fill derived fields a writer of an example would expect to follow from the others."""
     r = dict(record)
+    facts = {k[len(F.EXTRA_PREFIX):]: r.pop(k) for k in [k for k in r if k.startswith(F.EXTRA_PREFIX)]}
+    if facts:  # an example's ``extra.draft: true`` (or ``extra: {draft: true}``) is the stored extra's key
+        r["extra"] = {**(r.get("extra") or {}), **facts}
     if r.get("body_length") is None and isinstance(r.get("body"), str):
         r["body_length"] = len(r["body"])
     if r.get("lines_changed") is None and (r.get("additions") is not None or r.get("deletions") is not None):
@@ -23,7 +27,7 @@ def complete(record: dict[str, Any]) -> dict[str, Any]:
     for who, login in (("actor.name", "actor_login"), ("parent_author.name", "parent_author")):
         if r.get(who) is None and isinstance(r.get(login), str):
             r[who] = login.split("@", 1)[0]
-    for name in ("parent_labels", "path_groups", "thread.teams", "thread.regions"):
+    for name in LIST_FIELDS:
         if isinstance(r.get(name), list):
             r[name] = tuple(r[name])
     return r

@@ -177,8 +177,13 @@ def test_prs_with_more_reviews_than_a_nested_page_get_them_through_rest(sim, tmp
     assert {nid: n for nid, n in rows} == {nid: inline.get(nid, 0) for nid in all_reviews}
 
 
+GRAPHQL_ONLY = {"paths", "review_requested", "review_requested_teams"}  # a PR's files and request history
+PR_SIZES = {"files", "additions", "deletions", "path_groups"}  # REST's pulls listing has no sizes
+
+
 def comparable(engine: Engine) -> dict[tuple[str, str], tuple]:
-    """Every stored activity by (kind, native_id), minus the merger (REST's pulls listing does not know it)."""
+    """Every stored activity by (kind, native_id), minus the merger (REST's pulls listing does not know it) and
+    what only the GraphQL PR query brings (files, sizes, past review requests)."""
     skip = {"id", "mined_at", "content_hash", "actor_login", "actor_id", "person_id", "extra"}
     cols = [c for c in m.Activity.__table__.columns if c.name not in skip]
     with engine.connect() as conn:
@@ -186,11 +191,36 @@ def comparable(engine: Engine) -> dict[tuple[str, str], tuple]:
                                    m.Activity.extra, *cols)).all()
     out = {}
     for kind, nid, actor, extra, *rest in rows:
+        if kind in (k.PR_OPENED, k.PR_MERGED):
+            rest = [None if c.name in PR_SIZES else v for c, v in zip(cols, rest, strict=True)]
         if kind != k.PR_MERGED:
             rest.append(actor)
-            rest.append({key: v for key, v in (extra or {}).items() if key != "merged_by_known"})
+            rest.append({key: v for key, v in (extra or {}).items() if key not in {"merged_by_known", *GRAPHQL_ONLY}})
         out[(kind, nid)] = tuple(rest)
     return out
+
+
+def test_graphql_brings_each_prs_files_path_groups_and_every_review_request(sim, tmp_path):
+    """A reviewer who was asked and has reviewed since is no longer in GitHub's pending requests; the timeline's
+    request events still name them, so a comment of theirs knows they were asked."""
+    engine = first_run(make_config(tmp_path, sim.url))
+    with engine.connect() as conn:
+        rows = {nid: (files, tuple(groups or ()), extra) for nid, files, groups, extra in conn.execute(
+            select(m.Activity.native_id, m.Activity.files, m.Activity.path_groups, m.Activity.extra)
+            .where(m.Activity.kind == k.PR_OPENED)).all()}
+    pulls = sim.org.all_pulls(GITHUB)
+    assert {p.repo + "#" + str(p.number) for p in pulls} == set(rows)
+    groups = PathGroups(DEFAULT_PATH_GROUPS)
+    for p in pulls:
+        paths = list(dict.fromkeys(f.filename for sha in p.commits for f in sim.org.commit(p.repo, sha).files))
+        files, stored_groups, extra = rows[f"{p.repo}#{p.number}"]
+        assert (files, extra["paths"], stored_groups) == (len(paths), paths[:100], groups.match(paths))
+        assert extra["review_requested"] == [r.gh_login for r, _ in p.review_requests]
+    asked_then_reviewed = [p for p in pulls if {r.gh_login for r, _ in p.review_requests} & {rv.author.gh_login for rv
+                                                                                              in p.reviews}]
+    assert asked_then_reviewed, "the simulator asks most reviewers before they review"
+    assert any(set(rows[f"{p.repo}#{p.number}"][2]["review_requested"]) - set(rows[f"{p.repo}#{p.number}"][2]
+               ["requested_reviewers"]) for p in asked_then_reviewed)
 
 
 def test_graphql_and_rest_store_the_same_activities_and_graphql_knows_the_merger(sim, tmp_path):

@@ -151,3 +151,15 @@ def test_commit_only_when_touching_a_path_group() -> None:
     assert act.actor_login == "ann@acme.example" and act.actor_utc_offset_minutes == 120
     assert act.occurred_at == datetime(2025, 3, 1, 8, tzinfo=UTC) and (act.additions, act.deletions) == (10, 2)
     assert gm.commit_activity("g/p", "h", commit, ["src/a.py"], 1, groups) is None
+
+
+def test_mr_reviewers_are_kept_as_requested_reviewers_on_the_mr_and_its_merge():
+    acts = gm.mr_activities("acme/ledger", "gitlab.example.org", mr(reviewers=[user("Cleo", 3), user("dan", 4)]), [],
+                            None, START)
+    assert {a.kind: a.extra.get("requested_reviewers") for a in acts} == {"pr_opened": ["cleo", "dan"],
+                                                                           "pr_merged": ["cleo", "dan"]}
+
+
+def test_a_server_that_does_not_list_reviewers_says_nothing_about_them():
+    acts = gm.mr_activities("acme/ledger", "gitlab.example.org", mr(), [], None, START)
+    assert all("requested_reviewers" not in a.extra for a in acts)

@@ -36,7 +36,8 @@ def test_operators_by_field_type_agree_with_the_registry():
 
 def test_every_problem_code_is_documented():
     codes = {c for p in BAD.glob("*.yaml") for c in re.findall(r"([a-z0-9-]+) at line", p.read_text())}
-    codes |= {"unused-param", "unused-list", "unused-condition", "missing-file", "empty-file", "encoding"}
+    codes |= {"unused-param", "unused-list", "unused-condition", "unused-lexicon", "missing-file", "empty-file",
+              "encoding"}
     assert not sorted(c for c in codes if f"`{c}`" not in README)
 
 
@@ -62,6 +63,16 @@ def test_the_lexicon_example_loads_and_passes(tmp_path):
     (tmp_path / "lexicon.yaml").write_text(block)
     rules = load_rules([str(tmp_path / "lexicon.yaml")], tmp_path)
     assert [r.id for r in rules.rules] == ["local.review_wait"]
+    report = run_examples(rules.rules[0])
+    assert report.failed == []
+    assert [o.verdict for o in report.outcomes] == ["tp", "tn"]
+
+
+def test_the_context_example_loads_and_passes(tmp_path):
+    """The pull-request context fields (requests, files, mentioned teams) as a lead writes them."""
+    block = next(b for b in yaml_blocks() if "local.unasked_docs_review" in b)
+    (tmp_path / "context.yaml").write_text(block)
+    rules = load_rules([str(tmp_path / "context.yaml")], tmp_path)
     report = run_examples(rules.rules[0])
     assert report.failed == []
     assert [o.verdict for o in report.outcomes] == ["tp", "tn"]
