@@ -3,6 +3,8 @@
 Two queries serve a monthly report whatever its size: light counts (person, type, indicator, impact,
 month) over the trend window, and the evidence rows of the report month with their text cut to a
 bounded length in SQL, so a one-megabyte comment body is never loaded only to be shortened.
+Signals the person or their manager dismissed (warehouse/feedback.py) are left out of both, so no report or
+packet shows them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from leadsig.errors import Problem, UserError
 from leadsig.warehouse import models as m
+from leadsig.warehouse.feedback import not_dismissed
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PEOPLE_COLUMNS = ["id", "name", "team", "level", "start_date", "timezone", "region"]
@@ -82,7 +85,7 @@ def load_counts(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
     """One light row per signal in [start, end): who, type, indicator, impact and the month it fell in."""
     s = m.Signal.__table__
     stmt = select(s.c.person_id, s.c.signal_type, s.c.indicator, s.c.impact, s.c.occurred_at).where(
-        s.c.occurred_at >= start, s.c.occurred_at < end)
+        s.c.occurred_at >= start, s.c.occurred_at < end, not_dismissed(s))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame(rows, columns=["person_id", "signal_type", "indicator", "impact", "occurred_at"])
@@ -100,7 +103,7 @@ def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: li
                func.substr(a.c.parent_title, 1, text_limit).label("title"), a.c.repo, a.c.kind,
                a.c.parent_number, func.substr(a.c.body, 1, text_limit).label("excerpt"))
         .select_from(s.join(a, a.c.id == s.c.activity_id, isouter=True))
-        .where(s.c.occurred_at >= start, s.c.occurred_at < end)
+        .where(s.c.occurred_at >= start, s.c.occurred_at < end, not_dismissed(s))
         .order_by(s.c.occurred_at, s.c.id)
     )
     if person_ids is not None:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from leadsig.errors import UserError
-from leadsig.flows.cli import db, mine, people, report, rules, start
+from leadsig.flows.cli import db, mine, people, report, rules, start, web
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -30,6 +30,7 @@ for command in (start.demo, start.init, mine.mine, mine.classify, start.serve, s
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(report.app, name="report")
+app.add_typer(web.app, name="web")
 
 
 @app.callback()

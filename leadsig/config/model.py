@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
+from leadsig.config.web import WebConfig
 from leadsig.errors import Problem, UserError
 from leadsig.logs import remember_secret
 
@@ -111,6 +112,7 @@ class Config:
     bot_patterns: list[str]
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from leadsig.warehouse import feedback, invites  # noqa: F401 - their tables join Base.metadata
 from leadsig.warehouse.models import Base
 
 config = context.config
