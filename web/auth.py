@@ -99,10 +99,10 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def check_csrf(request: Request, form: dict[str, str]) -> None:
+def check_csrf(request: Request, form: dict[str, str], subject: str | None = None) -> None:
     expected = request.session.get("csrf") or ""
-    if not expected or not hmac.compare_digest(expected, form.get("csrf", "")):
-        raise Refused(403, "form posted without a valid CSRF token")
+    if not expected or not hmac.compare_digest(expected.encode(), form.get("csrf", "").encode()):
+        raise Refused(403, "form posted without a valid CSRF token", subject=subject)
 
 
 def log_refusal(engine: Engine, request: Request, refused: Refused, viewer: str | None) -> None:

@@ -207,9 +207,9 @@ async def dismiss(request: Request) -> Response:
     site: Site = request.app.state.site
     viewer = identify(request, site.engine, site.cfg)
     form = await read_form(request)
-    check_csrf(request, form)
     aid, rule = form.get("activity", ""), form.get("rule", "")
     row = q.activity_row(site.engine, aid)
+    check_csrf(request, form, subject=row["person_id"] if row else None)
     if row is None or row["person_id"] is None:
         raise Refused(403, "not allowed to give feedback on this signal")
     team = (q.person_row(site.engine, row["person_id"]) or {}).get("team")

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert
 from leadsig.config import Config, ReportsConfig, ScheduleConfig
 from leadsig.config.web import Grant, WebConfig
 from leadsig.warehouse import models as m
+from leadsig.warehouse.db import open_warehouse
 from leadsig.warehouse.invites import create_invite
 
 OCT = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
@@ -68,3 +69,12 @@ class WebWarehouse:
 
     def invite(self, person_id: str, role: str = "person", hours: int = 1, now: datetime | None = None) -> str:
         return create_invite(self.engine, person_id, role, hours, "test", now=now)
+
+
+def build(tmp: Path) -> WebWarehouse:
+    """pat and pia in payments, mona (manager of payments), otto, ada (admin) and lee (lead) in platform."""
+    wh = WebWarehouse(open_warehouse(f"sqlite:///{tmp / 'warehouse.db'}"), tmp)
+    for pid, team in (("pat", "payments"), ("pia", "payments"), ("mona", "leads"), ("otto", "platform"),
+                      ("ada", "platform"), ("lee", "platform")):
+        wh.person(pid, team=team)
+    return wh

@@ -1,26 +1,15 @@
-"""One warehouse and app per test module: pat and pia in payments (managed by mona), otto in platform,
-ada an admin, lee a lead. Clients sign in with real invite links, as a user would."""
+"""One warehouse and app per test module (webapp.build: pat and pia in payments, managed by mona; otto in platform,
+ada an admin, lee a lead). Clients sign in with real invite links, as a user would."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from webapp import WebWarehouse
+from webapp import WebWarehouse, build
 
-from leadsig.warehouse.db import open_warehouse
 from leadsig.web.app import create_app
-
-
-def build(tmp: Path) -> WebWarehouse:
-    engine = open_warehouse(f"sqlite:///{tmp / 'warehouse.db'}")
-    wh = WebWarehouse(engine, tmp)
-    for pid, team in (("pat", "payments"), ("pia", "payments"), ("mona", "leads"), ("otto", "platform"),
-                      ("ada", "platform"), ("lee", "platform")):
-        wh.person(pid, team=team)
-    return wh
 
 
 @pytest.fixture(scope="module")
