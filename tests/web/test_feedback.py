@@ -67,3 +67,20 @@ def test_feedback_needs_a_known_verdict_and_a_reason(fresh, verdict: str, reason
     with pytest.raises(UserError, match=message):
         dismiss(fresh.engine, fresh.gone, RULE, verdict, reason, "pat")
     assert rule_figures(fresh.engine)[RULE].dismissed == 0
+
+
+def test_forgetting_a_person_removes_feedback_on_their_signals_and_their_links(fresh) -> None:  # noqa: ANN001
+    from leadsig.warehouse.feedback import Feedback
+    from leadsig.warehouse.invites import Invite
+    from leadsig.warehouse.trust import forget
+
+    other = fresh.signal("pia", body="pia's review")
+    dismiss(fresh.engine, fresh.gone, RULE, "wrong", "not a review", "pat (web, person)")
+    dismiss(fresh.engine, other, RULE, "duplicate", "pat says so", "pat (web, manager)")
+    fresh.invite("pat")
+    counts = forget(fresh.engine, "pat", [], [])
+    assert counts["feedback"] == 1
+    with fresh.engine.connect() as conn:
+        given = conn.execute(select(Feedback.person_id, Feedback.given_by)).all()
+        assert conn.execute(select(Invite.person_id)).all() == []
+    assert len(given) == 1 and given[0][0] == "pia" and "pat" not in given[0][1]
