@@ -71,9 +71,9 @@ class WebWarehouse:
         return create_invite(self.engine, person_id, role, hours, "test", now=now)
 
 
-def build(tmp: Path) -> WebWarehouse:
+def build(tmp: Path, url: str | None = None) -> WebWarehouse:
     """pat and pia in payments, mona (manager of payments), otto, ada (admin) and lee (lead) in platform."""
-    wh = WebWarehouse(open_warehouse(f"sqlite:///{tmp / 'warehouse.db'}"), tmp)
+    wh = WebWarehouse(open_warehouse(url or f"sqlite:///{tmp / 'warehouse.db'}"), tmp)
     for pid, team in (("pat", "payments"), ("pia", "payments"), ("mona", "leads"), ("otto", "platform"),
                       ("ada", "platform"), ("lee", "platform")):
         wh.person(pid, team=team)

@@ -21,8 +21,9 @@ RULE = "reviews_proactively.default"
 
 
 @pytest.fixture
-def fresh(tmp_path: Path):  # noqa: ANN201
-    wh = build(tmp_path)
+def fresh(tmp_path: Path, warehouse_url: str):  # noqa: ANN201
+    """SQLite, and PostgreSQL when LEADSIG_TEST_POSTGRES is set: the upsert and the NOT EXISTS are SQL."""
+    wh = build(tmp_path, warehouse_url)
     wh.kept = wh.signal("pat", body="kept signal", url="https://github.com/acme/api/pull/801#r1")
     wh.gone = wh.signal("pat", body="dismissed signal", url="https://github.com/acme/api/pull/802#r2")
     yield wh
