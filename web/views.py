@@ -6,19 +6,19 @@ data, and renders a Jinja2 template (autoescaped; forge text is cleaned by repor
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from leadsig.errors import UserError
 from leadsig.reports import aggregates as agg
-from leadsig.reports.coverage import check_month, mined_coverage, mined_window
-from leadsig.reports.data import last_complete_month, load_month_counts, load_people, parse_month, shift_month
+from leadsig.reports.data import last_complete_month, load_people, parse_month, shift_month
 from leadsig.reports.indicators import IMPACTS, SIGNAL_TYPES, indicators, label_of
-from leadsig.reports.monthly import team_section
+from leadsig.reports.monthly import report_stem, team_section
 from leadsig.reports.settings import report_settings
 from leadsig.reports.text import clean, safe_url
 from leadsig.warehouse import feedback
@@ -26,6 +26,7 @@ from leadsig.warehouse.invites import invite_subject, redeem
 from leadsig.warehouse.trust import access_entries, log_access
 from leadsig.web import queries as q
 from leadsig.web.auth import Refused, Viewer, check_csrf, identify
+from leadsig.web.overview import month_overview
 from leadsig.web.site import Site
 
 MAX_FORM = 64 * 1024
@@ -58,32 +59,10 @@ async def overview(request: Request) -> Response:
     if viewer.role == "person":
         return RedirectResponse(f"/person/{viewer.person_id}", status_code=303)
     month = _month(request)
-    people = load_people(site.engine)
-    scope = people if viewer.role in ("admin", "lead") else people[people["team"].isin(viewer.teams)]
-    window = parse_month(month)
-    coverage = mined_coverage(site.engine, site.cfg.since)
-    try:
-        check_month(window, coverage)
-    except UserError as exc:
-        return site.render(request, "overview.html.j2", viewer, month=month, problem=str(exc), sections=[],
-                           overall=None, notes=[], people=[])
-    window, notes = mined_window(window, coverage)
-    counts = load_month_counts(site.engine, window.months)
-    counts = counts[counts["person_id"].isin(scope["id"])]
-    this_month = counts[counts["month"] == window.month]
-    settings = replace(report_settings(site.cfg), per_person=False)
-    registry = indicators()
-    teams = sorted(set(scope["team"]), key=str.casefold)
-    sections = [team_section(t, scope[scope["team"] == t], counts, this_month, window, settings, registry)
-                for t in teams]
-    overall = (team_section("all teams", scope, counts, this_month, window, settings, registry, whole="organisation")
-               if len(teams) > 1 else None)
-    listed = [{"id": r.id, "name": clean(r.name, 200), "team": r.team}
-              for r in scope.sort_values("name", key=lambda c: c.str.casefold()).itertuples(index=False)
-              if viewer.can_see(r.id, r.team)]
-    return site.render(request, "overview.html.j2", viewer, month=month, problem=None, sections=sections,
-                       overall=overall, notes=notes, people=listed, prev=shift_month(month, -1),
-                       next=shift_month(month, 1))
+    team = request.query_params.get("team") or None
+    context = month_overview(site, viewer, month, team)
+    return site.render(request, "overview.html.j2", viewer, month=month, prev=shift_month(month, -1),
+                       next=shift_month(month, 1), **context)
 
 
 async def person(request: Request) -> Response:
@@ -192,6 +171,42 @@ async def rules_view(request: Request) -> Response:
              "dismissed": figures[r.id].dismissed if r.id in figures else 0,
              "precision": figures[r.id].precision if r.id in figures else None} for r in site.ruleset.rules]
     return site.render(request, "rules.html.j2", viewer, rules=rows)
+
+
+REPORT_FILE = re.compile(r"^leadsig-(\d{4}-\d{2})(-[A-Za-z0-9_.-]+)?\.(html|md|csv)$")
+
+
+def _report_files(site: Site, viewer: Viewer) -> list[Path]:
+    """The monthly report files an admin (all) or a manager (their teams' own) may download."""
+    if viewer.role not in ("admin", "manager"):
+        raise Refused(403, "reports are for managers and admins")
+    out_dir = Path(site.cfg.reports_out_dir)
+    files = sorted(out_dir.glob("leadsig-*"), reverse=True) if out_dir.is_dir() else []
+    files = [f for f in files if REPORT_FILE.match(f.name) and f.is_file()]
+    if viewer.role == "admin":
+        return files
+    mine = {report_stem(match.group(1), team) for f in files if (match := REPORT_FILE.match(f.name))
+            for team in viewer.teams}
+    return [f for f in files if f.name.rsplit(".", 1)[0] in mine]
+
+
+async def reports_view(request: Request) -> Response:
+    site: Site = request.app.state.site
+    viewer = identify(request, site.engine, site.cfg)
+    files = _report_files(site, viewer)
+    return site.render(request, "reports.html.j2", viewer, files=[f.name for f in files])
+
+
+async def report_file(request: Request) -> Response:
+    site: Site = request.app.state.site
+    viewer = identify(request, site.engine, site.cfg)
+    name = request.path_params["name"]
+    match = next((f for f in _report_files(site, viewer) if f.name == name), None)
+    if match is None:
+        raise Refused(403, "not allowed to read this report")
+    log_access(site.engine, "web-report", [None], {"file": name}, viewer.label)
+    return FileResponse(match, filename=name, content_disposition_type="attachment",
+                        headers={"Cache-Control": "no-store"})
 
 
 async def read_form(request: Request) -> dict[str, str]:

@@ -49,6 +49,9 @@ def test_a_manager_sees_their_team_and_not_another(wh, sign_in) -> None:  # noqa
     assert _refusals(wh, "otto")[-1]["viewer"] == "mona (web, manager)"
     overview = mona.get("/?month=2026-10")
     assert "/person/pat" in overview.text and "/person/otto" not in overview.text
+    assert "platform" not in overview.text
+    other_team = mona.get("/?month=2026-10&team=platform")
+    assert other_team.status_code == 403 and "Otto" not in other_team.text
 
 
 def test_rules_page_is_for_leads_and_admins(sign_in) -> None:  # noqa: ANN001

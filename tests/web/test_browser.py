@@ -122,7 +122,11 @@ def test_a_manager_sees_their_team_and_is_refused_another(served: Served, open_a
 
 def test_an_admin_sees_everyone_and_the_rules(served: Served, open_as) -> None:  # noqa: ANN001
     page = open_as("ada", "admin")
-    assert "Organisation" in page.inner_text("main")
+    assert "Organisation" in page.inner_text("main") and "Pat" not in page.inner_text("main")
+    page.click("nav.teams >> text=payments")
+    assert "Team payments" in page.inner_text("main") and "Organisation" not in page.inner_text("main")
+    page.click("text=Pat")
+    assert "strongest review" in page.inner_text("main")
     page.goto(f"{served.url}/person/otto?month=2026-10")
     assert "Otto's own work" in page.inner_text("main")
     page.goto(f"{served.url}/rules")
