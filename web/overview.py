@@ -22,6 +22,7 @@ from leadsig.reports.text import clean
 from leadsig.web.auth import Refused, Viewer
 from leadsig.web.site import Site
 
+
 def month_overview(site: Site, viewer: Viewer, month: str, team: str | None) -> dict:
     people = load_people(site.engine)
     scope = people if viewer.role in ("admin", "lead") else people[people["team"].isin(viewer.teams)]

@@ -16,10 +16,9 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from leadsig.errors import UserError
 from leadsig.reports import aggregates as agg
-from leadsig.reports.data import last_complete_month, load_people, parse_month, shift_month
-from leadsig.reports.indicators import IMPACTS, SIGNAL_TYPES, indicators, label_of
-from leadsig.reports.monthly import report_stem, team_section
-from leadsig.reports.settings import report_settings
+from leadsig.reports.data import last_complete_month, parse_month, shift_month
+from leadsig.reports.indicators import IMPACTS, SIGNAL_TYPES, label_of
+from leadsig.reports.monthly import report_stem
 from leadsig.reports.text import clean, safe_url
 from leadsig.warehouse import feedback
 from leadsig.warehouse.invites import invite_subject, redeem

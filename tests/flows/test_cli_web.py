@@ -104,3 +104,35 @@ def test_rules_test_and_diff_show_observed_precision(config: Path, tmp_path: Pat
     assert line in run("rules", "test", "--config", str(config)).stdout
     data = json.loads(run("rules", "diff", "--base", "./local", "--format", "json", "--config", str(config)).stdout)
     assert line in data["observed_precision"]
+
+
+def test_leadsig_web_serves_with_its_security_headers(config: Path) -> None:
+    """The command itself: uvicorn on the given port, the CSP on every answer, 401 before signing in."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "leadsig", "web", "--port", str(port), "--config", str(config)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/person/pat", timeout=5)
+            except urllib.error.HTTPError as exc:
+                answer = exc
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else ""
+                time.sleep(0.2)
+        assert answer.code == 401
+        assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    finally:
+        proc.terminate()
+        proc.wait(20)
