@@ -74,7 +74,8 @@ def create_app(engine: Engine, cfg: Config, secure_cookies: bool = False) -> Sta
         Route("/person/{pid}/access", views.access_log), Route("/activity/{aid:path}", views.activity),
         Route("/rules", views.rules_view), Route("/reports", views.reports_view),
         Route("/reports/{name}", views.report_file), Route("/feedback", views.dismiss, methods=["POST"]),
-        Route("/signin/{token}", views.signin), Route("/signout", views.signout, methods=["POST"]),
+        Route("/signin/{token}", views.signin_page),
+        Route("/signin/{token}", views.signin, methods=["POST"]), Route("/signout", views.signout, methods=["POST"]),
         Route("/signed-out", views.signed_out), Route("/favicon.ico", _no_icon),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
 from starlette.requests import Request
@@ -234,8 +234,13 @@ async def dismiss(request: Request) -> Response:
     except UserError as exc:
         raise Refused(400, str(exc).splitlines()[0][:200], subject=row["person_id"]) from None
     back = form.get("back", "")
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else
-                            f"/person/{row['person_id']}", status_code=303)
+    return RedirectResponse(back if _local(back) else f"/person/{row['person_id']}", status_code=303)
+
+
+async def signin_page(request: Request) -> Response:
+    """The link only shows a button: chat and mail previews fetch links, and must not spend a single-use one."""
+    site: Site = request.app.state.site
+    return site.render(request, "signin.html.j2", None, token=request.path_params["token"])
 
 
 async def signin(request: Request) -> Response:
@@ -248,6 +253,12 @@ async def signin(request: Request) -> Response:
     request.session.update({"pid": who.person_id, "role": who.role})
     log_access(site.engine, "web-sign-in", [who.person_id], {"role": who.role}, f"{who.person_id} (web, {who.role})")
     return RedirectResponse("/", status_code=303)
+
+
+def _local(back: str) -> bool:
+    """A path on this site (so a form cannot send the browser elsewhere after posting)."""
+    parts = urlsplit(back)
+    return back.startswith("/") and not back.startswith(("//", "/\\")) and not parts.scheme and not parts.netloc
 
 
 async def signout(request: Request) -> Response:

@@ -30,7 +30,7 @@ def app(wh: WebWarehouse):  # noqa: ANN201 - Starlette
 def sign_in(wh: WebWarehouse, app) -> Callable[..., TestClient]:  # noqa: ANN001
     def client(person_id: str, role: str = "person") -> TestClient:
         c = TestClient(app, follow_redirects=False)
-        r = c.get(f"/signin/{wh.invite(person_id, role)}")
+        r = c.post(f"/signin/{wh.invite(person_id, role)}")
         assert r.status_code == 303, r.text
         return c
 

@@ -80,6 +80,16 @@ def test_the_proxy_header_from_the_configured_proxy_is_believed(app) -> None:  #
     assert proxy.get("/person/otto", headers={"X-Forwarded-User": "pat"}).status_code == 403
 
 
+def test_after_dismissing_the_browser_is_only_sent_back_within_the_site(wh, sign_in) -> None:  # noqa: ANN001
+    pia_id = wh.signal("pia", body="pia's second review")
+    pia = sign_in("pia")
+    page = pia.get("/person/pia?month=2026-10").text
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    r = pia.post("/feedback", data={"csrf": csrf, "activity": pia_id, "rule": "reviews_proactively.default",
+                                    "verdict": "wrong", "reason": "not mine", "back": "/\\evil.example/x"})
+    assert r.status_code == 303 and r.headers["location"] == "/person/pia"
+
+
 def test_a_form_post_without_csrf_token_is_refused(wh, sign_in) -> None:  # noqa: ANN001
     before = len(_refusals(wh, "pat"))
     pat = sign_in("pat")
@@ -95,12 +105,13 @@ def test_a_form_post_without_csrf_token_is_refused(wh, sign_in) -> None:  # noqa
 def test_a_replayed_or_expired_invite_is_refused_and_logged(wh, app) -> None:  # noqa: ANN001
     token = wh.invite("pia")
     first = TestClient(app, follow_redirects=False)
-    assert first.get(f"/signin/{token}").status_code == 303
+    assert first.get(f"/signin/{token}").status_code == 200  # a link preview fetching it spends nothing
+    assert first.post(f"/signin/{token}").status_code == 303
     again = TestClient(app, follow_redirects=False)
-    r = again.get(f"/signin/{token}")
+    r = again.post(f"/signin/{token}")
     assert r.status_code == 401 and "leadsig_session" not in r.headers.get("set-cookie", "")
     assert again.get("/person/pia").status_code == 401
     old = wh.invite("pia", now=datetime.now(UTC) - timedelta(hours=2))
-    assert TestClient(app, follow_redirects=False).get(f"/signin/{old}").status_code == 401
+    assert TestClient(app, follow_redirects=False).post(f"/signin/{old}").status_code == 401
     reasons = [e["detail"]["reason"] for e in _refusals(wh, "pia")]
     assert "sign-in link used" in reasons and "sign-in link expired" in reasons

@@ -79,6 +79,7 @@ def open_as(served: Served, browser):  # noqa: ANN001, ANN201
         page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
         page.goto(f"{served.url}/signin/{served.wh.invite(person_id, role)}")
+        page.click("#signin")
         return page
 
     yield page_for
