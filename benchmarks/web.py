@@ -75,7 +75,8 @@ def fill(engine, activities: int, people: int, per_month: int, rnd: random.Rando
 
 
 def timed(client, path: str, repeat: int) -> float:  # noqa: ANN001
-    assert client.get(path).status_code == 200, path  # warm-up (templates, caches)
+    first = client.get(path)  # warm-up (templates, caches)
+    assert first.status_code == 200, (path, first.status_code, first.text[-500:])
     runs = []
     for _ in range(repeat):
         t = time.perf_counter()
@@ -123,7 +124,7 @@ def main() -> None:
                      reports_out_dir=Path(tmp) / "out", bot_patterns=[], reports=ReportsConfig(),
                      web=WebConfig(roles={"heavy": Grant("admin")}))
         client = TestClient(create_app(engine, cfg), follow_redirects=False)
-        client.get(f"/signin/{create_invite(engine, 'heavy', 'admin', 1, 'bench')}")
+        client.post(f"/signin/{create_invite(engine, 'heavy', 'admin', 1, 'bench')}")
         with engine.connect() as conn:
             n_heavy = conn.execute(select(m.Signal.id).where(m.Signal.person_id == "heavy")).all()
             n_month = conn.execute(select(m.Signal.id).where(
