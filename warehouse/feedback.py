@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, Index, String, Text, UniqueConstraint, and_, case, exists, func, select
+from sqlalchemy import Engine, Index, String, Text, UniqueConstraint, and_, case, exists, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from leadsig.errors import Problem, UserError
 from leadsig.warehouse import models as m
-from leadsig.warehouse.trust import log_access
 
 VERDICTS = ("wrong", "duplicate")
 MAX_REASON = 2000
@@ -48,7 +47,10 @@ def not_dismissed(signals=None) -> ColumnElement[bool]:  # noqa: ANN001 - a sign
 
 
 def dismiss(engine: Engine, activity_id: str, rule_id: str, verdict: str, reason: str, given_by: str) -> None:
-    """Record the verdict on a stored signal and log it about the signal's person, in one transaction."""
+    """Record the verdict on a stored signal and log it about the signal's person, in one transaction.
+
+    The log row is written here rather than through ``trust.log_access``: ``trust.forget`` removes feedback,
+    so this module must not import ``trust`` (no import cycles)."""
     reason = (reason or "").strip()
     if verdict not in VERDICTS:
         raise UserError(Problem(f"unknown verdict {verdict!r}", key="verdict", hint="wrong or duplicate",
@@ -70,8 +72,9 @@ def dismiss(engine: Engine, activity_id: str, rule_id: str, verdict: str, reason
         conn.execute(ins.values(**row).on_conflict_do_update(
             index_elements=["activity_id", "rule_id"],
             set_={k: row[k] for k in ("verdict", "reason", "given_by", "at")}))
-    log_access(engine, "feedback", [person], {"activity": activity_id, "rule": rule_id, "verdict": verdict},
-               given_by)
+        conn.execute(insert(m.AccessLog).values(  # in the same transaction: no feedback goes unlogged
+            at=row["at"], viewer=given_by, action="feedback", subject_person_id=person,
+            detail={"activity": activity_id, "rule": rule_id, "verdict": verdict}))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
+from leadsig.warehouse.feedback import Feedback
+from leadsig.warehouse.invites import Invite
 from leadsig.warehouse.locks import erasure_guard
 from leadsig.warehouse.pseudonyms import Hidden, drop_facts, hash_key, hidden, identifier_keys, pseudonym, scrub_stored
 
@@ -187,9 +189,6 @@ def _pseudonymise_access_log(conn: Connection, person_id: str, alias: str) -> No
 def _forget_web_rows(conn: Connection, person_id: str, alias: str) -> dict[str, int]:
     """Feedback on their signals and their sign-in links go; feedback they gave on others' signals stays (the
     rule's figures need it) under their pseudonym."""
-    from leadsig.warehouse.feedback import Feedback  # feedback logs through this module: imported when used
-    from leadsig.warehouse.invites import Invite
-
     gone = conn.execute(delete(Feedback).where(Feedback.person_id == person_id)).rowcount
     conn.execute(delete(Invite).where(Invite.person_id == person_id))
     for row_id, given_by in conn.execute(select(Feedback.id, Feedback.given_by)
