@@ -11,6 +11,7 @@ Baseline, in the same run: a bare SELECT of the rows the page shows. Writes benc
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -139,7 +140,9 @@ def main() -> None:
         "# The web view (`leadsig web`) on SQLite\n\n"
         f"One person with {args.activities:,} activities and {len(n_heavy):,} signals over a year; "
         f"{args.people} people in 25 teams, {len(n_month):,} signals in {MONTH} (the overview reads the month and "
-        f"six trend months). Warehouse filled in {built:.1f} s. Medians of {args.repeat} requests through the "
+        f"six trend months). {'Warehouse reused (--keep)' if reuse else f'Warehouse filled in {built:.1f} s'}. "
+        f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU(s). "
+        f"Medians of {args.repeat} requests through the "
         "ASGI stack, signed in as an admin (each request also writes its access-log row).\n\n"
         "| figure | value | target |\n|---|---|---|\n"
         f"| a person's page, one month, first page (strongest first) | {person * 1000:.0f} ms | < 300 ms |\n"
@@ -147,7 +150,8 @@ def main() -> None:
         f"| month overview, {args.people} people (the organisation's section and the team list) | "
         f"{overview * 1000:.0f} ms | < 1000 ms |\n"
         f"| one team's overview ({args.people // 25} people: tables, charts, people) | {team * 1000:.0f} ms | |\n"
-        f"| baseline: bare SELECT of the person's signals of the month | {base * 1000:.1f} ms | |\n")
+        f"| baseline: bare SELECT of the person's signals of the month | {base * 1000:.1f} ms | |\n"
+        f"| ratios to the baseline: person page, overview | {person / base:.1f}x, {overview / base:.1f}x | |\n")
     print(OUT.read_text())
 
 
