@@ -115,3 +115,24 @@ def test_a_replayed_or_expired_invite_is_refused_and_logged(wh, app) -> None:  #
     assert TestClient(app, follow_redirects=False).post(f"/signin/{old}").status_code == 401
     reasons = [e["detail"]["reason"] for e in _refusals(wh, "pia")]
     assert "sign-in link used" in reasons and "sign-in link expired" in reasons
+
+
+def test_report_files_are_for_admins_and_the_managers_of_their_team(wh, sign_in) -> None:  # noqa: ANN001
+    out = wh.tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    for name in ("leadsig-2026-10.html", "leadsig-2026-10-payments.csv", "leadsig-2026-10-platform.csv"):
+        (out / name).write_text(f"report {name}")
+    ada, mona = sign_in("ada", "admin"), sign_in("mona", "manager")
+    assert "leadsig-2026-10.html" in ada.get("/reports").text
+    listed = mona.get("/reports").text
+    assert "leadsig-2026-10-payments.csv" in listed and "platform" not in listed and "2026-10.html" not in listed
+    got = mona.get("/reports/leadsig-2026-10-payments.csv")
+    assert got.status_code == 200 and got.text == "report leadsig-2026-10-payments.csv"
+    assert "attachment" in got.headers["content-disposition"]
+    assert mona.get("/reports/leadsig-2026-10-platform.csv").status_code == 403
+    assert mona.get("/reports/..%2Fwarehouse.db").status_code in (403, 404)
+    assert sign_in("pat").get("/reports").status_code == 403
+    with wh.engine.connect() as conn:
+        views = conn.execute(select(m.AccessLog.viewer, m.AccessLog.detail)
+                             .where(m.AccessLog.action == "web-report")).all()
+    assert ("mona (web, manager)", {"file": "leadsig-2026-10-payments.csv"}) in [tuple(v) for v in views]
