@@ -35,6 +35,7 @@ SMOKE_ARGS = {
     "gitlab_mining": ["--size", "small"],
     "monthly_report": ["--people", "40", "--repeat", "1"],
     "simulator_throughput": ["--rounds", "1"],
+    "web": ["--activities", "300", "--people", "30", "--per-month", "5", "--repeat", "1"],
 }
 SMOKE_ENV = {"LEADSIG_BENCH_EXPORT_N": "500"}
 

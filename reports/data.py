@@ -3,6 +3,8 @@
 Two queries serve a monthly report whatever its size: light counts (person, type, indicator, impact,
 month) over the trend window, and the evidence rows of the report month with their text cut to a
 bounded length in SQL, so a one-megabyte comment body is never loaded only to be shortened.
+Signals the person or their manager dismissed (warehouse/feedback.py) are left out of both, so no report or
+packet shows them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from leadsig.errors import Problem, UserError
 from leadsig.warehouse import models as m
+from leadsig.warehouse.feedback import not_dismissed
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PEOPLE_COLUMNS = ["id", "name", "team", "level", "start_date", "timezone", "region"]
@@ -82,12 +85,41 @@ def load_counts(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
     """One light row per signal in [start, end): who, type, indicator, impact and the month it fell in."""
     s = m.Signal.__table__
     stmt = select(s.c.person_id, s.c.signal_type, s.c.indicator, s.c.impact, s.c.occurred_at).where(
-        s.c.occurred_at >= start, s.c.occurred_at < end)
+        s.c.occurred_at >= start, s.c.occurred_at < end, not_dismissed(s))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame(rows, columns=["person_id", "signal_type", "indicator", "impact", "occurred_at"])
     df["month"] = _months(df["occurred_at"])
     return df
+
+
+def load_month_counts(engine: Engine, months: tuple[str, ...] | list[str],
+                      by: tuple[str, ...] = ("signal_type", "indicator", "impact"),
+                      person_ids: list[str] | None = None) -> pd.DataFrame:
+    """``load_counts``' frame (one row per signal, no ``occurred_at``) for whole months, counted in SQL.
+
+    One grouped scan instead of a row and a datetime per signal: the web overview of a 500-person org reads
+    its trend this way in a fraction of the time. The month of each signal is a CASE over the month
+    boundaries, so the same SQL runs on SQLite and PostgreSQL. ``by`` names the columns kept beside person
+    and month (a trend needs only ``signal_type``; fewer columns, fewer groups).
+    """
+    s = m.Signal.__table__
+    cols = ["person_id", *by, "month"]
+    if not months:
+        return pd.DataFrame(columns=cols)
+    ordered = sorted(months)
+    bucket = case(*((s.c.occurred_at < month_start(shift_month(mo, 1)), mo) for mo in ordered))
+    keys = [s.c.person_id, *(s.c[c] for c in by), bucket]
+    stmt = (select(*keys, func.count()).where(s.c.occurred_at >= month_start(ordered[0]),
+                                              s.c.occurred_at < month_start(shift_month(ordered[-1], 1)),
+                                              not_dismissed(s))
+            .group_by(*keys))
+    if person_ids is not None:
+        stmt = stmt.where(s.c.person_id.in_(person_ids))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    grouped = pd.DataFrame(rows, columns=[*cols, "n"])
+    return grouped.loc[grouped.index.repeat(grouped["n"].astype(int)), cols].reset_index(drop=True)
 
 
 def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: list[str] | None = None,
@@ -101,7 +133,7 @@ def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: li
                func.substr(a.c.parent_title, 1, text_limit).label("title"), a.c.repo, a.c.kind,
                a.c.parent_number, func.substr(a.c.body, 1, text_limit).label("excerpt"))
         .select_from(s.join(a, a.c.id == s.c.activity_id, isouter=True))
-        .where(s.c.occurred_at >= start, s.c.occurred_at < end)
+        .where(s.c.occurred_at >= start, s.c.occurred_at < end, not_dismissed(s))
         .order_by(s.c.occurred_at, s.c.id)
     )
     if person_ids is not None:

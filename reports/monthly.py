@@ -66,7 +66,7 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     context = monthly_context(window, teams, scope, counts, evidence, settings, team) | {
         "coverage": mined_notes, "rotations": turn_sections(engine, month_turns, names)}
     out = Path(out_dir or cfg.reports_out_dir)
-    stem = f"leadsig-{window.month}" + (f"-{_slug(team)}" if team else "")
+    stem = report_stem(window.month, team)
     paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html", "csv": out / f"{stem}.csv"}
     texts = {"md": render(md_env(), "monthly.md.j2", context),
              "html": render(html_env(), "monthly.html.j2", context),
@@ -177,6 +177,11 @@ def signals_csv(people: pd.DataFrame, evidence: pd.DataFrame) -> str:
 
 def _casefold_key(col: pd.Series) -> pd.Series:
     return col.str.casefold() if col.dtype == object else col
+
+
+def report_stem(month: str, team: str | None = None) -> str:
+    """The report files' name without extension; the web view finds a team's reports by it."""
+    return f"leadsig-{month}" + (f"-{_slug(team)}" if team else "")
 
 
 def _slug(text: str) -> str:

@@ -17,6 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
 from leadsig.warehouse import signoff
+from leadsig.warehouse.feedback import Feedback
+from leadsig.warehouse.invites import Invite
 from leadsig.warehouse.locks import erasure_guard
 from leadsig.warehouse.pseudonyms import Hidden, drop_facts, hash_key, hidden, identifier_keys, pseudonym, scrub_stored
 from leadsig.warehouse.viewer import viewer_name
@@ -130,6 +132,7 @@ def forget(engine: Engine, person_id: str | None, logins: list[tuple[str, str]],
             keys.append(f"person:{person_id}")
             hide.names.update({n.lower(): pseudonym(salt, f"person:{person_id}") for n in names or [] if n})
             _pseudonymise_access_log(conn, person_id, pseudonym(salt, f"person:{person_id}"))
+            counts.update(_forget_web_rows(conn, person_id, pseudonym(salt, f"person:{person_id}")))
         scrub_stored(conn, hide, [*(lg for _, lg in logins), *emails, *(names or [])])
         drop_facts(conn, salt, keys)
         now = datetime.now(UTC)
@@ -175,6 +178,17 @@ def _pseudonymise_access_log(conn: Connection, person_id: str, alias: str) -> No
     ).all():
         conn.execute(update(m.AccessLog).where(m.AccessLog.id == row_id)
                      .values(subject_person_id=alias, detail=_replace_in(detail, person_id, alias)))
+
+
+def _forget_web_rows(conn: Connection, person_id: str, alias: str) -> dict[str, int]:
+    """Feedback on their signals and their sign-in links go; feedback they gave on others' signals stays (the
+    rule's figures need it) under their pseudonym."""
+    gone = conn.execute(delete(Feedback).where(Feedback.person_id == person_id)).rowcount
+    conn.execute(delete(Invite).where(Invite.person_id == person_id))
+    for row_id, given_by in conn.execute(select(Feedback.id, Feedback.given_by)
+                                         .where(Feedback.given_by.like(f"{person_id} (%"))).all():
+        conn.execute(update(Feedback).where(Feedback.id == row_id).values(given_by=given_by.replace(person_id, alias)))
+    return {"feedback": gone}
 
 
 def _replace_in(v: Any, old: str, new: str) -> Any:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from leadsig.errors import UserError
-from leadsig.flows.cli import db, mine, packet, people, report, rules, start
+from leadsig.flows.cli import db, mine, packet, people, report, rules, start, web
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -31,6 +31,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(report.app, name="report")
 app.add_typer(packet.app, name="packet")
+app.add_typer(web.app, name="web")
 
 
 @app.callback()

@@ -120,6 +120,7 @@ def test(paths: PathsArg = None, no_default: NoDefault = False, config: ConfigOp
     total = sum(len(r.outcomes) for r in reports)
     typer.echo(f"{total} examples, {len(failed)} failed, {sum(len(r.changed) for r in changed)} changed by "
                f"overrides, {sum(r.count('todo') + r.count('todo-passes') for r in reports)} todo")
+    _echo_observed(_observed_precision(config, [r.rule.id for r in reports]))
     if failed:
         raise typer.Exit(1)
 
@@ -244,13 +245,48 @@ def diff(base: Annotated[str, typer.Option("--base", help="Base rules: a git ref
     with stage_progress("rules diff") as step:
         report = diff_warehouse(open_warehouse(cfg.warehouse), cfg, base_rules, work, parse_date(since, "--since"),
                                 samples, progress=step)
+    observed = _observed_precision(config)
     if fmt == "json":
-        typer.echo(json.dumps(report.as_json(), indent=2, default=str))
+        typer.echo(json.dumps(report.as_json() | {"observed_precision": observed}, indent=2, default=str))
     else:
         typer.echo(render_markdown(report) if fmt == "markdown" else render_text(report))
+        _echo_observed(observed)
     if fail_if_changed is not None and report.changed_pct > fail_if_changed:
         typer.echo(f"{report.changed_pct:.2f}% of signals changed (limit {fail_if_changed}%)", err=True)
         raise typer.Exit(1)
+
+
+def _observed_precision(config: Path, rule_ids: list[str] | None = None) -> list[str]:
+    """Each rule's observed precision from the feedback stored in the config's warehouse (signals people
+    dismissed as wrong or duplicate in `leadsig web`); nothing when there is no config or warehouse yet:
+    `rules test` must not create one."""
+    if not config.exists():
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from leadsig.config import load_config
+    from leadsig.warehouse.db import current_revision, make_engine
+    from leadsig.warehouse.feedback import observed_precision_lines, rule_figures
+
+    url = load_config(config).warehouse
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return []
+    engine = make_engine(url)
+    try:
+        if (current_revision(engine) or "") < "0005":
+            return []
+        return observed_precision_lines(rule_figures(engine), rule_ids)
+    except SQLAlchemyError:
+        return []  # the warehouse is not reachable: the examples' verdicts stand alone
+    finally:
+        engine.dispose()
+
+
+def _echo_observed(lines: list[str]) -> None:
+    if lines:
+        typer.echo("observed precision from feedback in the warehouse (leadsig web):")
+        for line in lines:
+            typer.echo("  " + line)
 
 
 def _base_rules(base: str, cfg: object):  # noqa: ANN202 - RuleSet, imported lazily

@@ -18,7 +18,8 @@ from leadsig.config.model import (
     SourceConfig,
     TeamConfig,
 )
+from leadsig.config.web import Grant, WebConfig
 
 __all__ = ["DEFAULT_BOT_PATTERNS", "DEFAULT_MIN_GROUP", "DEFAULT_PATH_GROUPS", "DEFAULT_RETENTION_MONTHS",
            "MIN_ACCESS_LOG_MONTHS", "Config", "ReportsConfig", "RetentionConfig", "ScheduleConfig", "SourceConfig",
-           "TeamConfig", "load_config"]
+           "TeamConfig", "load_config", "Grant", "WebConfig"]

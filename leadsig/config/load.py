@@ -19,11 +19,12 @@ from leadsig.config.model import (
     TeamConfig,
 )
 from leadsig.config.sources import read_sources
+from leadsig.config.web import read_web
 from leadsig.errors import Problem, UserError
 from leadsig.yamlfile import load_yaml
 
 TOP_KEYS = {"warehouse", "roster", "rotations", "since", "rules", "path_groups", "sources", "teams", "schedule",
-            "reports", "bots", "retention"}
+            "reports", "bots", "retention", "web"}
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
 MAX_RETENTION_MONTHS = 1200  # a hundred years: anything longer is a typo, and date arithmetic would overflow
@@ -44,7 +45,7 @@ def load_config(path: str | Path | None = None) -> Config:
                  rules=c.str_list(data, "rules", "rules") if "rules" in data else ["default"],
                  path_groups=_path_groups(c, data), sources=read_sources(c, data), teams=_teams(c, data),
                  schedule=_schedule(c, data), reports_out_dir=_out_dir(c, data, base), bot_patterns=_bots(c, data),
-                 reports=_reports(c, data), retention=_retention(c, data))
+                 reports=_reports(c, data), retention=_retention(c, data), web=read_web(c, data))
     c.raise_if_any()
     return cfg
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
+from leadsig.config.web import WebConfig
 from leadsig.errors import Problem, UserError
 from leadsig.logs import remember_secret
 
@@ -112,6 +113,7 @@ class Config:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     rotations: Path | None = None  # rotations.yaml: who held a rotating role (sprint lead, ...) when
+    web: WebConfig = field(default_factory=WebConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

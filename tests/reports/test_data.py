@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from leadsig.errors import UserError
-from leadsig.reports.data import load_counts, load_evidence, load_people, parse_month
+from leadsig.reports.data import load_counts, load_evidence, load_month_counts, load_people, parse_month
 from leadsig.reports.monthly import build_monthly
 from leadsig.reports.packet import build_packet
 
@@ -49,3 +49,17 @@ def test_reports_build_on_this_backend(wh_any):
     packet = build_packet(wh_any.engine, wh_any.config(), "p00", now=datetime(2026, 11, 2, tzinfo=UTC))
     assert "Writes clear technical documentation" in packet["md"].read_text()
     assert "Writes clear technical documentation" in packet["html"].read_text()
+
+
+def test_month_counts_counted_in_sql_match_the_row_counts(wh_any):
+    """The web overview's SQL-counted frame says what load_counts' one-row-per-signal frame says."""
+    wh_any.person("mc")
+    for at, impact in ((datetime(2026, 9, 30, 23, 59, tzinfo=UTC), "high"), (datetime(2026, 10, 1, tzinfo=UTC), "low"),
+                       (datetime(2026, 10, 31, 23, tzinfo=UTC), "low"), (datetime(2026, 11, 1, tzinfo=UTC), "low")):
+        wh_any.signal("mc", at=at, impact=impact)
+    w = parse_month("2026-10", trend_months=1)
+    cols = ["person_id", "signal_type", "indicator", "impact", "month"]
+    rows = load_counts(wh_any.engine, w.trend_start, w.end)[cols].sort_values(cols).reset_index(drop=True)
+    counted = load_month_counts(wh_any.engine, w.months).sort_values(cols).reset_index(drop=True)
+    assert counted.equals(rows)
+    assert list(counted["month"]) == ["2026-09", "2026-10", "2026-10"]

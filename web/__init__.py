@@ -1,0 +1,1 @@
+"""``leadsig web``: the warehouse's signals in the browser, each page scoped to who is asking and logged."""
