@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
@@ -23,8 +23,12 @@ from leadsig.errors import Problem, UserError
 from leadsig.logs import redact
 from leadsig.miners.runner import SourceResult
 from leadsig.roster import IdentityResolver, Roster, load_roster
+from leadsig.tracks import Tracks, load_tracks
 from leadsig.warehouse import runs, store
 from leadsig.warehouse.db import open_warehouse
+
+if TYPE_CHECKING:
+    from leadsig.rules.language.model import RuleSet
 
 log = logging.getLogger("leadsig.pipeline")
 
@@ -35,6 +39,7 @@ class Prepared:
     engine: Engine
     roster: Roster
     resolver: IdentityResolver
+    tracks: Tracks | None = None
 
 
 @dataclass
@@ -101,15 +106,23 @@ def prepare(cfg: Config) -> Prepared:
     layer would otherwise be found only after mining, when classification loads it)."""
     from leadsig.rules.matcher.classify import rules_for
 
-    roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
-    rules_for(cfg)
+    tracks = load_tracks_for(cfg, rules_for(cfg))
+    roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None, tracks=tracks) if cfg.roster else Roster()
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)
     from leadsig.warehouse.trust import Suppression
 
     resolver.suppression = Suppression.load(engine)
     store.sync_roster(engine, roster, resolver)
-    return Prepared(cfg, engine, roster, resolver)
+    return Prepared(cfg, engine, roster, resolver, tracks)
+
+
+def load_tracks_for(cfg: Config, ruleset: RuleSet | None = None) -> Tracks:
+    """The configured tracks file (or the built-in track), its indicators checked against the rule pack's."""
+    from leadsig.rules.language.indicators import BY_ID
+
+    known = set(BY_ID) | {r.indicator for r in (ruleset.rules if ruleset else [])}
+    return load_tracks(cfg.tracks, known_indicators=known)
 
 
 def loopback_refusals(cfg: Config, sources: list[SourceConfig]) -> list[Problem]:

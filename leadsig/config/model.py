@@ -96,6 +96,16 @@ class RetentionConfig:
         return out
 
 
+@dataclass(frozen=True)
+class CheckinsConfig:
+    """Where written mentoring check-ins are read from: a folder of Markdown files, and/or the issues with
+    ``label`` in ``repo`` (already mined; read from the warehouse)."""
+
+    folder: Path | None = None
+    repo: str | None = None
+    label: str = "mentoring-checkin"
+
+
 @dataclass
 class Config:
     path: Path
@@ -111,6 +121,8 @@ class Config:
     bot_patterns: list[str]
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    tracks: Path | None = None  # None: the built-in technical track
+    checkins: CheckinsConfig = field(default_factory=CheckinsConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

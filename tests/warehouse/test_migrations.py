@@ -33,7 +33,7 @@ def test_the_migrations_build_exactly_the_models(warehouse_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from leadsig.warehouse.models import Base
+    from leadsig.warehouse.schema import Base
 
     engine = make_engine(warehouse_url)
     upgrade(engine)

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from leadsig.warehouse.models import Base
+from leadsig.warehouse.schema import Base
 
 config = context.config
 engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
