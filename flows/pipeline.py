@@ -101,12 +101,17 @@ class RunSummary:
         return "\n".join(lines) + "\n"
 
 
-def prepare(cfg: Config) -> Prepared:
+def prepare(cfg: Config, rules: bool = True) -> Prepared:
     """Validate everything the run needs before anything is written: the roster, and the rule layers (a broken
-    layer would otherwise be found only after mining, when classification loads it)."""
-    from leadsig.rules.matcher.classify import rules_for
+    layer would otherwise be found only after mining, when classification loads it). ``rules=False`` is for
+    commands that classify nothing (attesting a milestone): the tracks file is then checked without the rule
+    pack's indicator names."""
+    if rules:
+        from leadsig.rules.matcher.classify import rules_for
 
-    tracks = load_tracks_for(cfg, rules_for(cfg))
+        tracks = load_tracks_for(cfg, rules_for(cfg))
+    else:
+        tracks = load_tracks(cfg.tracks)
     roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None, tracks=tracks) if cfg.roster else Roster()
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)

@@ -134,10 +134,11 @@ def _sections(c: Collector, lines: list[str], start: int, source: str) -> dict[s
         if current in found:
             found[current].append(line)
     out = {}
+    last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=1)  # where one is added
     for field_name, heading in HEADINGS.items():
         body = "\n".join(found.get(field_name, [])).strip()
         if field_name not in found:
-            c.errors.append(Problem(f"missing section {heading!r}", file=source, line=len(lines), code="missing",
+            c.errors.append(Problem(f"missing section {heading!r}", file=source, line=last, code="missing",
                                     hint=f"add a heading: ## {heading}"))
         elif not body:
             c.errors.append(Problem(f"section {heading!r} is empty", file=source, line=heading_line[field_name],

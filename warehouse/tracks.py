@@ -13,7 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from leadsig.activity import ISSUE_OPENED
+from leadsig.checkins import CheckIn as CheckInRecord
+from leadsig.checkins import parse_checkin, read_folder
+from leadsig.config import CheckinsConfig
 from leadsig.errors import Problem, UserError
+from leadsig.roster import Roster
+from leadsig.warehouse import models as m
 from leadsig.warehouse.track_tables import Attestation, CheckIn, PersonTrack
 from leadsig.warehouse.trust import log_access
 
@@ -91,3 +97,37 @@ def person_rows(conn: Connection, person_id: str) -> dict[str, list[dict[str, An
     track = [dict(r) for r in conn.execute(select(PersonTrack.__table__).where(PersonTrack.person_id == person_id))
              .mappings()]
     return {"track": track, "attestations": attestations(conn, person_id), "checkins": checkins(conn, person_id)}
+
+
+def issue_checkins(conn: Connection, cfg: CheckinsConfig, people: set[str],
+                   today: datetime | None = None) -> tuple[list[CheckInRecord], list[Problem]]:
+    """Check-ins written as issues with the label in the configured repository, read from the mined issues
+    (no extra forge calls); the issue's author is the mentor unless the front matter names one."""
+    if not cfg.repo:
+        return [], []
+    a = m.Activity
+    rows = conn.execute(select(a.url, a.body, a.parent_labels, a.person_id).where(
+        a.repo == cfg.repo, a.kind == ISSUE_OPENED).order_by(a.occurred_at, a.id)).all()
+    out, problems = [], []
+    for url, body, labels, author in rows:
+        if cfg.label not in (labels or []):
+            continue
+        record, found = parse_checkin(body or "", url, people, default_mentor=author, today=today)
+        problems += found
+        if record is not None:
+            out.append(record)
+    return out, problems
+
+
+def sync_checkins(engine: Engine, cfg: CheckinsConfig, roster: Roster, today: datetime | None = None) -> dict[str, int]:
+    """Read every configured check-in and store them in one transaction; any problem stores none of them.
+
+    Opted-out people are not on the list of people a check-in may name, so theirs are refused by name."""
+    people = {p.id for p in roster.people if not p.opt_out}
+    files = read_folder(cfg.folder, people, today) if cfg.folder else []
+    with engine.begin() as conn:
+        issues, problems = issue_checkins(conn, cfg, people, today)
+        if problems:
+            raise UserError(problems)
+        store_checkins(conn, [r.row() for r in [*files, *issues]])
+    return {"files": len(files), "issues": len(issues)}

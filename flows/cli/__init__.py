@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from leadsig.errors import UserError
-from leadsig.flows.cli import db, mine, people, report, rules, start
+from leadsig.flows.cli import db, mine, people, report, rules, start, tracks
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -30,6 +30,9 @@ for command in (start.demo, start.init, mine.mine, mine.classify, start.serve, s
 app.add_typer(db.app, name="db")
 app.add_typer(rules.app, name="rules")
 app.add_typer(report.app, name="report")
+app.add_typer(tracks.app, name="tracks")
+app.add_typer(tracks.milestone_app, name="milestone")
+app.add_typer(tracks.checkins_app, name="checkins")
 
 
 @app.callback()
