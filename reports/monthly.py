@@ -24,9 +24,11 @@ from leadsig.reports.coverage import check_month, mined_coverage, mined_window
 from leadsig.reports.data import MonthWindow, load_counts, load_evidence, load_people, parse_month
 from leadsig.reports.fairness import bias_flags
 from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators, label_of
+from leadsig.reports.progress import progress_by_person
 from leadsig.reports.render import html_env, md_env, render, staged
 from leadsig.reports.settings import ReportSettings, report_settings
 from leadsig.reports.text import clean, csv_cell, safe_url
+from leadsig.tracks import load_tracks
 from leadsig.warehouse.trust import log_access
 from leadsig.yamlfile import did_you_mean
 
@@ -58,6 +60,10 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     evidence = load_evidence(engine, window.start, window.end)
     evidence = evidence[evidence["person_id"].isin(scope["id"])]
     context = monthly_context(window, teams, scope, counts, evidence, settings, team) | {"coverage": mined_notes}
+    progress = progress_by_person(engine, load_tracks(cfg.tracks), set(scope["id"]), window.start, window.end)
+    for section in context["teams"]:
+        for person in section["people"]:
+            person["progress"] = progress.get(person["id"])
     out = Path(out_dir or cfg.reports_out_dir)
     stem = f"leadsig-{window.month}" + (f"-{_slug(team)}" if team else "")
     paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html", "csv": out / f"{stem}.csv"}
