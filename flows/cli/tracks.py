@@ -97,6 +97,9 @@ def _attestable(p, person: str, milestone: str) -> tuple[str, str]:  # noqa: ANN
     from leadsig.errors import Problem, UserError
 
     who = p.roster.get(person)
+    if who.opt_out or p.resolver.suppressed(None, None, None, who.id):
+        raise UserError(Problem(f"{person!r} opted out or was forgotten: nothing is recorded about them",
+                                key="--person", code="opted-out"))
     if not who.track:
         raise UserError(Problem(f"{person!r} is on no track", key="--person", code="no-track",
                                 hint="give them track: and stage: in the roster file"))

@@ -27,6 +27,11 @@ people:
     stage_since: 2026-01-05
   - id: bo
     name: Bo
+  - id: cy
+    name: Cy
+    track: technical
+    stage: early
+    opt_out: true
 """
 
 
@@ -97,6 +102,7 @@ def test_attest_withdraw_are_stored_logged_exported_and_forgotten(monkeypatch, c
     ("mentored-juniors", "ana", "is measured from the forge"),
     ("presented-visoin", "ana", "did you mean 'presented-vision'"),
     ("presented-vision", "bo", "is on no track"),
+    ("presented-vision", "cy", "opted out"),
 ])
 def test_attest_refuses_what_cannot_be_attested(monkeypatch, capsys, config, milestone, person, says) -> None:
     code, _, err = _run(monkeypatch, capsys, "milestone", "attest", "--person", person, "--milestone", milestone,

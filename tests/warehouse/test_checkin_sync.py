@@ -11,9 +11,9 @@ from sqlalchemy import insert, select
 
 from leadsig.config import CheckinsConfig
 from leadsig.errors import UserError
-from leadsig.roster import Person, Roster
+from leadsig.roster import IdentityResolver, Person, Roster
 from leadsig.warehouse import models as m
-from leadsig.warehouse import trust
+from leadsig.warehouse import store, trust
 from leadsig.warehouse.db import open_warehouse
 from leadsig.warehouse.track_tables import CheckIn
 from leadsig.warehouse.tracks import sync_checkins
@@ -84,3 +84,12 @@ def test_forget_removes_check_ins_about_them_and_hides_them_as_mentor(engine, tm
     with engine.connect() as conn:
         (row,) = conn.execute(select(CheckIn.mentor_id, CheckIn.mentee_id)).all()
     assert row[1] == "bo" and row[0].startswith("anon-")
+
+
+def test_opting_out_deletes_the_check_ins_about_them(engine, tmp_path: Path) -> None:
+    (tmp_path / "bo.md").write_text(BODY.format(mentor="dana", mentee="bo", month="2026-02"))
+    sync_checkins(engine, CheckinsConfig(folder=tmp_path), _roster(), TODAY)
+    roster = _roster(opted_out="bo")
+    store.sync_roster(engine, roster, IdentityResolver(roster))
+    with engine.connect() as conn:
+        assert conn.execute(select(CheckIn.id)).all() == []
