@@ -207,7 +207,7 @@ def _distinct(db: Executor, person_id: str, measure: Measure, items: list[_Item]
         if by == "item":
             key = it.key
         elif by == "thread":
-            key = "{}:{}:{}#{}".format(*it.thread) if it.thread else it.key
+            key = "{}:{}:{}#{}".format(*it.thread) if it.thread and it.thread[3] is not None else it.key
         elif by == "thread_author":
             key = it.parent_author or ""
         elif by == "month":
@@ -224,14 +224,15 @@ def _later_participants(db: Executor, person_id: str, items: list[_Item],
     """Other people who acted in a thread of the person's items after the item: who used the documentation."""
     a = m.Activity
     first_at: dict[tuple, datetime] = {}
-    for it in items:
-        if it.thread and it.occurred_at is not None:
+    for it in items:  # a commit has no thread: who later touched the same files is not known
+        if it.thread and it.thread[3] is not None and it.occurred_at is not None:
             first_at[it.thread] = min(first_at.get(it.thread, it.occurred_at), it.occurred_at)
     if not first_at:
         return [], []
-    repos = sorted({t[2] for t in first_at})
+    repos, numbers = sorted({t[2] for t in first_at}), sorted({t[3] for t in first_at})
     rows = db.execute(select(a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
-                             a.actor_is_bot).where(a.repo.in_(repos), a.occurred_at <= as_of)).all()
+                             a.actor_is_bot).where(a.repo.in_(repos), a.parent_number.in_(numbers),
+                                                   a.occurred_at <= as_of)).all()
     people: dict[str, tuple] = {}
     for forge, host, repo, number, at, pid, login, bot in rows:
         start = first_at.get((forge, host, repo, number))

@@ -144,3 +144,14 @@ def test_check_ins_in_two_months_fall_one_short(th: Threads) -> None:
     th.checkin("mia", "jo", "2026-04")  # after as_of
     got = status(th, "mia", "coached-through-blockers")
     assert (got.met, got.count) == (False, 2)
+
+
+def test_documentation_commits_without_a_thread_see_no_readers(th: Threads) -> None:
+    """A commit has no thread: other people's later commits to the repository are not use of its docs."""
+    th.on_track(th.person("mia"))
+    aid = th.activity("mia", None, "commit", author=None)
+    th.signal_on(aid, "mia", "writes_documentation")
+    for i in range(6):
+        th.activity(th.person(f"dev{i}"), None, "commit", T0 + timedelta(days=1))
+    got = status(th, "mia", "documentation-used")
+    assert (got.met, got.count) == (False, 0)

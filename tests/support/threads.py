@@ -37,7 +37,7 @@ class Threads:
         self._insert(m.Repository, {"source": "gh", "forge": "github", "host": "github.com",
                                     "full_name": full_name, "team": team})
 
-    def activity(self, actor: str, number: int, kind: str = "pr_comment", at: datetime = T0,
+    def activity(self, actor: str, number: int | None, kind: str = "pr_comment", at: datetime = T0,
                  repo: str = "acme/api", author: str | None = None, bot: bool = False) -> str:
         n = next(self._n)
         aid = f"github:github.com:{kind}:{n}"
@@ -58,7 +58,11 @@ class Threads:
 
     def signal(self, pid: str, number: int, indicator: str, at: datetime = T0, repo: str = "acme/api",
                author: str | None = None) -> str:
-        aid = self.activity(pid, number, "pr_review", at, repo, author)
+        return self.signal_on(self.activity(pid, number, "pr_review", at, repo, author), pid, indicator, at, repo,
+                              number)
+
+    def signal_on(self, aid: str, pid: str, indicator: str, at: datetime = T0, repo: str = "acme/api",
+                  number: int | None = None) -> str:
         url = f"https://github.com/{repo}/pull/{number}#{aid}"
         self._insert(m.Signal, {"activity_id": aid, "rule_id": f"{indicator}.t", "rule_version": 1, "rule_hash": "h",
                                 "person_id": pid, "signal_type": "technical", "indicator": indicator,
