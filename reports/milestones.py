@@ -78,9 +78,18 @@ def stage_status(db: Executor, person_id: str, track_id: str, stage: Stage, as_o
 
 def newly_met(session: Executor, person_id: str, start: datetime, end: datetime,
               tracks: Tracks | None = None) -> list[MilestoneStatus]:
-    """Milestones met as of ``end`` that were not met as of ``start``: what the month's report shows."""
-    before = {s.milestone_id: s.met for s in milestone_status(session, person_id, start, tracks)}
-    return [s for s in milestone_status(session, person_id, end, tracks) if s.met and not before.get(s.milestone_id)]
+    """Milestones met as of ``end`` that were not met as of ``start``: what the month's report shows.
+
+    Only the milestones met at ``end`` are worked out again at ``start`` (one not met now was not met then)."""
+    tracks = tracks or load_tracks()
+    found = person_stage(session, person_id)
+    stage = tracks.tracks[found[0]].stage(found[1]) if found and found[0] in tracks.tracks else None
+    if stage is None:
+        return []
+    by_id = {ms.id: ms for ms in stage.milestones}
+    met = [st for st in stage_status(session, person_id, found[0], stage, end, tracks) if st.met]
+    return [st for st in met
+            if not status_of(session, person_id, found[0], stage.id, by_id[st.milestone_id], start, tracks).met]
 
 
 def status_of(db: Executor, person_id: str, track_id: str, stage_id: str, ms: Milestone, as_of: datetime,
@@ -184,8 +193,9 @@ def _passing(db: Executor, person_id: str, measure: Measure, items: list[_Item],
 def _merged_threads(db: Executor, items: list[_Item], as_of: datetime) -> set[tuple]:
     a = m.Activity
     repos = sorted({it.thread[2] for it in items if it.thread})
+    numbers = sorted({it.thread[3] for it in items if it.thread and it.thread[3] is not None})
     rows = db.execute(select(a.forge, a.host, a.repo, a.parent_number).where(
-        a.kind == PR_MERGED, a.repo.in_(repos), a.occurred_at <= as_of)).all()
+        a.kind == PR_MERGED, a.repo.in_(repos), a.parent_number.in_(numbers), a.occurred_at <= as_of)).all()
     return {tuple(r) for r in rows}
 
 
