@@ -32,6 +32,7 @@ def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh:
     offline_prefect()
     from leadsig.flows.nightly import monthly_report, nightly
     from leadsig.reports.data import last_complete_month
+    from leadsig.simulator.mentoring import add_checkins
     from leadsig.simulator.roster import write_config
 
     started = time.monotonic()
@@ -45,6 +46,7 @@ def run_demo(workdir: Path, size: str = DEMO_SIZE, seed: int = DEMO_SEED, fresh:
     with contextlib.ExitStack() as stack:
         if sim is None:
             sim = stack.enter_context(ForgeSimulator(size=size, seed=seed, now=datetime.now(UTC)))
+        add_checkins(sim.org)  # a few mentoring check-in issues, so the demo shows met and unmet milestones
         config, _roster = write_config(sim.org, sim.url, workdir / "leadsig.yaml")
         console.print(f"forge simulator on {sim.url}: {_describe(sim.org.counts())}")
         console.print(f"config: {config}")

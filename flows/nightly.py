@@ -21,7 +21,7 @@ from prefect.tasks import exponential_backoff
 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig, load_config
-from leadsig.errors import RETRIABLE
+from leadsig.errors import RETRIABLE, UserError
 from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
 from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo
 
@@ -122,6 +122,14 @@ def retention_task(p: Prepared) -> dict[str, int]:
     return apply_retention(p.engine, p.cfg.retention.months())
 
 
+@task(name="checkins", cache_policy=NO_CACHE)
+def checkins_task(p: Prepared) -> dict[str, int]:
+    """Store the mentoring check-ins of the configured folder and of the labelled issues just mined."""
+    from leadsig.warehouse.tracks import sync_checkins
+
+    return sync_checkins(p.engine, p.cfg.checkins, p.roster)
+
+
 @task(name="classify", cache_policy=NO_CACHE)
 def classify_task(p: Prepared) -> dict[str, int]:
     return dict(signals_by_type(classify_stage(p)))
@@ -157,6 +165,11 @@ def nightly(config_path: str = "leadsig.yaml", source: str | None = None, repo: 
         for s in sources:
             summary.add(_mine_source(p, s, repo, since))
         summary.signals_by_type.update(classify_task(p))
+        if p.cfg.checkins.folder or p.cfg.checkins.repo:
+            try:
+                checkins_task(p)
+            except UserError as exc:  # the mined data stays; the run says which check-in to fix
+                summary.failed["checkins"] = str(exc)
         summary.retention = retention_task(p)
     create_markdown_artifact(summary.markdown(), key="leadsig-nightly-summary", description="leadsig nightly run")
     if summary.failed:

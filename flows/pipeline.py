@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
@@ -24,8 +24,12 @@ from leadsig.logs import redact
 from leadsig.miners.runner import SourceResult
 from leadsig.roster import IdentityResolver, Roster, load_roster
 from leadsig.rotations import load_rotations
+from leadsig.tracks import Tracks, load_tracks
 from leadsig.warehouse import runs, store
 from leadsig.warehouse.db import open_warehouse
+
+if TYPE_CHECKING:
+    from leadsig.rules.language.model import RuleSet
 
 log = logging.getLogger("leadsig.pipeline")
 
@@ -36,6 +40,7 @@ class Prepared:
     engine: Engine
     roster: Roster
     resolver: IdentityResolver
+    tracks: Tracks | None = None
 
 
 @dataclass
@@ -97,23 +102,36 @@ class RunSummary:
         return "\n".join(lines) + "\n"
 
 
-def prepare(cfg: Config) -> Prepared:
+def prepare(cfg: Config, rules: bool = True) -> Prepared:
     """Validate everything the run needs before anything is written: the roster, and the rule layers (a broken
-    layer would otherwise be found only after mining, when classification loads it)."""
-    from leadsig.rules.matcher.classify import rules_for
+    layer would otherwise be found only after mining, when classification loads it). ``rules=False`` is for
+    commands that classify nothing (attesting a milestone): the tracks file is then checked without the rule
+    pack's indicator names."""
+    if rules:
+        from leadsig.rules.matcher.classify import rules_for
 
-    roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None) if cfg.roster else Roster()
+        tracks = load_tracks_for(cfg, rules_for(cfg))
+    else:
+        tracks = load_tracks(cfg.tracks)
+    roster = load_roster(cfg.roster, known_teams=set(cfg.teams) or None, tracks=tracks) if cfg.roster else Roster()
     if cfg.rotations is not None:  # a misspelt id in the rotations file is found now, with its line
         load_rotations(cfg.rotations, known_people={p.id for p in roster.people} if cfg.roster else None,
                        known_teams=set(cfg.teams) or None)
-    rules_for(cfg)
     resolver = IdentityResolver(roster, cfg.bot_patterns)
     engine = open_warehouse(cfg.warehouse)
     from leadsig.warehouse.trust import Suppression
 
     resolver.suppression = Suppression.load(engine)
     store.sync_roster(engine, roster, resolver)
-    return Prepared(cfg, engine, roster, resolver)
+    return Prepared(cfg, engine, roster, resolver, tracks)
+
+
+def load_tracks_for(cfg: Config, ruleset: RuleSet | None = None) -> Tracks:
+    """The configured tracks file (or the built-in track), its indicators checked against the rule pack's."""
+    from leadsig.rules.language.indicators import BY_ID
+
+    known = set(BY_ID) | {r.indicator for r in (ruleset.rules if ruleset else [])}
+    return load_tracks(cfg.tracks, known_indicators=known)
 
 
 def loopback_refusals(cfg: Config, sources: list[SourceConfig]) -> list[Problem]:

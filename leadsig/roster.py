@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadsig.collect import Collector
 from leadsig.errors import Problem, UserError
+from leadsig.tracks import Tracks
 from leadsig.yamlfile import did_you_mean, load_yaml
 
 PERSON_KEYS = {
@@ -30,6 +31,9 @@ PERSON_KEYS = {
     "gitlab",
     "emails",
     "opt_out",
+    "track",
+    "stage",
+    "stage_since",
 }
 NOREPLY_RE = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.(?:github\.com|[\w.-]+)$", re.I)
 REGION_BY_TZ_PREFIX = {
@@ -70,6 +74,9 @@ class Person:
     gitlab: list[Login] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     opt_out: bool = False
+    track: str | None = None  # a development track of the tracks file (docs/tracks.md)
+    stage: str | None = None  # the person's current stage on it
+    stage_since: date | None = None  # when that stage began: context, never a deadline
 
     def tenure_days(self, on: datetime | date) -> int | None:
         if self.start_date is None:
@@ -128,8 +135,10 @@ def region_for(timezone: str | None) -> str | None:
     return REGION_BY_TZ_PREFIX.get(timezone.split("/", 1)[0])
 
 
-def load_roster(path: str | Path, known_teams: set[str] | None = None) -> Roster:
-    """Validate people.yaml; every problem is reported with its line, all at once."""
+def load_roster(path: str | Path, known_teams: set[str] | None = None, tracks: Tracks | None = None) -> Roster:
+    """Validate people.yaml; every problem is reported with its line, all at once.
+
+    ``tracks`` (the configured tracks file) lets a person's track and stage be checked against it."""
     path = Path(path)
     data = load_yaml(path, "roster")
     if not isinstance(data, dict) or "people" not in data:
@@ -152,6 +161,7 @@ def load_roster(path: str | Path, known_teams: set[str] | None = None) -> Roster
         person = _person(c, node, dotted, known_teams)
         if person is None:
             continue
+        _track(c, node, dotted, person, tracks)
         if person.id in seen_ids:
             c.at(node, "id", f"{dotted}.id", f"duplicate id {person.id!r} (also people[{seen_ids[person.id]}])",
                  code="duplicate")
@@ -178,6 +188,7 @@ def _person(c: Collector, node: dict, dotted: str, known_teams: set[str] | None)
              or "teams in the config: " + ", ".join(sorted(known_teams)), code="unknown-team")
     person.level = _opt_str(c, node, "level", dotted)
     person.start_date = _date(c, node, dotted)
+    person.stage_since = _date(c, node, dotted, "stage_since")
     person.timezone = _tz(c, node, dotted)
     person.region = _opt_str(c, node, "region", dotted) or region_for(person.timezone)
     person.github = _logins(c, node, "github", dotted)
@@ -245,8 +256,34 @@ def _logins(c: Collector, node: Any, key: str, dotted: str) -> list[Login]:
     return out
 
 
-def _date(c: Collector, node: Any, dotted: str) -> date | None:
-    v = node.get("start_date")
+def _track(c: Collector, node: dict, dotted: str, person: Person, tracks: Tracks | None) -> None:
+    """track: and stage: go together, and name a track and one of its stages."""
+    person.track = _opt_str(c, node, "track", dotted)
+    person.stage = _opt_str(c, node, "stage", dotted)
+    if person.track is None and person.stage is None:
+        if "stage_since" in node:
+            c.at(node, "stage_since", f"{dotted}.stage_since", "stage_since without a track and stage",
+                 hint="add track: and stage:, or remove stage_since:", code="missing", value=False)
+        return
+    if person.track is None or person.stage is None:
+        have, need = ("track", "stage") if person.track else ("stage", "track")
+        c.at(node, have, f"{dotted}.{need}", f"{have}: needs {need}: too", code="missing", value=False,
+             hint="track: technical\n    stage: early\n    stage_since: 2025-01-06")
+        return
+    if tracks is None:
+        return
+    track = tracks.tracks.get(person.track)
+    if track is None:
+        c.at(node, "track", f"{dotted}.track", f"unknown track {person.track!r}", code="unknown-track",
+             hint=did_you_mean(person.track, sorted(tracks.tracks)) or "tracks: " + ", ".join(sorted(tracks.tracks)))
+    elif track.stage(person.stage) is None:
+        stages = [s.id for s in track.stages]
+        c.at(node, "stage", f"{dotted}.stage", f"track {track.id!r} has no stage {person.stage!r}",
+             code="unknown-stage", hint=did_you_mean(person.stage, stages) or "stages: " + ", ".join(stages))
+
+
+def _date(c: Collector, node: Any, dotted: str, key: str = "start_date") -> date | None:
+    v = node.get(key)
     if v is None:
         return None
     if isinstance(v, datetime):
@@ -256,8 +293,7 @@ def _date(c: Collector, node: Any, dotted: str) -> date | None:
     try:
         return date.fromisoformat(str(v))
     except ValueError:
-        c.at(node, "start_date", f"{dotted}.start_date", f"not a date: {v!r}", hint="start_date: 2023-04-01",
-             code="type")
+        c.at(node, key, f"{dotted}.{key}", f"not a date: {v!r}", hint=f"{key}: 2023-04-01", code="type")
         return None
 
 

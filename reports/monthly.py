@@ -25,10 +25,12 @@ from leadsig.reports.data import MonthWindow, load_counts, load_evidence, load_p
 from leadsig.reports.fairness import bias_flags
 from leadsig.reports.indicators import SIGNAL_TYPES, IndicatorInfo, indicators
 from leadsig.reports.items import evidence_items
+from leadsig.reports.progress import progress_by_person
 from leadsig.reports.render import html_env, md_env, render, staged
 from leadsig.reports.rotations import load_turns, mark_turns, turn_sections, turns_between
 from leadsig.reports.settings import ReportSettings, report_settings
 from leadsig.reports.text import clean, csv_cell
+from leadsig.tracks import load_tracks
 from leadsig.warehouse.trust import log_access
 from leadsig.yamlfile import did_you_mean
 
@@ -65,6 +67,10 @@ def build_monthly(engine: Engine, cfg: Config, month: str, team: str | None = No
     names = dict(zip(scope["id"], scope["name"], strict=True))
     context = monthly_context(window, teams, scope, counts, evidence, settings, team) | {
         "coverage": mined_notes, "rotations": turn_sections(engine, month_turns, names)}
+    progress = progress_by_person(engine, load_tracks(cfg.tracks), set(scope["id"]), window.start, window.end)
+    for section in context["teams"]:
+        for person in section["people"]:
+            person["progress"] = progress.get(person["id"])
     out = Path(out_dir or cfg.reports_out_dir)
     stem = report_stem(window.month, team)
     paths = {"md": out / f"{stem}.md", "html": out / f"{stem}.html", "csv": out / f"{stem}.csv"}

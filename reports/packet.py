@@ -83,7 +83,7 @@ def committee_context(engine: Engine, cfg: Config, person: pd.Series, evidence: 
     """What the committee works from beyond the evidence lists: turns, milestones, worksheet, sign-offs."""
     items = packet_items(evidence.to_dict("records"), notes)
     turn_rows = turn_sections(engine, turns, {person["id"]: person["name"]})
-    milestones = milestone_rows(engine, person["id"], now)
+    milestones = milestone_rows(engine, person["id"], now, cfg.tracks)
     sheet = worksheet(evidence, items, milestones, turn_rows, trend, other_team_signals(cfg, person["team"], evidence))
     standing = signoff.standing(engine, person["id"])
     return {"turns": turn_rows, "milestones": milestones, "worksheet": sheet,

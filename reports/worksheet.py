@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from leadsig.reports.indicators import label_of
+from leadsig.reports.milestones import milestone_status
 from leadsig.reports.text import clean, safe_url
+from leadsig.tracks import load_tracks
 
 MAX_ITEMS_PER_INDICATOR = 3
 IMPACT_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -56,17 +59,16 @@ CRITERIA: tuple[Criterion, ...] = (
 )
 
 
-def milestone_rows(engine: Engine, person_id: str, as_of: datetime) -> list[dict[str, Any]] | None:
+def milestone_rows(engine: Engine, person_id: str, as_of: datetime,
+                   tracks_path: Path | None = None) -> list[dict[str, Any]] | None:
     """The one place milestones enter the packet: each milestone of the person's current stage, met or not
-    yet, with its why and evidence links. None when no development tracks are installed."""
-    try:
-        from leadsig.reports.milestones import milestone_status  # development tracks (issue 16, items 1-3)
-    except ImportError:
-        return None
+    yet, with its why and evidence links. None when the person is on no track (the packet says so)."""
     from sqlalchemy.orm import Session
 
     with Session(engine) as session:
-        statuses = milestone_status(session, person_id, as_of)
+        statuses = milestone_status(session, person_id, as_of, load_tracks(tracks_path))
+    if not statuses:
+        return None
     return [{"title": clean(s.title, 200), "kind": s.kind, "met": bool(s.met), "why": clean(s.why, 400),
              "stage": s.stage, "track": s.track,
              "links": [{"url": safe_url(url), "raw_url": clean(url, 2000)} for url, _ in s.evidence]}

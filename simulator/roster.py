@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from leadsig.simulator.mentoring import CHECKIN_LABEL, checkin_repo, track_fields
 from leadsig.simulator.model import GITHUB, GITLAB
 from leadsig.simulator.org import Org
 
@@ -39,6 +40,7 @@ def roster_entries(org: Org, opt_out: set[str] | None = None) -> list[dict[str, 
             "gitlab": [p.gl_username],
             "emails": [p.email, *p.extra_emails],
             "opt_out": p.key in opt_out,
+            **track_fields(p, org.now),
         }
         for p in org.humans()
     ]
@@ -79,6 +81,7 @@ def config_dict(org: Org, url: str, config_dir: Path, roster_name: str = "people
         "teams": teams,
         "schedule": {"nightly": "0 2 * * *", "monthly_report": "0 6 1 * *", "timezone": "UTC"},
         "reports": {"out_dir": str((config_dir / "reports" / "out").resolve())},
+        "checkins": {"repo": checkin_repo(org), "label": CHECKIN_LABEL},  # demo: simulator.mentoring writes them
     }
 
 

@@ -206,3 +206,4 @@ class Pseudonym(Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     timezone: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(100))
+

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from leadsig.errors import Problem, UserError
 from leadsig.roster import Roster
 from leadsig.warehouse import models as m
-from leadsig.warehouse import signoff, trust
+from leadsig.warehouse import signoff, tracks, trust
 from leadsig.warehouse.runs import classify_lock
 
 
@@ -50,12 +50,16 @@ def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]
             .mappings()
             .all()
         )
+        tracks_rows = tracks.person_rows(conn, person_id)
     out = {
         "person": people,
         "identities": idents,
         "activities": acts,
         "signals": sigs,
         "signoffs": signoff.rows(engine, person_id),
+        "track": tracks_rows["track"],
+        "attestations": tracks_rows["attestations"],
+        "checkins": tracks_rows["checkins"],
         "access_log": trust.access_entries(engine, person_id),
     }
     return {k: [{c: _plain(v) for c, v in dict(r).items()} for r in rows] for k, rows in out.items()}

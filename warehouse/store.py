@@ -20,7 +20,7 @@ from leadsig.activity import Activity
 from leadsig.batch import ThreadPart
 from leadsig.roster import IdentityResolver, Roster
 from leadsig.warehouse import models as m
-from leadsig.warehouse import trust
+from leadsig.warehouse import track_tables, tracks, trust
 from leadsig.warehouse.pseudonyms import Hidden, sync_opted_out
 
 CHUNK = 500  # rows per executemany; keeps SQLite's variable limit and PostgreSQL packets comfortable
@@ -312,6 +312,10 @@ def sync_roster(engine: Engine, roster: Roster, resolver: IdentityResolver) -> N
                     )
                     .values(person_id=new)
                 )
+        tracks.sync_person_tracks(conn, [{"person_id": p.id, "track": p.track, "stage": p.stage,
+                                          "stage_since": p.stage_since}
+                                         for p in roster.people if p.track and p.stage and not p.opt_out])
+        track_tables.drop_opted_out(conn, opted)
         if opted:
             conn.execute(m.Signal.__table__.delete().where(m.Signal.person_id.in_(opted)))
             conn.execute(m.Person.__table__.delete().where(m.Person.id.in_(opted)))

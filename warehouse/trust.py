@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
-from leadsig.warehouse import signoff
+from leadsig.warehouse import signoff, track_tables
 from leadsig.warehouse.feedback import Feedback
 from leadsig.warehouse.invites import Invite
 from leadsig.warehouse.locks import erasure_guard
@@ -129,6 +129,7 @@ def forget(engine: Engine, person_id: str | None, logins: list[tuple[str, str]],
         keys = [k for f, lg in logins for k in identifier_keys(f, lg, None)] + [f"email:{e}" for e in emails]
         hide = Hidden(salt, {_hash(salt, k) for k in keys})
         if person_id:
+            counts.update(track_tables.forget_rows(conn, person_id, pseudonym(salt, f"person:{person_id}")))
             keys.append(f"person:{person_id}")
             hide.names.update({n.lower(): pseudonym(salt, f"person:{person_id}") for n in names or [] if n})
             _pseudonymise_access_log(conn, person_id, pseudonym(salt, f"person:{person_id}"))

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from leadsig.errors import UserError
-from leadsig.flows.cli import db, mine, packet, people, report, rules, start, web
+from leadsig.flows.cli import db, mine, packet, people, report, rules, start, tracks, web
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -32,6 +32,9 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(report.app, name="report")
 app.add_typer(packet.app, name="packet")
 app.add_typer(web.app, name="web")
+app.add_typer(tracks.app, name="tracks")
+app.add_typer(tracks.milestone_app, name="milestone")
+app.add_typer(tracks.checkins_app, name="checkins")
 
 
 @app.callback()

@@ -11,6 +11,7 @@ from leadsig.config.model import (
     DEFAULT_PATH_GROUPS,
     DEFAULT_RETENTION_MONTHS,
     MIN_ACCESS_LOG_MONTHS,
+    CheckinsConfig,
     Config,
     ReportsConfig,
     RetentionConfig,
@@ -21,5 +22,5 @@ from leadsig.config.model import (
 from leadsig.config.web import Grant, WebConfig
 
 __all__ = ["DEFAULT_BOT_PATTERNS", "DEFAULT_MIN_GROUP", "DEFAULT_PATH_GROUPS", "DEFAULT_RETENTION_MONTHS",
-           "MIN_ACCESS_LOG_MONTHS", "Config", "ReportsConfig", "RetentionConfig", "ScheduleConfig", "SourceConfig",
-           "TeamConfig", "load_config", "Grant", "WebConfig"]
+           "MIN_ACCESS_LOG_MONTHS", "CheckinsConfig", "Config", "ReportsConfig", "RetentionConfig", "ScheduleConfig",
+           "SourceConfig", "TeamConfig", "load_config", "Grant", "WebConfig"]

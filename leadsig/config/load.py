@@ -12,6 +12,7 @@ from leadsig.collect import Collector
 from leadsig.config.model import (
     DEFAULT_BOT_PATTERNS,
     DEFAULT_PATH_GROUPS,
+    CheckinsConfig,
     Config,
     ReportsConfig,
     RetentionConfig,
@@ -24,7 +25,7 @@ from leadsig.errors import Problem, UserError
 from leadsig.yamlfile import load_yaml
 
 TOP_KEYS = {"warehouse", "roster", "rotations", "since", "rules", "path_groups", "sources", "teams", "schedule",
-            "reports", "bots", "retention", "web"}
+            "reports", "bots", "retention", "web", "tracks", "checkins"}
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
 MAX_RETENTION_MONTHS = 1200  # a hundred years: anything longer is a typo, and date arithmetic would overflow
@@ -45,7 +46,8 @@ def load_config(path: str | Path | None = None) -> Config:
                  rules=c.str_list(data, "rules", "rules") if "rules" in data else ["default"],
                  path_groups=_path_groups(c, data), sources=read_sources(c, data), teams=_teams(c, data),
                  schedule=_schedule(c, data), reports_out_dir=_out_dir(c, data, base), bot_patterns=_bots(c, data),
-                 reports=_reports(c, data), retention=_retention(c, data), web=read_web(c, data))
+                 reports=_reports(c, data), retention=_retention(c, data), web=read_web(c, data),
+                 tracks=_file(c, data, base, "tracks"), checkins=_checkins(c, data, base))
     c.raise_if_any()
     return cfg
 
@@ -83,6 +85,32 @@ def _file(c: Collector, data: Any, key: str, base: Path) -> Path | None:
              code="type")
         return None
     return (base / data[key]).resolve()
+
+
+def _file(c: Collector, data: Any, base: Path, key: str) -> Path | None:
+    if data.get(key) is None:
+        return None
+    if not isinstance(data[key], str):
+        c.at(data, key, key, "expected a file path", hint=f"{key}: {key}.yaml", code="type")
+        return None
+    return (base / data[key]).resolve()
+
+
+def _checkins(c: Collector, data: Any, base: Path) -> CheckinsConfig:
+    raw = _section(c, data, "checkins", "checkins:\n  folder: checkins/\n  repo: acme/mentoring")
+    if raw is None:
+        return CheckinsConfig()
+    c.unknown_keys(raw, {"folder", "repo", "label"}, "checkins.")
+    folder = _file(c, raw, base, "folder")
+    repo, label = raw.get("repo"), raw.get("label", "mentoring-checkin")
+    if repo is not None and (not isinstance(repo, str) or "/" not in repo):
+        c.at(raw, "repo", "checkins.repo", f"expected a repository as owner/name, got {repo!r}",
+             hint="repo: acme/mentoring", code="bad-value")
+        repo = None
+    if not isinstance(label, str) or not label.strip():
+        c.at(raw, "label", "checkins.label", "expected a label name", hint="label: mentoring-checkin", code="type")
+        label = "mentoring-checkin"
+    return CheckinsConfig(folder=folder, repo=repo, label=label)
 
 
 def _since(c: Collector, data: Any) -> date:

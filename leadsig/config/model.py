@@ -97,6 +97,16 @@ class RetentionConfig:
         return out
 
 
+@dataclass(frozen=True)
+class CheckinsConfig:
+    """Where written mentoring check-ins are read from: a folder of Markdown files, and/or the issues with
+    ``label`` in ``repo`` (already mined; read from the warehouse)."""
+
+    folder: Path | None = None
+    repo: str | None = None
+    label: str = "mentoring-checkin"
+
+
 @dataclass
 class Config:
     path: Path
@@ -114,6 +124,8 @@ class Config:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     rotations: Path | None = None  # rotations.yaml: who held a rotating role (sprint lead, ...) when
     web: WebConfig = field(default_factory=WebConfig)
+    tracks: Path | None = None  # None: the built-in technical track
+    checkins: CheckinsConfig = field(default_factory=CheckinsConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

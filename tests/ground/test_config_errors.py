@@ -100,6 +100,18 @@ CONFIG_CASES = {
     "source name with a slash": ("sources:\n  - kind: github\n    name: acme/gh\n    orgs: [a]\n", 3,
                                  "not a usable source name", "letters, digits"),
     "empty file": ("", 1, "config file is empty", "reference"),
+    "check-ins repo not owner/name": (
+        "checkins:\n  folder: checkins\n  repo: mentoring\n",
+        3,
+        "expected a repository as owner/name",
+        "repo: acme/mentoring",
+    ),
+    "tracks not a path": (
+        "tracks: [a, b]\n",
+        1,
+        "expected a file path",
+        "tracks: tracks.yaml",
+    ),
 }
 
 

@@ -7,9 +7,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from threads import Threads
 
-from leadsig.reports import packet as packet_module
 from leadsig.reports.packet import build_packet
+from leadsig.tracks import load_tracks
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -41,19 +42,15 @@ def test_each_criterion_lists_its_evidence_and_leaves_the_judgement_blank(ana) -
     assert not re.search(r"score|total|weighted|rating", md, re.I)
 
 
-def test_milestones_plug_in_through_one_function(ana, monkeypatch) -> None:
-    rows = [{"title": "Mentored 2+ junior engineers", "kind": "measured", "met": True, "why": "2 of 2 juniors",
-             "stage": "early", "track": "technical",
-             "links": [{"url": "https://github.com/acme/api/pull/9", "raw_url": "https://github.com/acme/api/pull/9"}]},
-            {"title": "Presented a vision", "kind": "attested", "met": False, "why": "not attested",
-             "stage": "early", "track": "technical", "links": []}]
-    monkeypatch.setattr(packet_module, "milestone_rows", lambda engine, person_id, as_of: rows)
+def test_a_person_on_a_track_gets_every_milestone_of_their_stage(ana) -> None:
+    """The person's stage from the warehouse, the built-in track's milestones: met or not yet, never a score."""
+    Threads(ana.engine).on_track("ana")
     paths = build_packet(ana.engine, ana.config(), "ana", now=NOW)
     md, html = paths["md"].read_text(), paths["html"].read_text()
     milestones = md.split("## Milestones\n", 1)[1].split("\n## ", 1)[0]
-    assert "- Mentored 2+ junior engineers (measured): **met**. 2 of 2 juniors" in milestones
-    assert "- Presented a vision (attested): **not yet**. not attested" in milestones
-    assert "- Milestones: Mentored 2+ junior engineers (met); Presented a vision (not yet)" in _criterion(
-        md, "Growth trajectory (framework weight 10%)")
-    assert '<span class="met">met</span>' in html and '<span class="not-yet">not yet</span>' in html
-    assert "none defined" not in md and "none defined" not in html
+    stage = load_tracks().tracks["technical"].stage("early")
+    for milestone in stage.milestones:
+        assert f"- {milestone.title} (" in milestones
+    assert "**not yet**" in milestones and '<span class="not-yet">not yet</span>' in html
+    assert "Milestones: none defined" not in _criterion(md, "Growth trajectory (framework weight 10%)")
+    assert not re.search(r"score|total|weighted|rating", md, re.I)
