@@ -47,7 +47,7 @@ def load_config(path: str | Path | None = None) -> Config:
                  path_groups=_path_groups(c, data), sources=read_sources(c, data), teams=_teams(c, data),
                  schedule=_schedule(c, data), reports_out_dir=_out_dir(c, data, base), bot_patterns=_bots(c, data),
                  reports=_reports(c, data), retention=_retention(c, data), web=read_web(c, data),
-                 tracks=_file(c, data, base, "tracks"), checkins=_checkins(c, data, base))
+                 tracks=_file(c, data, "tracks", base), checkins=_checkins(c, data, base))
     c.raise_if_any()
     return cfg
 
@@ -77,7 +77,7 @@ def _warehouse(c: Collector, data: Any, base: Path) -> str:
 
 
 def _file(c: Collector, data: Any, key: str, base: Path) -> Path | None:
-    """A file named relative to the config (roster:, rotations:)."""
+    """A file named relative to the config (roster:, rotations:, tracks:, checkins.folder)."""
     if data.get(key) is None:
         return None
     if not isinstance(data[key], str):
@@ -87,21 +87,12 @@ def _file(c: Collector, data: Any, key: str, base: Path) -> Path | None:
     return (base / data[key]).resolve()
 
 
-def _file(c: Collector, data: Any, base: Path, key: str) -> Path | None:
-    if data.get(key) is None:
-        return None
-    if not isinstance(data[key], str):
-        c.at(data, key, key, "expected a file path", hint=f"{key}: {key}.yaml", code="type")
-        return None
-    return (base / data[key]).resolve()
-
-
 def _checkins(c: Collector, data: Any, base: Path) -> CheckinsConfig:
     raw = _section(c, data, "checkins", "checkins:\n  folder: checkins/\n  repo: acme/mentoring")
     if raw is None:
         return CheckinsConfig()
     c.unknown_keys(raw, {"folder", "repo", "label"}, "checkins.")
-    folder = _file(c, raw, base, "folder")
+    folder = _file(c, raw, "folder", base)
     repo, label = raw.get("repo"), raw.get("label", "mentoring-checkin")
     if repo is not None and (not isinstance(repo, str) or "/" not in repo):
         c.at(raw, "repo", "checkins.repo", f"expected a repository as owner/name, got {repo!r}",

@@ -37,7 +37,7 @@ def test_a_dismissed_signal_is_left_out_of_the_monthly_report_and_the_packet(fre
     for fmt in ("html", "md", "csv"):
         text = paths[fmt].read_text()
         assert "pull/801" in text and "pull/802" not in text, fmt
-    packet = build_packet(fresh.engine, cfg, "pat", months=3, now=datetime(2026, 11, 30, tzinfo=UTC)).read_text()
+    packet = build_packet(fresh.engine, cfg, "pat", months=3, now=datetime(2026, 11, 30, tzinfo=UTC))["md"].read_text()
     assert "pull/801" in packet and "pull/802" not in packet
 
 
