@@ -7,7 +7,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   nested (:mod:`miners.github_graphql`); paging stops at the first PR older than ``since``. A PR with more
   reviews than one nested page gets them from ``/pulls/N/reviews``. With ``graphql: false`` on the source
   (or when the server rejects the query: an old Enterprise Server), REST instead:
-  ``/pulls?state=all&sort=updated&direction=desc`` and ``/pulls/N/reviews`` per PR. Either way reviews are
+  ``/pulls?state=all&sort=updated&direction=desc`` and ``/pulls/N/reviews`` per PR; that listing has no
+  ``merged_by``, so the mergers of PRs merged since the last run come from ``/issues/events`` (newest first,
+  read back to the oldest such merge; ``/pulls/N`` for one not reached). Either way reviews are
   read only for PRs updated after the stored watermark, and as a listing newest-first cannot prove coverage
   until it ends, this stream's watermark comes with its last batch.
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
@@ -37,6 +39,7 @@ from typing import Any
 
 from github import GithubException, UnknownObjectException
 
+from leadsig import activity as k
 from leadsig.activity import Activity
 from leadsig.batch import (
     OVERLAP,
@@ -168,6 +171,7 @@ class RepoRun:
         pulls = self.graphql_pulls(since) if self.m.use_graphql else None
         if pulls is None:
             pulls = self.rest_pulls(since)
+            self.credit_mergers(pulls)
         for pull in pulls:
             self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
         return pulls
@@ -194,6 +198,39 @@ class RepoRun:
                 break
             out.append(gql.Pull(raw(pr)))
         return out
+
+    def credit_mergers(self, pulls: list[gql.Pull]) -> None:
+        """``merged_by`` for the REST listing's PRs merged since the last run, which the listing lacks.
+
+        The repository-wide issue events listing (newest first) names who merged (``merged`` events): it is
+        read back to the oldest such merge, and a PR whose event was not reached costs one ``/pulls/N``.
+        Crediting the PR's author instead sends a reviewer's merge to the wrong person.
+        """
+        wanted: dict[int, datetime] = {}
+        for pull in pulls:
+            merged = cv.ts(pull.data.get("merged_at"))
+            if merged is not None and self.is_new(STREAM_PULLS, cv.ts(pull.data.get("updated_at"))):
+                wanted[int(pull.data["number"])] = merged
+        if not wanted:
+            return
+        found: dict[int, dict[str, Any] | None] = {}
+        oldest = min(wanted.values())
+        for event in self.gh_repo.get_issues_events():
+            ev = raw(event)
+            at = cv.ts(ev.get("created_at"))
+            if at is not None and at < oldest:
+                break
+            number = (ev.get("issue") or {}).get("number")
+            if ev.get("event") == "merged" and number in wanted:
+                found.setdefault(int(number), ev.get("actor"))
+                if len(found) == len(wanted):
+                    break
+        for number in wanted.keys() - found.keys():
+            found[number] = self.gh_repo.get_pull(number).raw_data.get("merged_by")
+        for pull in pulls:
+            number = int(pull.data["number"])
+            if number in found:
+                pull.data["merged_by"] = found[number]
 
     def rest_reviews(self, number: int, counts: Counter[int]) -> list[tuple[dict[str, Any], int | None]]:
         """``/pulls/N/reviews``; counts from the review-comment listing (read since the pulls watermark)."""
@@ -234,7 +271,10 @@ class RepoRun:
             out: list[Activity | None] = []
             for pull in group:
                 data = pull.data
-                out += cv.pr_activities(self.m.host, self.repo, data)
+                acts = cv.pr_activities(self.m.host, self.repo, data)
+                if "merged_by" not in data:  # REST, merged before the last run: stored then with its merger
+                    acts = [a for a in acts if a.kind != k.PR_MERGED]
+                out += acts
                 if not self.is_new(STREAM_PULLS, cv.ts(data["updated_at"])):
                     continue
                 number = int(data["number"])

@@ -97,7 +97,8 @@ def _base(host: str, repo: str, kind: str, native_id: str, user: dict | None, at
 
 
 def pr_activities(host: str, repo: str, pr: dict[str, Any]) -> list[Activity]:
-    """pr_opened, and pr_merged when merged. The pulls listing has no ``merged_by``: the author stands in."""
+    """pr_opened, and pr_merged when merged; the author stands in only when ``merged_by`` is null (a deleted
+    account). The REST pulls listing lacks the key: the miner fills it from the issue events first."""
     parent = parent_of(pr, is_pr=True)
     extra = {"is_pr": True, "state": pr.get("state"), "draft": bool(pr.get("draft")),
              "requested_reviewers": list(parent.requested_reviewers),

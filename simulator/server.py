@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from leadsig.simulator import github_graphql, github_routes, gitlab_routes, html_pages, misbehaviour
+from leadsig.simulator import github_events, github_graphql, github_routes, gitlab_routes, html_pages, misbehaviour
 from leadsig.simulator.faults import Decision, FaultPlan, Switches
 from leadsig.simulator.generate import build_org
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
@@ -46,6 +46,7 @@ GITLAB_PREFIX = "/api/v4"
 
 def _router() -> Router:
     router = Router()
+    github_events.register(router)  # first: /issues/events is not /issues/{number}
     github_routes.register(router)
     github_graphql.register(router)
     gitlab_routes.register(router)

@@ -26,7 +26,7 @@ import requests
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from leadsig.simulator import GITHUB, ForgeSimulator, build_org, github_routes
+from leadsig.simulator import GITHUB, ForgeSimulator, build_org, github_events, github_routes
 from leadsig.simulator.http import Router
 from leadsig.simulator.org import Org
 
@@ -36,6 +36,7 @@ RATE_LIMIT = "/rate_limit"  # answered by the server itself, outside the router
 
 def _github_templates() -> list[str]:
     router = Router()
+    github_events.register(router)
     github_routes.register(router)
     return [r.template for r in router.routes if r.method == "GET"] + [RATE_LIMIT]
 
@@ -142,6 +143,7 @@ def _urls(org: Org, template: str) -> list[str]:
         ],
         "/repos/{owner}/{repo}/issues": [f"/repos/{r}/issues{every}" for r in repos],
         "/repos/{owner}/{repo}/issues/comments": [f"/repos/{r}/issues/comments?per_page=100" for r in repos],
+        "/repos/{owner}/{repo}/issues/events": [f"/repos/{r}/issues/events?per_page=100" for r in repos],
         "/repos/{owner}/{repo}/issues/comments/{comment_id}": [
             f"/repos/{c.repo}/issues/comments/{c.id}" for c in conversation
         ],
