@@ -178,11 +178,16 @@ class RepoRun:
 
     def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
         """None, and REST from then on, when the server refuses the query: an Enterprise Server whose schema
-        lacks these fields (400, GraphQL errors) or no token (401: GitHub's GraphQL API needs one)."""
+        lacks these fields (400, GraphQL errors), no token (401: GitHub's GraphQL API needs one), or no
+        GraphQL endpoint at all (an HTTP 404: an old Enterprise Server, a proxy that passes REST only)."""
         try:
             return list(gql.list_pulls(self.m.gh, self.repo, since))
-        except UnknownObjectException:
-            raise  # the repository does not exist: fail the repo, as REST would
+        except UnknownObjectException as exc:
+            if _graphql_errors(exc):
+                raise  # GraphQL's NOT_FOUND: the repository does not exist; fail the repo, as REST would
+            log.warning("GitHub GraphQL endpoint not found (HTTP 404) for %s; using REST for this source", self.repo)
+            self.m.use_graphql = False
+            return None
         except GithubException as exc:
             if exc.status not in (400, 401):  # HTTP failures were already retried by GithubRetry
                 raise
@@ -371,6 +376,13 @@ class RepoRun:
         for prefix in prefixes:
             touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
         return [sha for sha in shas if sha in touched]
+
+
+def _graphql_errors(exc: GithubException) -> list[object]:
+    """The ``errors`` of a GraphQL answer; none when the endpoint itself answered an HTTP error."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    errors = data.get("errors")
+    return errors if isinstance(errors, list) else []
 
 
 def _messages(exc: GithubException) -> str:

@@ -175,6 +175,10 @@ class ForgeSimulator:
             self._finish("GET /rate_limit", req, resp, d, forge)
             return resp
         key = f"{method} {found[0].template}" if found else f"{method} <unmatched>"
+        if key == GRAPHQL_KEY and self.switches.graphql_absent:
+            resp = _error(forge, 404, "Not Found")
+            self._finish(key, req, resp, Decision(), forge)
+            return resp
         if key == GRAPHQL_KEY and self.switches.graphql_needs_token and not any(
                 k.lower() == "authorization" for k in headers):
             resp = _error(forge, 401, "This endpoint requires you to be authenticated.")
