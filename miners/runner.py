@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from leadsig.batch import OVERLAP, Miner, MiningStats
 from leadsig.config import Config, SourceConfig
-from leadsig.errors import ForgeError
+from leadsig.errors import ForgeError, NotFound
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import store
 
@@ -37,6 +37,17 @@ def describe(exc: BaseException) -> str:
 
     origin = exc.__cause__ if isinstance(exc, ForgeError) and exc.__cause__ is not None else exc
     return redact(f"{type(origin).__name__}: {origin}")[:2000]
+
+
+def not_found(source: SourceConfig, repo: str, exc: NotFound) -> str:
+    """Which repo, on which source, in one line: the forge's answer (a GraphQL error document) is not for people."""
+    from leadsig.logs import redact
+
+    origin = exc.__cause__
+    said = getattr(origin, "message", None) or getattr(origin, "error_message", None) or ""
+    said = str(said).splitlines()[0][:200] if said else ""
+    return redact(f"{repo} was not found on source {source.name} ({source.kind} at {source.url})"
+                  + (f": {said}" if said else "") + "; check the name and that the token can see it")
 
 
 @dataclass
@@ -99,6 +110,8 @@ def mine_repo(
             )
     except Exception as exc:  # one failing repo must not stop the others
         result.error, result.exception = describe(exc), exc
+        if isinstance(exc, NotFound):
+            result.error = not_found(source, repo, exc)
         miner.stats.failed_repos[repo] = result.error
         log.warning("repo %s failed: %s", repo, result.error)
     return result
