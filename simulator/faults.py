@@ -110,6 +110,12 @@ class FaultPlan:
             self._bad_bodies += 1
             return s.bad_body
 
+    def refund(self, forge: str) -> None:
+        """Give back the request just decided (a 304: GitHub does not count it)."""
+        with self._lock:
+            w = self._windows[forge]
+            w.used = max(0, w.used - 1)
+
     def peek(self, forge: str) -> Decision:
         """Current rate-limit numbers without consuming a request (for /rate_limit)."""
         with self._lock:

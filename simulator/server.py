@@ -19,6 +19,7 @@ headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import socket
 import sys
 import threading
@@ -31,7 +32,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from leadsig.simulator import github_events, github_graphql, github_routes, gitlab_routes, html_pages, misbehaviour
+from leadsig.simulator import (
+    github_events,
+    github_graphql,
+    github_routes,
+    gitlab_routes,
+    graphql_cost,
+    html_pages,
+    misbehaviour,
+)
 from leadsig.simulator.faults import Decision, FaultPlan, Switches
 from leadsig.simulator.generate import build_org
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
@@ -80,6 +89,7 @@ class ForgeSimulator:
         self._count_lock = threading.Lock()
         self.requests: Counter[str] = Counter()  # "GET /repos/{owner}/{repo}/pulls" -> n
         self.statuses: Counter[int] = Counter()
+        self.points: Counter[str] = Counter()  # rate-limit points as the forge counts them: core, graphql, gitlab
         self.log: deque[tuple[str, str, int]] = deque(maxlen=20_000)  # (method, path?query, status); no headers
 
     # ------------------------------------------------------------ lifecycle
@@ -129,11 +139,18 @@ class ForgeSimulator:
             return self.requests[template] if template else sum(self.requests.values())
 
     def reset_requests(self) -> None:
-        """Zero the request counter, status counter and log."""
+        """Zero the request counter, status counter, rate-limit points and log."""
         with self._count_lock:
             self.requests.clear()
             self.statuses.clear()
+            self.points.clear()
             self.log.clear()
+
+    def rate_points(self, resource: str | None = None) -> int:
+        """Rate-limit points spent: ``core`` (GitHub REST; a 304 is free), ``graphql`` (by GitHub's cost
+        formula, :mod:`graphql_cost`), ``gitlab`` (one per request), or all of them."""
+        with self._count_lock:
+            return self.points[resource] if resource else sum(self.points.values())
 
     def restore_budget(self) -> None:
         """Give back the full primary rate-limit budget now."""
@@ -215,6 +232,11 @@ class ForgeSimulator:
             except Exception as exc:  # a simulator bug: say so loudly, answer 500
                 traceback.print_exc(file=sys.stderr)
                 resp = _error(forge, 500, f"simulator error: {type(exc).__name__}")
+        if is_api and forge == "github" and method == "GET" and resp.status == 200:
+            resp = _conditional(resp, headers)
+            if resp.status == 304:  # GitHub does not count it against the rate limit
+                self.faults.refund(forge)
+                decision = self.faults.peek(forge)
         if is_api and resp.status == 200 and (kind := self.faults.bad_body()):
             resp = misbehaviour.spoil(resp, kind)
         if self.switches.echo_token:
@@ -232,6 +254,7 @@ class ForgeSimulator:
         return None
 
     def _finish(self, key: str, req: Request, resp: Response, d: Decision, forge: str) -> None:
+        self._charge(key, req, resp, forge)
         if resp.content_type.startswith("application/json"):
             resp.headers.update(_rate_headers(forge, d))
             if key == GRAPHQL_KEY:  # GraphQL has its own budget on GitHub; the simulator shares one
@@ -244,6 +267,26 @@ class ForgeSimulator:
             req.raw_path + ("?" + "&".join(f"{k}={v}" for k, v in req.query.items()) if req.query else ""),
             resp.status,
         )
+
+
+    def _charge(self, key: str, req: Request, resp: Response, forge: str) -> None:
+        """Points as the forge counts them: answers that were refused before the API (401s, redirects) too."""
+        if key == "GET /rate_limit" or resp.status == 304:
+            return
+        resource = "gitlab" if forge == "gitlab" else "graphql" if key == GRAPHQL_KEY else "core"
+        cost = graphql_cost.body_cost(req.body) if resource == "graphql" and resp.status == 200 else 1
+        with self._count_lock:
+            self.points[resource] += cost
+
+
+def _conditional(resp: Response, headers: dict[str, str]) -> Response:
+    """GitHub's ETag on a 200, and a bodiless 304 when ``If-None-Match`` names it."""
+    etag = 'W/"' + hashlib.sha256(resp.encode()).hexdigest()[:32] + '"'
+    resp.headers["ETag"] = etag
+    asked = next((v for k, v in headers.items() if k.lower() == "if-none-match"), "")
+    if etag in {t.strip() for t in asked.split(",")}:
+        return Response(304, None, {"ETag": etag})
+    return resp
 
 
 def _rate_headers(forge: str, d: Decision) -> dict[str, str]:
