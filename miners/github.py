@@ -23,7 +23,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   ``/commits?since=`` instead and learns the branch (one ``/repos/R`` request) and its head. When every
   path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
 
-Nothing new: one page of each listing (GraphQL's first page for PRs), five requests. Bodies are read from
+Probes (:mod:`miners.github_conditional`): before each stream, its newest item is asked with the ETag of
+the last run; a ``304`` (free on GitHub) skips the stream. Nothing new: five 304s, no rate-limit point.
+A stream that changed costs its probe more. Bodies are read from
 the JSON PyGithub received (``_rawData``): touching an absent attribute of a PyGithub object would fetch the
 whole object again.
 """
@@ -55,6 +57,7 @@ from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
 from leadsig.miners.github_client import forge_errors, make_github
+from leadsig.miners.github_conditional import Conditional
 from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.github")
@@ -109,21 +112,28 @@ class GitHubMiner:
         return out
 
     def mine_repo(
-        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None,
+        etags: dict[str, str] | None = None,
     ) -> Iterator[Batch]:
+        """``etags``: the probes' ETags of the last run, replaced in place by tonight's once every batch
+        is out (the runner stores them after the last batch; see :mod:`miners.github_conditional`)."""
         with forge_errors():  # what leaves the miner is a leadsig.errors.ForgeError
-            run = RepoRun(self, repo, watermarks, positions or {})
+            run = RepoRun(self, repo, watermarks, positions or {}, etags)
             yield from run.mine()
+            if etags is not None:
+                etags.clear()
+                etags.update(run.cond.fresh)
 
 
 class RepoRun:
     """One repo of one mining run: the watermarks, and the parents (PRs, issues) seen so far."""
 
     def __init__(self, miner: GitHubMiner, repo: str, watermarks: dict[str, datetime | None],
-                 positions: dict[str, str] | None = None):
+                 positions: dict[str, str] | None = None, etags: dict[str, str] | None = None):
         self.m = miner
         self.repo = repo
         self.gh_repo = miner.gh.get_repo(repo)
+        self.cond = Conditional(miner.gh.requester, etags)
         self.wm = watermarks
         self.positions = positions or {}
         self.parents: dict[int, cv.Parent] = {}
@@ -155,15 +165,30 @@ class RepoRun:
         return self.parents.get(number)
 
     # ------------------------------------------------------------------ streams
+    def changed(self, listing: str, **params: Any) -> bool:
+        """The stream's probe (:mod:`miners.github_conditional`): its newest item, asked conditionally."""
+        return self.cond.changed(f"{self.gh_repo.url}/{listing}", {**params, "per_page": 1})
+
     def mine(self) -> Iterator[Batch]:
-        """Review comments before reviews (for their counts); issues before issue comments (for parents)."""
-        pulls = self.list_pulls()
+        """Review comments before reviews (for their counts); issues before issue comments (for parents).
+
+        A stream whose probe is unchanged is skipped; through REST, review comments are read whenever the
+        pulls changed, as the reviews' inline counts come from them.
+        """
+        newest = {"sort": "updated", "direction": "desc"}
+        pulls_changed = self.changed("pulls", state="all", **newest)
+        pulls = self.list_pulls() if pulls_changed else []
         counts: Counter[int] = Counter()
-        yield from self.review_comments(counts)
-        yield from self.pulls(pulls, counts)
-        yield from self.issues()
-        yield from self.issue_comments()
-        yield from self.commits()
+        if self.changed("pulls/comments", **newest) or (pulls_changed and not self.m.use_graphql):
+            yield from self.review_comments(counts)
+        if pulls_changed:
+            yield from self.pulls(pulls, counts)
+        if self.changed("issues", state="all", **newest):
+            yield from self.issues()
+        if self.changed("issues/comments", **newest):
+            yield from self.issue_comments()
+        if self.m.groups.groups and self.changed("commits"):
+            yield from self.commits()
 
     def list_pulls(self) -> list[gql.Pull]:
         """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""

@@ -42,5 +42,5 @@ def test_a_repo_no_source_has_fails_naming_each_source(sim, tmp_path, monkeypatc
 def test_a_repo_one_source_has_is_mined_and_the_other_source_is_only_mentioned(sim, tmp_path, monkeypatch):
     summary, out = mine_repo(sim, tmp_path, "acme/api", monkeypatch)
     assert summary.failed == {} and summary.activities_by_kind
-    assert f"acme/api was not found on source gl (gitlab at {sim.url}): 404 Not Found (mined from another " \
-           "source)" in out
+    assert f"acme/api was not found on source gl (gitlab at {sim.url}): GitlabListError, HTTP 404, 404 " \
+           "Not Found (mined from another source)" in out

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import leadsig.warehouse.etags  # noqa: F401 - its table, on Base.metadata
 from leadsig.warehouse.models import Base
 
 config = context.config
