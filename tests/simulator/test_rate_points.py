@@ -43,3 +43,25 @@ def test_a_graphql_call_is_charged_its_cost_and_reported_in_rate_limit(sim):
     body = requests.post(sim.url + "/graphql", json={"query": big, "variables": {"n": 100}}, timeout=10).json()
     assert body["data"]["rateLimit"]["cost"] == 2  # 1 + 100 + 100 requests
     assert sim.rate_points("graphql") == 3 and sim.rate_points("core") == 0
+
+
+def test_the_budget_comes_back_at_the_announced_reset(fresh_sim, monkeypatch):
+    """A client that waits until X-RateLimit-Reset (as Perceval does) finds a fresh budget there."""
+    from leadsig.simulator import faults
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(faults.time, "time", lambda: clock[0])
+    fresh_sim.faults.reset()
+    fresh_sim.switches.budget, fresh_sim.switches.window = 2, 600
+    url = fresh_sim.url + "/repos/acme/api"
+    first = requests.get(url, timeout=10)
+    reset = int(first.headers["X-RateLimit-Reset"])
+    assert reset == 1_000_600 and first.headers["X-RateLimit-Remaining"] == "1"
+    assert requests.get(url, timeout=10).status_code == 200
+    clock[0] = reset - 1.0
+    assert requests.get(url, timeout=10).status_code == 403  # spent, before the reset
+    fresh_sim.switches.reset_after = 600  # spent: the budget still comes back at the announced reset
+    assert requests.get(url, timeout=10).headers["X-RateLimit-Reset"] == str(reset)
+    clock[0] = float(reset)
+    again = requests.get(url, timeout=10)
+    assert again.status_code == 200 and again.headers["X-RateLimit-Remaining"] == "1"
