@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 from leadsig.simulator import (
     github_events,
     github_graphql,
+    github_peer_routes,
     github_routes,
     gitlab_routes,
     graphql_cost,
@@ -57,6 +58,7 @@ def _router() -> Router:
     router = Router()
     github_events.register(router)  # first: /issues/events is not /issues/{number}
     github_routes.register(router)
+    github_peer_routes.register(router)
     github_graphql.register(router)
     gitlab_routes.register(router)
     html_pages.register(router)  # last: its templates are the most general
