@@ -37,6 +37,7 @@ from leadsig.simulator import (
     github_graphql,
     github_peer_routes,
     github_routes,
+    gitlab_peer_routes,
     gitlab_routes,
     graphql_cost,
     html_pages,
@@ -61,6 +62,7 @@ def _router() -> Router:
     github_peer_routes.register(router)
     github_graphql.register(router)
     gitlab_routes.register(router)
+    gitlab_peer_routes.register(router)
     html_pages.register(router)  # last: its templates are the most general
     return router
 
