@@ -12,8 +12,10 @@ string; ``databaseId`` is deprecated because it overflows 32 bits).
 The query document is checked against GitHub's published schema (``@octokit/graphql-schema``) and the
 simulator's in ``tests/miners/test_github_graphql_query.py``.
 
-Cost on github.com: about 1 + 3 x 50 + 50 x REVIEWS_PAGE connection requests / 100, i.e. ~22 points per
-request of GraphQL's 5,000 points an hour (a full run of 5,000 PRs uses ~2,200).
+Cost by GitHub's documented formula (each bounded connection needs one request per parent node: 1 for the
+PRs, 50 each for labels, review requests and reviews; ``comments { totalCount }`` fetches no nodes): 151
+requests / 100, i.e. 2 points per request of GraphQL's 5,000 points an hour (a full run of 5,000 PRs uses
+about 200). The simulator charges the same (``simulator/graphql_cost.py``).
 """
 
 from __future__ import annotations

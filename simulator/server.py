@@ -9,11 +9,14 @@ Usage::
         gl = gitlab.Gitlab(sim.url, private_token="x")
         sim.switches.budget = 50          # rate-limit after 50 more requests
         sim.request_count("GET /repos/{owner}/{repo}/pulls")
+        sim.rate_points("core")           # GitHub's count: a 304 free, GraphQL by its cost formula
 
 It is a stdlib ``ThreadingHTTPServer`` in a daemon thread, speaking HTTP/1.1 keep-alive with Nagle
 disabled on every connection (without TCP_NODELAY each keep-alive request costs ~40 ms; ``nodelay=False``
 keeps Nagle on, as the baseline of ``benchmarks/simulator_throughput.py``).  Authorization
-headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never logged.
+headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never logged. GitHub answers carry
+an ``ETag`` (a hash of the body), and a GET whose ``If-None-Match`` names it gets a bodiless ``304`` that,
+as on GitHub, costs no rate-limit point.
 """
 
 from __future__ import annotations
