@@ -167,7 +167,8 @@ class RepoRun:
     # ------------------------------------------------------------------ streams
     def changed(self, listing: str, **params: Any) -> bool:
         """The stream's probe (:mod:`miners.github_conditional`): its newest item, asked conditionally."""
-        return self.cond.changed(f"{self.gh_repo.url}/{listing}", {**params, "per_page": 1})
+        stored = any(mark is not None for mark in self.wm.values())  # else cursors were wiped: read it all
+        return self.cond.changed(f"{self.gh_repo.url}/{listing}", {**params, "per_page": 1}, ask=stored)
 
     def mine(self) -> Iterator[Batch]:
         """Review comments before reviews (for their counts); issues before issue comments (for parents).

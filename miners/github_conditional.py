@@ -35,10 +35,11 @@ class Conditional:
         """The listing's path and sorted parameters: a moved ``since`` is another listing."""
         return urlsplit(url).path + "?" + urlencode(sorted(params.items()))
 
-    def changed(self, url: str, params: dict[str, Any]) -> bool:
-        """False when the probe is unchanged since the stored ETag (a free 304); True otherwise."""
+    def changed(self, url: str, params: dict[str, Any], ask: bool = True) -> bool:
+        """False when the probe is unchanged since the stored ETag (a free 304); True otherwise. ``ask=False``
+        sends no ETag (the warehouse holds nothing of this repo: an ETag would claim what is not there)."""
         key = self.key(url, params)
-        etag = self.stored.get(key)
+        etag = self.stored.get(key) if ask else None
         headers = {Consts.REQ_IF_NONE_MATCH: etag} if etag else {}
         status, answer, body = self.requester.requestJson("GET", url, parameters=params, headers=headers)
         lower = {k.lower(): v for k, v in answer.items()}

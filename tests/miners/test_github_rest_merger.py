@@ -54,3 +54,19 @@ def test_a_merge_since_the_last_run_is_credited_to_its_merger_and_old_merges_kee
     mine(cfg, engine)
     assert mergers(engine) == {**before, f"{pr.repo}#{pr.number}": merger.gh_login}
     assert sim.request_count(EVENTS) == 1  # one page of events reaches back to the new merge
+
+
+def test_etags_left_behind_by_wiped_cursors_do_not_skip_a_stream(sim, tmp_path):
+    """Cursors and activities restored or wiped by hand (not through --full): the probes ask afresh."""
+    from sqlalchemy import delete
+
+    from leadsig.warehouse import models as m2
+
+    cfg = make_config(tmp_path, sim.url)
+    engine = first_run(cfg)
+    before = mergers(engine)
+    with engine.begin() as conn:
+        conn.execute(delete(m2.Activity))
+        conn.execute(delete(m2.Cursor))
+    mine(cfg, engine)
+    assert mergers(engine) == before
