@@ -1,4 +1,5 @@
-"""Requests the GitHub miner spends: full run, nothing-new run, and the commit stream with and without path filters.
+"""Requests and rate-limit points the GitHub miner spends: full run, nothing-new run, the commit stream with and
+without path filters.
 
 Mines the simulator's "large" org (seed 42: 20 GitHub repos, 5,200 PRs) over HTTP into SQLite, with
 ``seconds_between_requests=0``. Requests are the simulator's own counter per endpoint. Baselines measured
@@ -46,8 +47,12 @@ def config(tmp: Path, url: str, name: str, groups: dict[str, list[str]], graphql
                   reports_out_dir=tmp, bot_patterns=DEFAULT_BOT_PATTERNS)
 
 
+POINTS: dict[str, Counter[str]] = {}  # database name -> rate-limit points of its last run, by resource
+
+
 def run(sim: ForgeSimulator, cfg: Config) -> tuple[Counter[str], float, Counter[str]]:
-    """One mining run; returns requests per endpoint (short name), seconds, and stored activities by kind."""
+    """One mining run; returns requests per endpoint (short name), seconds, and stored activities by kind.
+    The simulator's rate-limit points (304s free, GraphQL by GitHub's formula) go to ``POINTS``."""
     engine = open_warehouse(cfg.warehouse)
     sim.reset_requests()
     started = time.perf_counter()
@@ -56,6 +61,7 @@ def run(sim: ForgeSimulator, cfg: Config) -> tuple[Counter[str], float, Counter[
     if result.error or result.stats.failed_repos:
         raise SystemExit(f"mining failed: {result.error or result.stats.failed_repos}")
     per = Counter({key.split(" ", 1)[1].removeprefix("/repos/{owner}/{repo}/"): n for key, n in sim.requests.items()})
+    POINTS[cfg.warehouse.rsplit("/", 1)[-1]] = Counter(sim.points)
     engine.dispose()
     return per, seconds, Counter(result.stats.by_kind)
 
@@ -77,7 +83,9 @@ def main() -> None:
     with ForgeSimulator(org) as sim, tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         full, full_s, kinds = run(sim, config(tmp, sim.url, "full.db", dict(DEFAULT_PATH_GROUPS)))
+        full_points = POINTS["full.db"]
         again, again_s, _ = run(sim, config(tmp, sim.url, "full.db", dict(DEFAULT_PATH_GROUPS)))
+        again_points = POINTS["full.db"]
         folders, folders_s, fkinds = run(sim, config(tmp, sim.url, "folders.db", FOLDER_GROUPS))
         rest, rest_s, _ = run(sim, config(tmp, sim.url, "rest.db", {}, graphql=False))  # no groups: no commits
         counts = table_counts(open_warehouse(config(tmp, sim.url, "full.db", {}).warehouse))
@@ -99,6 +107,8 @@ def main() -> None:
     listed_commits = len(org.all_commits(GITHUB))
     folder_base = pick(folders, ("commits",)) + listed_commits  # the same groups, one file list per commit
     again_repo = sum(again.values()) - again["/orgs/{org_name}/repos"]
+    again_points_repo = sum(again_points.values()) - again["/orgs/{org_name}/repos"]  # the org listing: per source
+    full_pts = sum(full_points.values())
     lines = [
         "# GitHub miner: requests",
         "",
@@ -125,8 +135,12 @@ def main() -> None:
         f"| requests per path-group commit, folder groups + path filter ({folder_req} / {folder_hits}) | "
         f"{folder_req / max(1, folder_hits):.2f} | - | every commit's files: {folder_base / max(1, folder_hits):.2f} "
         f"(ratio {folder_req / folder_base:.2f}) |",
-        f"| requests per repo, nothing-new run ({again_repo} / {repos}) | {again_repo / repos:.2f} | <= 5 | "
-        f"full run: {sum(full.values()) / repos:.0f} per repo |",
+        f"| rate-limit points per PR, full run ({full_pts} points: {full_points['core']} REST, "
+        f"{full_points['graphql']} GraphQL / {n_pr} PRs) | {full_pts / n_pr:.3f} | - | requests per PR, same run: "
+        f"{sum(full.values()) / n_pr:.3f} |",
+        f"| rate-limit points per repo, nothing-new run ({again_points_repo} / {repos}) | "
+        f"{again_points_repo / repos:.2f} | 0 | requests per repo, same run: {again_repo / repos:.2f} (the five "
+        "conditional probes, answered 304) |",
         f"| wall time, full run ({sum(full.values())} requests, {sum(kinds.values())} activities) | {full_s:.1f} s "
         f"| - | PyGithub's default 0.25 s pause would add {sum(full.values()) * 0.25 / 60:.0f} min |",
         f"| wall time, nothing-new run | {again_s:.2f} s | - | |",
@@ -145,8 +159,10 @@ def main() -> None:
         "REST figure in the same run is the previous design: REST has no repository-wide review listing, so",
         "there every PR costs one `/reviews` call and the floor row is the best REST can do. Commit file lists",
         "cost one request per commit through REST; with folder-only groups, path-filtered listings select the",
-        "candidates first. A nothing-new run reads one page of each of the five listings per repo (the first",
-        "GraphQL page for PRs).",
+        "candidates first. A nothing-new run asks one conditional probe per stream and repo (the newest item,",
+        "`If-None-Match` with the last run's ETag); GitHub answers an unchanged one with a 304 that its rate",
+        "limit does not count, and the stream is skipped. Points are the simulator's count as GitHub's: one per",
+        "REST request but a 304, a GraphQL query by GitHub's documented formula (connections' requests / 100).",
         "",
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)

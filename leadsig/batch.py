@@ -75,8 +75,10 @@ class Miner(Protocol):
         ...
 
     def mine_repo(
-        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None,
+        etags: dict[str, str] | None = None,
     ) -> Iterator[Batch]:
         """Yield batches for every stream of ``repo``; ``watermarks`` maps stream -> stored cursor,
-        ``positions`` stream -> stored position (see Batch)."""
+        ``positions`` stream -> stored position (see Batch); ``etags`` the ETags of the last run's
+        conditional requests, replaced in place by this run's after the last batch."""
         ...

@@ -9,7 +9,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   ``/pulls/N/reviews``. With ``graphql: false`` on the source (or when the server rejects the query: an old
   Enterprise Server), REST instead: ``/pulls?state=all&sort=updated&direction=desc`` and
   ``/pulls/N/reviews`` per PR, without the PR's files (one ``/pulls/N/files`` call per PR: not made) and
-  with only the pending review requests. Either way reviews are
+  with only the pending review requests; that listing has no ``merged_by``, so the mergers of PRs merged
+  since the last run come from ``/issues/events`` (newest first, read back to the oldest such merge;
+  ``/pulls/N`` for one not reached). Either way reviews are
   read only for PRs updated after the stored watermark, and as a listing newest-first cannot prove coverage
   until it ends, this stream's watermark comes with its last batch.
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
@@ -23,7 +25,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   ``/commits?since=`` instead and learns the branch (one ``/repos/R`` request) and its head. When every
   path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
 
-Nothing new: one page of each listing (GraphQL's first page for PRs), five requests. Bodies are read from
+Probes (:mod:`miners.github_conditional`): before each stream, its newest item is asked with the ETag of
+the last run; a ``304`` (free on GitHub) skips the stream. Nothing new: five 304s, no rate-limit point.
+A stream that changed costs its probe more. Bodies are read from
 the JSON PyGithub received (``_rawData``): touching an absent attribute of a PyGithub object would fetch the
 whole object again.
 """
@@ -39,6 +43,7 @@ from typing import Any
 
 from github import GithubException, UnknownObjectException
 
+from leadsig import activity as k
 from leadsig.activity import Activity
 from leadsig.batch import (
     OVERLAP,
@@ -54,6 +59,7 @@ from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
 from leadsig.miners.github_client import forge_errors, make_github
+from leadsig.miners.github_conditional import Conditional
 from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.github")
@@ -108,21 +114,28 @@ class GitHubMiner:
         return out
 
     def mine_repo(
-        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None,
+        etags: dict[str, str] | None = None,
     ) -> Iterator[Batch]:
+        """``etags``: the probes' ETags of the last run, replaced in place by tonight's once every batch
+        is out (the runner stores them after the last batch; see :mod:`miners.github_conditional`)."""
         with forge_errors():  # what leaves the miner is a leadsig.errors.ForgeError
-            run = RepoRun(self, repo, watermarks, positions or {})
+            run = RepoRun(self, repo, watermarks, positions or {}, etags)
             yield from run.mine()
+            if etags is not None:
+                etags.clear()
+                etags.update(run.cond.fresh)
 
 
 class RepoRun:
     """One repo of one mining run: the watermarks, and the parents (PRs, issues) seen so far."""
 
     def __init__(self, miner: GitHubMiner, repo: str, watermarks: dict[str, datetime | None],
-                 positions: dict[str, str] | None = None):
+                 positions: dict[str, str] | None = None, etags: dict[str, str] | None = None):
         self.m = miner
         self.repo = repo
         self.gh_repo = miner.gh.get_repo(repo)
+        self.cond = Conditional(miner.gh.requester, etags)
         self.wm = watermarks
         self.positions = positions or {}
         self.parents: dict[int, cv.Parent] = {}
@@ -154,15 +167,31 @@ class RepoRun:
         return self.parents.get(number)
 
     # ------------------------------------------------------------------ streams
+    def changed(self, listing: str, **params: Any) -> bool:
+        """The stream's probe (:mod:`miners.github_conditional`): its newest item, asked conditionally."""
+        stored = any(mark is not None for mark in self.wm.values())  # else cursors were wiped: read it all
+        return self.cond.changed(f"{self.gh_repo.url}/{listing}", {**params, "per_page": 1}, ask=stored)
+
     def mine(self) -> Iterator[Batch]:
-        """Review comments before reviews (for their counts); issues before issue comments (for parents)."""
-        pulls = self.list_pulls()
+        """Review comments before reviews (for their counts); issues before issue comments (for parents).
+
+        A stream whose probe is unchanged is skipped; through REST, review comments are read whenever the
+        pulls changed, as the reviews' inline counts come from them.
+        """
+        newest = {"sort": "updated", "direction": "desc"}
+        pulls_changed = self.changed("pulls", state="all", **newest)
+        pulls = self.list_pulls() if pulls_changed else []
         counts: Counter[int] = Counter()
-        yield from self.review_comments(counts)
-        yield from self.pulls(pulls, counts)
-        yield from self.issues()
-        yield from self.issue_comments()
-        yield from self.commits()
+        if self.changed("pulls/comments", **newest) or (pulls_changed and not self.m.use_graphql):
+            yield from self.review_comments(counts)
+        if pulls_changed:
+            yield from self.pulls(pulls, counts)
+        if self.changed("issues", state="all", **newest):
+            yield from self.issues()
+        if self.changed("issues/comments", **newest):
+            yield from self.issue_comments()
+        if self.m.groups.groups and self.changed("commits"):
+            yield from self.commits()
 
     def list_pulls(self) -> list[gql.Pull]:
         """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""
@@ -170,17 +199,23 @@ class RepoRun:
         pulls = self.graphql_pulls(since) if self.m.use_graphql else None
         if pulls is None:
             pulls = self.rest_pulls(since)
+            self.credit_mergers(pulls)
         for pull in pulls:
             self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
         return pulls
 
     def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
         """None, and REST from then on, when the server refuses the query: an Enterprise Server whose schema
-        lacks these fields (400, GraphQL errors) or no token (401: GitHub's GraphQL API needs one)."""
+        lacks these fields (400, GraphQL errors), no token (401: GitHub's GraphQL API needs one), or no
+        GraphQL endpoint at all (an HTTP 404: an old Enterprise Server, a proxy that passes REST only)."""
         try:
             return list(gql.list_pulls(self.m.gh, self.repo, since))
-        except UnknownObjectException:
-            raise  # the repository does not exist: fail the repo, as REST would
+        except UnknownObjectException as exc:
+            if _graphql_errors(exc):
+                raise  # GraphQL's NOT_FOUND: the repository does not exist; fail the repo, as REST would
+            log.warning("GitHub GraphQL endpoint not found (HTTP 404) for %s; using REST for this source", self.repo)
+            self.m.use_graphql = False
+            return None
         except GithubException as exc:
             if exc.status not in (400, 401):  # HTTP failures were already retried by GithubRetry
                 raise
@@ -196,6 +231,39 @@ class RepoRun:
                 break
             out.append(gql.Pull(raw(pr)))
         return out
+
+    def credit_mergers(self, pulls: list[gql.Pull]) -> None:
+        """``merged_by`` for the REST listing's PRs merged since the last run, which the listing lacks.
+
+        The repository-wide issue events listing (newest first) names who merged (``merged`` events): it is
+        read back to the oldest such merge, and a PR whose event was not reached costs one ``/pulls/N``.
+        Crediting the PR's author instead sends a reviewer's merge to the wrong person.
+        """
+        wanted: dict[int, datetime] = {}
+        for pull in pulls:
+            merged = cv.ts(pull.data.get("merged_at"))
+            if merged is not None and self.is_new(STREAM_PULLS, cv.ts(pull.data.get("updated_at"))):
+                wanted[int(pull.data["number"])] = merged
+        if not wanted:
+            return
+        found: dict[int, dict[str, Any] | None] = {}
+        oldest = min(wanted.values())
+        for event in self.gh_repo.get_issues_events():
+            ev = raw(event)
+            at = cv.ts(ev.get("created_at"))
+            if at is not None and at < oldest:
+                break
+            number = (ev.get("issue") or {}).get("number")
+            if ev.get("event") == "merged" and number in wanted:
+                found.setdefault(int(number), ev.get("actor"))
+                if len(found) == len(wanted):
+                    break
+        for number in wanted.keys() - found.keys():
+            found[number] = self.gh_repo.get_pull(number).raw_data.get("merged_by")
+        for pull in pulls:
+            number = int(pull.data["number"])
+            if number in found:
+                pull.data["merged_by"] = found[number]
 
     def rest_reviews(self, number: int, counts: Counter[int]) -> list[tuple[dict[str, Any], int | None]]:
         """``/pulls/N/reviews``; counts from the review-comment listing (read since the pulls watermark)."""
@@ -236,7 +304,10 @@ class RepoRun:
             out: list[Activity | None] = []
             for pull in group:
                 data = pull.data
-                out += cv.pr_activities(self.m.host, self.repo, data, self.m.groups)
+                acts = cv.pr_activities(self.m.host, self.repo, data, self.m.groups)
+                if "merged_by" not in data:  # REST, merged before the last run: stored then with its merger
+                    acts = [a for a in acts if a.kind != k.PR_MERGED]
+                out += acts
                 if not self.is_new(STREAM_PULLS, cv.ts(data["updated_at"])):
                     continue
                 number = int(data["number"])
@@ -333,6 +404,13 @@ class RepoRun:
         for prefix in prefixes:
             touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
         return [sha for sha in shas if sha in touched]
+
+
+def _graphql_errors(exc: GithubException) -> list[object]:
+    """The ``errors`` of a GraphQL answer; none when the endpoint itself answered an HTTP error."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    errors = data.get("errors")
+    return errors if isinstance(errors, list) else []
 
 
 def _messages(exc: GithubException) -> str:

@@ -98,7 +98,8 @@ def _base(host: str, repo: str, kind: str, native_id: str, user: dict | None, at
 
 
 def pr_activities(host: str, repo: str, pr: dict[str, Any], groups: PathGroups | None = None) -> list[Activity]:
-    """pr_opened, and pr_merged when merged. The pulls listing has no ``merged_by``: the author stands in.
+    """pr_opened, and pr_merged when merged; the author stands in only when ``merged_by`` is null (a deleted
+    account). The REST pulls listing lacks the key: the miner fills it from the issue events first.
 
     Where the PR comes with its files (GraphQL), both carry the paths, their path groups and line counts;
     where with its review-request history, ``extra.review_requested`` names everyone ever asked.

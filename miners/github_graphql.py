@@ -16,8 +16,11 @@ Each PR also brings its first ``FILES_PAGE`` changed files (path, line counts: t
 groups, which REST would read with one ``/pulls/N/files`` call per PR) and the review-request events of its
 timeline (GitHub drops a reviewer from ``reviewRequests`` once they have reviewed; the events keep them).
 
-Cost on github.com: about 1 + 5 x 50 + 50 x REVIEWS_PAGE connection requests / 100, i.e. ~23 points per
-request of GraphQL's 5,000 points an hour (a full run of 5,000 PRs uses ~2,300); the request count is unchanged.
+Cost by GitHub's documented formula (each bounded connection needs one request per parent node: 1 for the
+PRs, 50 each for labels, review requests, reviews, files and review-request events; ``comments
+{ totalCount }`` fetches no nodes): 251 requests / 100, i.e. 3 points per request of GraphQL's 5,000 points
+an hour (a full run of 5,000 PRs uses about 300). The simulator charges the same
+(``simulator/graphql_cost.py``).
 """
 
 from __future__ import annotations

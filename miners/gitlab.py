@@ -21,7 +21,8 @@ Streams (cursor per source, project and stream; the runner subtracts the overlap
              every path group is a folder (``dir/**``) and
              there are more new commits than folders, one ``path=<folder>`` listing per folder picks the
              commits touching them first; one diff call per (picked) commit to learn its paths (the
-             listing has none). Yields a commit activity only for commits touching a path group.
+             listing has none). Yields a commit activity only for commits touching a path group; without path
+             groups the stream costs nothing.
 
 Edits and late approvals: on GitLab an edited note or a new approval moves the MR's (issue's)
 ``updated_at`` (and writes a system note), so the next run lists that MR again and re-reads its notes; changed
@@ -97,8 +98,11 @@ class GitLabMiner:
         return sorted(n for n in names if not any(fnmatch.fnmatchcase(n, pat) for pat in self.source.exclude))
 
     def mine_repo(
-        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None
+        self, repo: str, watermarks: dict[str, datetime | None], positions: dict[str, str] | None = None,
+        etags: dict[str, str] | None = None,
     ) -> Iterator[Batch]:
+        """``etags`` is left as it is: GitLab counts a 304 like any request, so asking conditionally saves
+        nothing (a night with nothing new costs one listing per stream: see the module docstring)."""
         with forge_errors(self.gl.session):  # what leaves the miner is a leadsig.errors.ForgeError
             project = self.gl.projects.get(repo, lazy=True)  # no request: calls use the URL-encoded path
             yield from self._pulls(project, repo, watermarks.get(STREAM_PULLS))
@@ -152,6 +156,8 @@ class GitLabMiner:
             yield Batch(repo, STREAM_ISSUES, acts, last)
 
     def _commits(self, project: Any, repo: str, mark: datetime | None, position: str | None) -> Iterator[Batch]:
+        if not self.groups.groups:  # no commit can be kept: no listing, no compare, no project request
+            return
         landed = self._landed_since_head(project, repo, position)
         if landed is None:  # first run, or the stored head is gone: by date
             since = iso(mark or self.start)
@@ -171,8 +177,8 @@ class GitLabMiner:
                 continue
             newest = committed if newest is None or (committed and committed > newest) else newest
             fresh = self.is_new(mark, committed) if new is None else True  # landed since the head: new, any date
-            if self.groups.groups and len(attrs.get("parent_ids") or []) <= 1 and fresh:
-                listed.append(c)  # else: no path groups; a merge commit (its changes are its parents'); or read
+            if len(attrs.get("parent_ids") or []) <= 1 and fresh:
+                listed.append(c)  # else: a merge commit (its changes are its parents'), or read already
         if landed is None:
             head = f"{first} {self.gl.projects.get(repo).default_branch}" if first else None  # newest first
         if newest is not None and mark is not None:  # a late old-dated commit must not move the watermark back

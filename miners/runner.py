@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 
 from leadsig.batch import OVERLAP, Miner, MiningStats
 from leadsig.config import Config, SourceConfig
-from leadsig.errors import ForgeError
+from leadsig.errors import ForgeError, NotFound
 from leadsig.roster import IdentityResolver
-from leadsig.warehouse import store
+from leadsig.warehouse import etags, store
 
 log = logging.getLogger("leadsig.mine")
 
@@ -37,6 +37,21 @@ def describe(exc: BaseException) -> str:
 
     origin = exc.__cause__ if isinstance(exc, ForgeError) and exc.__cause__ is not None else exc
     return redact(f"{type(origin).__name__}: {origin}")[:2000]
+
+
+def not_found(source: SourceConfig, repo: str, exc: NotFound) -> str:
+    """Which repo, on which source, in one line: the forge's answer (a GraphQL error document) is not for people."""
+    from leadsig.logs import redact
+
+    origin = exc.__cause__ if exc.__cause__ is not None else exc
+    data = getattr(origin, "data", None)
+    said = (getattr(origin, "message", None) or getattr(origin, "error_message", None)
+            or (data.get("message") if isinstance(data, dict) else None) or "")
+    said = str(said).splitlines()[0][:200] if said else ""
+    status = f", HTTP {exc.status}" if exc.status else ""
+    return redact(f"{repo} was not found on source {source.name} ({source.kind} at {source.url}): "
+                  f"{type(origin).__name__}{status}" + (f", {said}" if said else "")
+                  + "; check the name and that the token can see it")
 
 
 @dataclass
@@ -83,7 +98,9 @@ def mine_repo(
         cursors = store.get_cursor_rows(engine, source.name, repo)
         watermarks = with_overlap({stream: wm for stream, (wm, _) in cursors.items()})
         positions = {stream: pos for stream, (_, pos) in cursors.items() if pos}
-        for batch in miner.mine_repo(repo, watermarks, positions):
+        stored_etags = etags.get_etags(engine, source.name, repo)
+        fresh = dict(stored_etags)
+        for batch in miner.mine_repo(repo, watermarks, positions, fresh):
             result.stored += store.save_batch(
                 engine,
                 source.name,
@@ -97,8 +114,12 @@ def mine_repo(
                 position=batch.position,
                 current=batch.current,
             )
+        if fresh != stored_etags:  # after the last batch: an ETag never stands for what was not stored
+            etags.save_etags(engine, source.name, repo, fresh)
     except Exception as exc:  # one failing repo must not stop the others
         result.error, result.exception = describe(exc), exc
+        if isinstance(exc, NotFound):
+            result.error = not_found(source, repo, exc)
         miner.stats.failed_repos[repo] = result.error
         log.warning("repo %s failed: %s", repo, result.error)
     return result

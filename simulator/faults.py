@@ -23,6 +23,7 @@ class Switches:
 
     budget: int | None = None  # primary limit: requests per window before 403 (GitHub) / 429 (GitLab)
     reset_after: float = 2.0  # seconds from exhaustion until the budget comes back
+    window: float = NOMINAL_WINDOW  # seconds a budget lasts: at its X-RateLimit-Reset a fresh one starts
     secondary_every: int = 0  # every Nth API request gets a secondary rate limit response
     secondary_status: int = 403  # GitHub secondary status: 403 or 429 (GitLab always 429)
     retry_after: int = 1  # Retry-After seconds on secondary limits
@@ -33,6 +34,7 @@ class Switches:
     latency: float = 0.0  # seconds added to every API response
     fault_seed: int = 1234
     failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
+    graphql_absent: bool = False  # /graphql answers 404, as an Enterprise Server or a proxy without GraphQL
     graphql_needs_token: bool = False  # as github.com: anonymous GraphQL gets a 401 (off: tests mine anonymously)
     # what a real forge, or a proxy in front of it, sometimes does to a client that did nothing wrong
     unauthorized: bool = False  # every API request gets a 401 (a revoked or expired token)
@@ -50,7 +52,7 @@ class Window:
 
     used: int = 0
     reset_at: float = 0.0  # epoch seconds; 0 = not yet exhausted (headers show a nominal hour)
-    opened: float = field(default_factory=time.time)
+    opened: float = field(default_factory=lambda: time.time())  # looked up per window: tests set the clock
 
 
 @dataclass
@@ -109,6 +111,12 @@ class FaultPlan:
             self._bad_bodies += 1
             return s.bad_body
 
+    def refund(self, forge: str) -> None:
+        """Give back the request just decided (a 304: GitHub does not count it)."""
+        with self._lock:
+            w = self._windows[forge]
+            w.used = max(0, w.used - 1)
+
     def peek(self, forge: str) -> Decision:
         """Current rate-limit numbers without consuming a request (for /rate_limit)."""
         with self._lock:
@@ -117,7 +125,7 @@ class FaultPlan:
     def _numbers(self, forge: str, now: float) -> Decision:
         s, w = self.switches, self._windows[forge]
         limit = s.budget if s.budget is not None else NOMINAL_LIMIT
-        reset = int(w.reset_at) if w.reset_at else int(w.opened + NOMINAL_WINDOW)
+        reset = int(w.reset_at) if w.reset_at else int(w.opened + s.window)
         return Decision(limit=limit, used=w.used, remaining=max(0, limit - w.used), reset=reset)
 
     def decide(self, forge: str) -> Decision:
@@ -129,12 +137,12 @@ class FaultPlan:
                 self._rng = random.Random(s.fault_seed)
                 self._seeded_with = s.fault_seed
             w = self._windows[forge]
-            if w.reset_at and now >= w.reset_at:
-                w = self._windows[forge] = Window()
+            if (w.reset_at and now >= w.reset_at) or (not w.reset_at and now >= int(w.opened + s.window)):
+                w = self._windows[forge] = Window(opened=now)  # the reset the headers announced has come
             self._seen[forge] += 1
             if s.budget is not None and w.used >= s.budget:
-                if not w.reset_at:
-                    w.reset_at = now + s.reset_after
+                if not w.reset_at:  # back after reset_after, or at the window's end if that comes first
+                    w.reset_at = min(now + s.reset_after, int(w.opened + s.window))
                 d = self._numbers(forge, now)
                 d.action, d.status, d.remaining = "primary", (403 if forge == "github" else 429), 0
                 d.retry_after = max(1, int(w.reset_at - now + 0.999))

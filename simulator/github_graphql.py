@@ -26,6 +26,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
 from leadsig.simulator.github_graphql_sdl import SDL
+from leadsig.simulator.graphql_cost import query_cost
 from leadsig.simulator.http import Request, Response, Router
 from leadsig.simulator.model import GITHUB, Person, PullRequest, Review, iso_z
 from leadsig.simulator.org import Org
@@ -271,7 +272,7 @@ class Root:
 
     def rateLimit(self, _info: Any, dryRun: bool = False) -> dict[str, Any]:  # noqa: N802,N803
         reset = datetime.fromtimestamp(self.budget.get("reset", 0), UTC)
-        return {"cost": 1, "limit": self.budget.get("limit", 5000), "nodeCount": 0,
+        return {"cost": self.budget.get("cost", 1), "limit": self.budget.get("limit", 5000), "nodeCount": 0,
                 "remaining": self.budget.get("remaining", 5000), "used": self.budget.get("used", 0),
                 "resetAt": iso_z(reset)}
 
@@ -286,7 +287,8 @@ def execute(org: Org, req: Request, budget: dict[str, Any] | None = None) -> Res
     query = payload.get("query") if isinstance(payload, dict) else None
     if not isinstance(query, str):
         return Response(200, {"errors": [{"message": "A query attribute must be specified and must be a string."}]})
-    result = graphql_sync(schema(), query, root_value=Root(org, req, budget or {}),
+    budget = {**(budget or {}), "cost": query_cost(query, payload.get("variables") or {}, payload.get("operationName"))}
+    result = graphql_sync(schema(), query, root_value=Root(org, req, budget),
                           variable_values=payload.get("variables") or None,
                           operation_name=payload.get("operationName"))
     body: dict[str, Any] = {}

@@ -218,6 +218,12 @@ def pull_json(org: Org, pr: PullRequest, api: str, web: str, full: bool = False)
     return out
 
 
+def reactions(url: str) -> dict[str, Any]:
+    """GitHub's reaction rollup; the org model has no reactions, so every count is 0."""
+    return {"url": f"{url}/reactions", "total_count": 0, "+1": 0, "-1": 0, "laugh": 0, "hooray": 0,
+            "confused": 0, "heart": 0, "rocket": 0, "eyes": 0}
+
+
 def review_json(rv: Review, api: str, web: str) -> dict[str, Any]:
     html = f"{web}/{rv.repo}/pull/{rv.number}#pullrequestreview-{rv.id}"
     pr_url = f"{api}/repos/{rv.repo}/pulls/{rv.number}"
@@ -258,6 +264,7 @@ def review_comment_json(c: Comment, api: str, web: str) -> dict[str, Any]:
         "html_url": html,
         "pull_request_url": pr_url,
         "author_association": "MEMBER",
+        "reactions": reactions(u),
         "_links": {"self": {"href": u}, "html": {"href": html}, "pull_request": {"href": pr_url}},
         "start_line": None,
         "original_start_line": None,
@@ -284,6 +291,7 @@ def issue_comment_json(c: Comment, api: str, web: str) -> dict[str, Any]:
         "created_at": iso_z(c.created_at),
         "updated_at": iso_z(c.updated_at),
         "author_association": "MEMBER",
+        "reactions": reactions(f"{api}/repos/{c.repo}/issues/comments/{c.id}"),
         "body": c.body,
         "performed_via_github_app": None,
     }
@@ -319,6 +327,7 @@ def issue_json(item: Issue | PullRequest, api: str, web: str, full: bool = False
         "updated_at": iso_z(item.updated_at),
         "closed_at": iso_z(closed_at) if closed_at else None,
         "author_association": "MEMBER",
+        "reactions": reactions(u),
         "active_lock_reason": None,
         "body": item.body or None,
         "state_reason": ("completed" if item.state != "open" else None),

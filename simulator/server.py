@@ -9,16 +9,20 @@ Usage::
         gl = gitlab.Gitlab(sim.url, private_token="x")
         sim.switches.budget = 50          # rate-limit after 50 more requests
         sim.request_count("GET /repos/{owner}/{repo}/pulls")
+        sim.rate_points("core")           # GitHub's count: a 304 free, GraphQL by its cost formula
 
 It is a stdlib ``ThreadingHTTPServer`` in a daemon thread, speaking HTTP/1.1 keep-alive with Nagle
 disabled on every connection (without TCP_NODELAY each keep-alive request costs ~40 ms; ``nodelay=False``
 keeps Nagle on, as the baseline of ``benchmarks/simulator_throughput.py``).  Authorization
-headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never logged.
+headers (``token``/``Bearer``/``PRIVATE-TOKEN``) are accepted, ignored and never logged. GitHub answers carry
+an ``ETag`` (a hash of the body), and a GET whose ``If-None-Match`` names it gets a bodiless ``304`` that,
+as on GitHub, costs no rate-limit point.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import socket
 import sys
 import threading
@@ -31,7 +35,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from leadsig.simulator import github_graphql, github_routes, gitlab_routes, html_pages, misbehaviour
+from leadsig.simulator import (
+    github_events,
+    github_graphql,
+    github_peer_routes,
+    github_routes,
+    gitlab_peer_routes,
+    gitlab_routes,
+    graphql_cost,
+    html_pages,
+    misbehaviour,
+)
 from leadsig.simulator.faults import Decision, FaultPlan, Switches
 from leadsig.simulator.generate import build_org
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
@@ -46,9 +60,12 @@ GITLAB_PREFIX = "/api/v4"
 
 def _router() -> Router:
     router = Router()
+    github_events.register(router)  # first: /issues/events is not /issues/{number}
     github_routes.register(router)
+    github_peer_routes.register(router)
     github_graphql.register(router)
     gitlab_routes.register(router)
+    gitlab_peer_routes.register(router)
     html_pages.register(router)  # last: its templates are the most general
     return router
 
@@ -79,6 +96,7 @@ class ForgeSimulator:
         self._count_lock = threading.Lock()
         self.requests: Counter[str] = Counter()  # "GET /repos/{owner}/{repo}/pulls" -> n
         self.statuses: Counter[int] = Counter()
+        self.points: Counter[str] = Counter()  # rate-limit points as the forge counts them: core, graphql, gitlab
         self.log: deque[tuple[str, str, int]] = deque(maxlen=20_000)  # (method, path?query, status); no headers
 
     # ------------------------------------------------------------ lifecycle
@@ -128,11 +146,18 @@ class ForgeSimulator:
             return self.requests[template] if template else sum(self.requests.values())
 
     def reset_requests(self) -> None:
-        """Zero the request counter, status counter and log."""
+        """Zero the request counter, status counter, rate-limit points and log."""
         with self._count_lock:
             self.requests.clear()
             self.statuses.clear()
+            self.points.clear()
             self.log.clear()
+
+    def rate_points(self, resource: str | None = None) -> int:
+        """Rate-limit points spent: ``core`` (GitHub REST; a 304 is free), ``graphql`` (by GitHub's cost
+        formula, :mod:`graphql_cost`), ``gitlab`` (one per request), or all of them."""
+        with self._count_lock:
+            return self.points[resource] if resource else sum(self.points.values())
 
     def restore_budget(self) -> None:
         """Give back the full primary rate-limit budget now."""
@@ -174,6 +199,10 @@ class ForgeSimulator:
             self._finish("GET /rate_limit", req, resp, d, forge)
             return resp
         key = f"{method} {found[0].template}" if found else f"{method} <unmatched>"
+        if key == GRAPHQL_KEY and self.switches.graphql_absent:
+            resp = _error(forge, 404, "Not Found")
+            self._finish(key, req, resp, Decision(), forge)
+            return resp
         if key == GRAPHQL_KEY and self.switches.graphql_needs_token and not any(
                 k.lower() == "authorization" for k in headers):
             resp = _error(forge, 401, "This endpoint requires you to be authenticated.")
@@ -210,6 +239,11 @@ class ForgeSimulator:
             except Exception as exc:  # a simulator bug: say so loudly, answer 500
                 traceback.print_exc(file=sys.stderr)
                 resp = _error(forge, 500, f"simulator error: {type(exc).__name__}")
+        if is_api and forge == "github" and method == "GET" and resp.status == 200:
+            resp = _conditional(resp, headers)
+            if resp.status == 304:  # GitHub does not count it against the rate limit
+                self.faults.refund(forge)
+                decision = self.faults.peek(forge)
         if is_api and resp.status == 200 and (kind := self.faults.bad_body()):
             resp = misbehaviour.spoil(resp, kind)
         if self.switches.echo_token:
@@ -227,6 +261,7 @@ class ForgeSimulator:
         return None
 
     def _finish(self, key: str, req: Request, resp: Response, d: Decision, forge: str) -> None:
+        self._charge(key, req, resp, forge)
         if resp.content_type.startswith("application/json"):
             resp.headers.update(_rate_headers(forge, d))
             if key == GRAPHQL_KEY:  # GraphQL has its own budget on GitHub; the simulator shares one
@@ -239,6 +274,26 @@ class ForgeSimulator:
             req.raw_path + ("?" + "&".join(f"{k}={v}" for k, v in req.query.items()) if req.query else ""),
             resp.status,
         )
+
+
+    def _charge(self, key: str, req: Request, resp: Response, forge: str) -> None:
+        """Points as the forge counts them: answers that were refused before the API (401s, redirects) too."""
+        if key == "GET /rate_limit" or resp.status == 304:
+            return
+        resource = "gitlab" if forge == "gitlab" else "graphql" if key == GRAPHQL_KEY else "core"
+        cost = graphql_cost.body_cost(req.body) if resource == "graphql" and resp.status == 200 else 1
+        with self._count_lock:
+            self.points[resource] += cost
+
+
+def _conditional(resp: Response, headers: dict[str, str]) -> Response:
+    """GitHub's ETag on a 200, and a bodiless 304 when ``If-None-Match`` names it."""
+    etag = 'W/"' + hashlib.sha256(resp.encode()).hexdigest()[:32] + '"'
+    resp.headers["ETag"] = etag
+    asked = next((v for k, v in headers.items() if k.lower() == "if-none-match"), "")
+    if etag in {t.strip() for t in asked.split(",")}:
+        return Response(304, None, {"ETag": etag})
+    return resp
 
 
 def _rate_headers(forge: str, d: Decision) -> dict[str, str]:

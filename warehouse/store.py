@@ -248,6 +248,9 @@ def get_cursor_rows(engine: Engine, source: str, repo: str) -> dict[str, tuple[d
 
 def clear_cursors(engine: Engine, source: str | None = None, repo: str | None = None) -> None:
     """For --full: forget watermarks so the next run re-mines everything (upserts keep it duplicate-free)."""
+    from leadsig.warehouse.etags import clear_etags
+
+    clear_etags(engine, source, repo)  # an ETag stands for what the cursors say was read
     with engine.begin() as conn:
         stmt = m.Cursor.__table__.delete()
         if source:

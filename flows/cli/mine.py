@@ -14,7 +14,7 @@ from leadsig.flows.cli.options import DEFAULT_CONFIG, ConfigOpt, parse_date
 
 if TYPE_CHECKING:  # the stages are imported when a command runs: other commands do not load the miners
     from leadsig.flows.pipeline import RunSummary
-    from leadsig.miners.runner import RepoResult
+    from leadsig.miners.runner import RepoResult, SourceResult
 
 console = Console(stderr=True)
 
@@ -62,6 +62,7 @@ def run_mine(
             console=console,
             transient=False,
         ) as progress:
+            results = []
             for s in sources:
                 task = progress.add_task(f"{s.name}: listing repos", total=None)
 
@@ -69,7 +70,12 @@ def run_mine(
                     mark = "[red]failed[/red]" if res.error else f"{res.stored} stored"
                     progress.update(task, total=n, completed=i, description=f"{s.name}: {res.repo} ({mark})")
 
-                summary.add(mine_source(p.engine, p.cfg, s, p.resolver, since=since, only_repo=repo, on_repo=on_repo))
+                results.append(mine_source(p.engine, p.cfg, s, p.resolver, since=since, only_repo=repo,
+                                           on_repo=on_repo))
+        for note in elsewhere(results) if repo else []:
+            console.print(note, markup=False, highlight=False)
+        for result in results:
+            summary.add(result)
         if classify:  # what landed is consistent even when a repo failed
             from leadsig.flows.cli.progress import stage_progress
 
@@ -77,6 +83,25 @@ def run_mine(
                 summary.signals_by_type = signals_by_type(classify_stage(p, progress=step))
     print_summary(summary)
     return summary
+
+
+def elsewhere(results: list[SourceResult]) -> list[str]:
+    """``--repo`` is tried on every selected source: where another source has it, "not found" on this one is
+    what the user expects, so it is said and dropped from the failures; where no source has it, it fails."""
+    from leadsig.errors import NotFound
+
+    def missing(res: RepoResult) -> bool:
+        return isinstance(res.exception, NotFound)
+
+    if not any(r.error is None for result in results for r in result.repos):
+        return []
+    notes = []
+    for result in results:
+        for res in [r for r in result.repos if missing(r)]:
+            notes.append(f"{res.error.split(';')[0] if res.error else res.repo} (mined from another source)")
+            res.error, res.exception = None, None
+            result.stats.failed_repos.pop(res.repo, None)
+    return notes
 
 
 def print_summary(summary: RunSummary) -> None:

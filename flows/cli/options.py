@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -30,3 +30,16 @@ def parse_date(value: str | None, option: str) -> date | None:
                 code="bad-argument",
             )
         ) from None
+
+
+def parse_moment(value: str | None, option: str) -> datetime | None:
+    """An ISO 8601 date or time (UTC unless it says otherwise), or a located error naming the option."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(Problem(f"not a date or time: {value!r}", key=option,
+                                hint="use ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z",
+                                code="bad-argument")) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

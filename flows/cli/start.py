@@ -50,9 +50,12 @@ def simulate(
     latency: Annotated[float, typer.Option(help="Seconds added to every API response.")] = 0.0,
     budget: Annotated[int | None, typer.Option(help="Primary rate-limit budget per window.")] = None,
     secondary_every: Annotated[int, typer.Option(help="Every Nth request hits a secondary limit.")] = 0,
+    now: Annotated[str | None, typer.Option(help="The org's present (ISO 8601, UTC by default): the same seed and "
+                                            "--now serve the same data; without it, the current time.")] = None,
 ) -> None:
     """Serve the forge simulator alone until stopped (Ctrl-C)."""
     from leadsig.errors import Problem, UserError
+    from leadsig.flows.cli.options import parse_moment
     from leadsig.simulator.cli import run_simulator
     from leadsig.simulator.org import SIZES
 
@@ -62,7 +65,7 @@ def simulate(
     if write_config is not None and not force:
         _refuse_overwrite(write_config)
     run_simulator(port, size, seed, write_config, error_rate=error_rate, drop_rate=drop_rate, latency=latency,
-                  budget=budget, secondary_every=secondary_every)
+                  budget=budget, secondary_every=secondary_every, now=parse_moment(now, "--now"))
 
 
 

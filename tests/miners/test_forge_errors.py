@@ -91,4 +91,5 @@ def test_the_runner_keeps_the_named_error_and_the_librarys_words(sim: ForgeSimul
     result = mine_repo(open_warehouse(cfg.warehouse), cfg, miner.source, miner, "acme/does-not-exist",
                        IdentityResolver(None, cfg.bot_patterns))
     assert isinstance(result.exception, NotFound)
-    assert result.error is not None and result.error.startswith("UnknownObjectException: ") and "404" in result.error
+    assert result.error is not None and "UnknownObjectException, HTTP 404, Not Found" in result.error
+    assert result.error.startswith(f"acme/does-not-exist was not found on source gh (github at {sim.url})")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 from mining import first_run, mine, stored
+from mining import github_config as make_config
 from sqlalchemy import Engine, select
 
 from leadsig import activity as k
-from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
+from leadsig.config import DEFAULT_PATH_GROUPS
 from leadsig.miners.paths import PathGroups
 from leadsig.miners.runner import mine_source
 from leadsig.roster import IdentityResolver
@@ -25,16 +25,6 @@ from leadsig.warehouse.db import open_warehouse
 def sim() -> Iterator[ForgeSimulator]:
     with ForgeSimulator(size="tiny", seed=7) as s:
         yield s
-
-
-def make_config(tmp_path: Path, url: str, graphql: bool = True, **source: object) -> Config:
-    src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0,
-                       **source)  # type: ignore[arg-type]
-    if not graphql:
-        src.graphql = False  # type: ignore[attr-defined]  # the source option ``graphql: false``
-    return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / 'w.db'}", roster=None,
-                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
-                  teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)
 
 
 def expected(sim: ForgeSimulator, api: str) -> dict[str, dict[str, str]]:
@@ -82,15 +72,18 @@ def test_review_carries_state_and_its_inline_comment_count(sim, tmp_path):
     assert {s for s, _ in states.values()} >= {"approved", "changes_requested", "commented"}
 
 
-def test_second_run_with_nothing_new_adds_nothing_and_costs_at_most_five_requests_per_repo(sim, tmp_path):
-    cfg = make_config(tmp_path, sim.url)
+@pytest.mark.parametrize("graphql", [True, False], ids=["graphql", "rest"])
+def test_second_run_with_nothing_new_adds_nothing_and_costs_no_rate_limit_point(sim, tmp_path, graphql):
+    cfg = make_config(tmp_path, sim.url, graphql=graphql)
     engine = first_run(cfg)
     with engine.connect() as conn:
         before = conn.execute(select(m.Activity.id, m.Activity.content_hash).order_by(m.Activity.id)).all()
     sim.reset_requests()
     second = mine(cfg, engine)
     repos = len(sim.org.repos_of(GITHUB))
-    assert sim.request_count() - sim.request_count("GET /orgs/{org_name}/repos") <= 5 * repos
+    listing = sim.request_count("GET /orgs/{org_name}/repos")  # once per source, not per repo
+    assert sim.request_count() - listing == 5 * repos and sim.statuses[304] == 5 * repos  # five probes
+    assert sim.rate_points() == listing  # every probe a 304: no point per repo
     assert sum(r.stored for r in second.repos) <= len(before)  # re-read overlap only, upserted in place
     with engine.connect() as conn:
         after = conn.execute(select(m.Activity.id, m.Activity.content_hash).order_by(m.Activity.id)).all()
@@ -117,9 +110,8 @@ def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_p
     assert (late.state, late.parent_number, late.repo) == ("changes_requested", old_pr.number, old_pr.repo)
     assert rows[(k.ISSUE_COMMENT, str(old_comment.id))].body == "Edited: the fix is in #3."
     assert rows[(k.REVIEW_COMMENT, str(old_inline.id))].body == "Edited inline remark."
-    repos = len(sim.org.repos_of(GITHUB))
-    if graphql:  # one page of PRs per repo, the late review nested in it
-        assert sim.request_count("POST /graphql") == repos
+    if graphql:  # one page of PRs for the repo with the late review (it nested there); the other repo's
+        assert sim.request_count("POST /graphql") == 1  # pulls probe was unchanged (a 304)
         assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0
     else:
         assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 1  # only the touched PR
@@ -154,7 +146,8 @@ def test_pull_streams_cost_a_graphql_page_per_fifty_prs_and_no_per_pr_calls(sim,
     mine(cfg, open_warehouse(cfg.warehouse))
     pages = sum(-(-len(sim.org.pulls[r.full_name]) // 50) for r in sim.org.repos_of(GITHUB))
     assert sim.request_count("POST /graphql") == pages
-    assert sim.request_count("GET /repos/{owner}/{repo}/pulls") == 0
+    pulls_listings = [path for _, path, _ in sim.log if path.split("?")[0].endswith("/pulls")]
+    assert all("per_page=1&" in p or p.endswith("per_page=1") for p in pulls_listings)  # the probes only
     assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0
 
 
@@ -182,8 +175,8 @@ PR_SIZES = {"files", "additions", "deletions", "path_groups"}  # REST's pulls li
 
 
 def comparable(engine: Engine) -> dict[tuple[str, str], tuple]:
-    """Every stored activity by (kind, native_id), minus the merger (REST's pulls listing does not know it) and
-    what only the GraphQL PR query brings (files, sizes, past review requests)."""
+    """Every stored activity by (kind, native_id), with its actor (the merger for pr_merged), minus what only the
+    GraphQL PR query brings (files, sizes, past review requests)."""
     skip = {"id", "mined_at", "content_hash", "actor_login", "actor_id", "person_id", "extra"}
     cols = [c for c in m.Activity.__table__.columns if c.name not in skip]
     with engine.connect() as conn:
@@ -193,9 +186,8 @@ def comparable(engine: Engine) -> dict[tuple[str, str], tuple]:
     for kind, nid, actor, extra, *rest in rows:
         if kind in (k.PR_OPENED, k.PR_MERGED):
             rest = [None if c.name in PR_SIZES else v for c, v in zip(cols, rest, strict=True)]
-        if kind != k.PR_MERGED:
-            rest.append(actor)
-            rest.append({key: v for key, v in (extra or {}).items() if key not in {"merged_by_known", *GRAPHQL_ONLY}})
+        rest.append(actor)
+        rest.append({key: v for key, v in (extra or {}).items() if key not in GRAPHQL_ONLY})
         out[(kind, nid)] = tuple(rest)
     return out
 
@@ -223,7 +215,7 @@ def test_graphql_brings_each_prs_files_path_groups_and_every_review_request(sim,
                ["requested_reviewers"]) for p in asked_then_reviewed)
 
 
-def test_graphql_and_rest_store_the_same_activities_and_graphql_knows_the_merger(sim, tmp_path):
+def test_graphql_and_rest_store_the_same_activities_and_both_know_the_merger(sim, tmp_path):
     (tmp_path / "rest").mkdir()
     rest_cfg = make_config(tmp_path / "rest", sim.url, graphql=False)
     rest = open_warehouse(rest_cfg.warehouse)
@@ -317,8 +309,9 @@ def test_commits_merged_late_with_an_old_date_are_picked_up(sim, tmp_path, graph
     commits = stored(engine, k.COMMIT)
     assert late.sha in commits and commits[late.sha].endswith(f"/commit/{late.sha}")
     assert merge_base.sha not in commits
-    assert sim.request_count("GET /repos/{owner}/{repo}/compare/{basehead}") == len(org.repos_of(GITHUB))
-    assert sim.request_count("GET /repos/{owner}/{repo}/commits") == 0  # no date listing once the head is known
+    assert sim.request_count("GET /repos/{owner}/{repo}/compare/{basehead}") == 1  # the other repo's commits
+    # probe was unchanged (a 304); no date listing once the head is known:
+    assert not [path for _, path, _ in sim.log if "/commits?" in path and "since=" in path]
 
 
 def test_a_force_push_that_drops_the_stored_head_falls_back_to_dates(sim, tmp_path, caplog):

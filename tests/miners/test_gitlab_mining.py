@@ -285,3 +285,15 @@ def test_approvals_reset_by_a_push_are_removed_on_the_next_run(sim, tmp_path):
     mine(cfg, engine)
     assert not gone & set(stored(engine, k.PR_REVIEW))
     assert stored(engine, k.PR_REVIEW) == expected(sim)[k.PR_REVIEW]
+
+
+def test_without_path_groups_no_commit_is_listed_and_the_project_is_not_fetched(sim, tmp_path):
+    cfg = make_config(tmp_path, sim.url, path_groups={})
+    engine = open_warehouse(cfg.warehouse)
+    mine(cfg, engine)
+    mine(cfg, engine)
+    commit_calls = [(verb, path) for verb, path, _ in sim.log if "/repository/" in path]
+    project_gets = [path for _, path, _ in sim.log if path.split("?")[0].count("/") == 4]  # /api/v4/projects/ID
+    assert commit_calls == [] and project_gets == []
+    assert stored(engine, k.COMMIT) == {}
+    assert stored(engine, k.PR_OPENED)  # the other streams were mined

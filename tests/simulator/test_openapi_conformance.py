@@ -26,7 +26,7 @@ import requests
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from leadsig.simulator import GITHUB, ForgeSimulator, build_org, github_routes
+from leadsig.simulator import GITHUB, ForgeSimulator, build_org, github_events, github_peer_routes, github_routes
 from leadsig.simulator.http import Router
 from leadsig.simulator.org import Org
 
@@ -36,7 +36,9 @@ RATE_LIMIT = "/rate_limit"  # answered by the server itself, outside the router
 
 def _github_templates() -> list[str]:
     router = Router()
+    github_events.register(router)
     github_routes.register(router)
+    github_peer_routes.register(router)
     return [r.template for r in router.routes if r.method == "GET"] + [RATE_LIMIT]
 
 
@@ -142,6 +144,7 @@ def _urls(org: Org, template: str) -> list[str]:
         ],
         "/repos/{owner}/{repo}/issues": [f"/repos/{r}/issues{every}" for r in repos],
         "/repos/{owner}/{repo}/issues/comments": [f"/repos/{r}/issues/comments?per_page=100" for r in repos],
+        "/repos/{owner}/{repo}/issues/events": [f"/repos/{r}/issues/events?per_page=100" for r in repos],
         "/repos/{owner}/{repo}/issues/comments/{comment_id}": [
             f"/repos/{c.repo}/issues/comments/{c.id}" for c in conversation
         ],
@@ -156,6 +159,19 @@ def _urls(org: Org, template: str) -> list[str]:
         "/repos/{owner}/{repo}/compare/{basehead}": [
             f"/repos/{r}/compare/{c.sha}...main?per_page=5" for r in repos for c in org.commits[r][:3]
         ],
+        "/repos/{owner}/{repo}/pulls/{number}/commits": [f"/repos/{p.repo}/pulls/{p.number}/commits" for p in pulls],
+        "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers": [
+            f"/repos/{p.repo}/pulls/{p.number}/requested_reviewers" for p in pulls
+        ],
+        "/repos/{owner}/{repo}/issues/{number}/reactions": [f"/repos/{x.repo}/issues/{x.number}/reactions"
+                                                            for x in parents[:3]],
+        "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions": [
+            f"/repos/{c.repo}/issues/comments/{c.id}/reactions" for c in conversation[:3]
+        ],
+        "/repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions": [
+            f"/repos/{c.repo}/pulls/comments/{c.id}/reactions" for c in review_comments[:3]
+        ],
+        "/users/{login}/orgs": [f"/users/{p.gh_login}/orgs" for p in humans_and_bots],
         RATE_LIMIT: [RATE_LIMIT],
     }
     return table.get(template, [])

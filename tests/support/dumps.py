@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 
 from leadsig.warehouse import models as m
+from leadsig.warehouse.etags import ListingETag
 
 VOLATILE = {"mined_at", "classified_at", "updated_at_cursor", "id_signal"}
 TABLES = {
@@ -30,5 +31,5 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def wipe(engine: Engine) -> None:
     with engine.begin() as conn:
-        for model in (m.Signal, m.Activity, m.Cursor, m.Identity, m.Repository, m.MiningRun, m.Person):
+        for model in (m.Signal, m.Activity, m.Cursor, ListingETag, m.Identity, m.Repository, m.MiningRun, m.Person):
             conn.execute(delete(model))

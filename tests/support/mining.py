@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from leadsig.config import DEFAULT_PATH_GROUPS, Config, SourceConfig
+from leadsig.config import DEFAULT_BOT_PATTERNS, DEFAULT_PATH_GROUPS, Config, ScheduleConfig, SourceConfig
 from leadsig.miners.paths import PathGroups
 from leadsig.miners.runner import SourceResult, mine_source
 from leadsig.roster import IdentityResolver
@@ -61,3 +62,14 @@ def stored(engine: Engine, kind: str) -> dict[str, str]:
     with engine.connect() as conn:
         rows = conn.execute(select(m.Activity.native_id, m.Activity.url).where(m.Activity.kind == kind)).all()
     return {nid: url for nid, url in rows}
+
+
+def github_config(tmp_path: Path, url: str, graphql: bool = True, **source: object) -> Config:
+    """The github source ``gh`` on the simulator's org ``acme``; ``graphql=False`` is ``graphql: false``."""
+    src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0,
+                       **source)  # type: ignore[arg-type]
+    if not graphql:
+        src.graphql = False  # type: ignore[attr-defined]  # the source option ``graphql: false``
+    return Config(path=tmp_path / "leadsig.yaml", warehouse=f"sqlite:///{tmp_path / 'w.db'}", roster=None,
+                  since=date(2000, 1, 1), rules=["default"], path_groups=dict(DEFAULT_PATH_GROUPS), sources=[src],
+                  teams={}, schedule=ScheduleConfig(), reports_out_dir=tmp_path, bot_patterns=DEFAULT_BOT_PATTERNS)

@@ -1,0 +1,54 @@
+"""Probes: one conditional request per stream says whether anything changed since the last run, for free.
+
+GitHub answers ``If-None-Match: <ETag of last time>`` with ``304 Not Modified`` when the page is unchanged,
+and does not count a 304 against the rate limit. PyGithub sends conditional requests only for single
+objects (``GithubObject.update``), not for listings, so a probe asks the way ``update`` does
+(``Requester.requestJson`` with the header, through the same requester, retry and checked connection).
+
+A probe is the newest item of a stream's listing (``per_page=1``, newest-updated first, no ``since``): any
+new or updated item becomes that item and changes the page, whatever the watermarks did, so the ETag of
+the last run is still the right question tonight. An unchanged probe skips its stream (no batch, the
+cursor stays); a changed one costs one request more than the stream itself. The GraphQL pulls stream
+cannot be asked conditionally (a POST): the REST pulls listing is its probe.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from github import Consts
+from github.Requester import Requester
+
+
+class Conditional:
+    """The ETags of one repo's listings: ``stored`` from the last run, ``fresh`` to store after this one."""
+
+    def __init__(self, requester: Requester, stored: dict[str, str] | None) -> None:
+        self.requester = requester
+        self.stored = stored or {}
+        self.fresh: dict[str, str] = {}
+        self.unchanged = 0  # 304s this run (free on GitHub)
+
+    def key(self, url: str, params: dict[str, Any]) -> str:
+        """The listing's path and sorted parameters: a moved ``since`` is another listing."""
+        return urlsplit(url).path + "?" + urlencode(sorted(params.items()))
+
+    def changed(self, url: str, params: dict[str, Any], ask: bool = True) -> bool:
+        """False when the probe is unchanged since the stored ETag (a free 304); True otherwise. ``ask=False``
+        sends no ETag (the warehouse holds nothing of this repo: an ETag would claim what is not there)."""
+        key = self.key(url, params)
+        etag = self.stored.get(key) if ask else None
+        headers = {Consts.REQ_IF_NONE_MATCH: etag} if etag else {}
+        status, answer, body = self.requester.requestJson("GET", url, parameters=params, headers=headers)
+        lower = {k.lower(): v for k, v in answer.items()}
+        if status == 304:
+            self.unchanged += 1
+            self.fresh[key] = lower.get("etag") or etag or ""
+            return False
+        if status >= 400:
+            raise self.requester.createException(status, answer, json.loads(body) if body else None)
+        if lower.get("etag"):
+            self.fresh[key] = lower["etag"]
+        return True
