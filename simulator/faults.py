@@ -154,3 +154,17 @@ class FaultPlan:
             if roll_slow < s.slow_rate:
                 d.delay += s.slow_seconds
             return d
+
+    def git_decision(self) -> Decision:
+        """Faults and latency for a git request: as the API's, but git traffic spends no rate-limit budget."""
+        s = self.switches
+        with self._lock:
+            d = Decision(delay=s.latency)
+            roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
+            if roll_drop < s.drop_rate:
+                d.action = "drop"
+            elif roll_err < s.error_rate:
+                d.action, d.status = "error", self._rng.choice([500, 502, 503])
+            if roll_slow < s.slow_rate:
+                d.delay += s.slow_seconds
+            return d
