@@ -33,6 +33,7 @@ class Switches:
     latency: float = 0.0  # seconds added to every API response
     fault_seed: int = 1234
     failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
+    git_needs_token: bool = False  # git over HTTP answers 401 without a token (a private repository)
     graphql_needs_token: bool = False  # as github.com: anonymous GraphQL gets a 401 (off: tests mine anonymously)
     # what a real forge, or a proxy in front of it, sometimes does to a client that did nothing wrong
     unauthorized: bool = False  # every API request gets a 401 (a revoked or expired token)

@@ -1,9 +1,10 @@
 """Git over smart HTTP at the forges' clone URLs, answered by ``git http-backend`` (CGI).
 
 GitHub clones at ``/OWNER/REPO.git``, GitLab at ``/GROUP/SUBGROUP/PROJECT.git``: the same URLs the API
-answers give as ``clone_url`` and ``http_url_to_repo``. As on the forges' private repositories, git
-needs a token, sent as HTTP basic auth (any user name, the token as password); without one the answer
-is a 401 with a Basic challenge, which is what makes a git client ask its credential helper. Faults
+answers give as ``clone_url`` and ``http_url_to_repo``. Authentication is checked as the API's: a token
+as HTTP basic auth (any user name, the token as password); anonymous clones are served, as public
+repositories are, unless ``switches.git_needs_token`` (a private repository: 401 with a Basic challenge,
+which is what makes a git client ask for credentials); ``switches.unauthorized`` refuses every request. Faults
 (5xx, dropped connections, latency) apply as on the API, but git traffic uses no API rate-limit budget,
 as on github.com. The bare repositories come from :class:`~leadsig.simulator.git_repos.GitStore`.
 """
@@ -57,7 +58,7 @@ def serve(sim: Any, method: str, target: str, headers: dict[str, str], body: byt
     forge = _forge_of(sim.org, name)
     if forge is None or rest.startswith("/git-receive-pack") or "service=git-receive-pack" in query:
         return Response(404, "Repository not found.\n", content_type=TEXT)
-    if sim.switches.unauthorized or not has_token(headers):
+    if sim.switches.unauthorized or (sim.switches.git_needs_token and not has_token(headers)):
         return Response(401, "Authentication failed.\n", {"WWW-Authenticate": 'Basic realm="forge git"'}, TEXT)
     decision = sim.faults.git_decision()
     if decision.delay:

@@ -145,8 +145,8 @@ def _fast_import_stream(commits: list[Commit], default_branch: str) -> tuple[byt
     """The fast-import commands for ``commits`` and the mark of each model SHA."""
     dag = _dag(commits, default_branch)
     seen: set[int] = set()
-    for c in commits:  # one FileChange shared by two commits would be normalised twice: give each its own
-        c.files = [f if id(f) not in seen else replace(f) for f in c.files]
+    for c in commits:  # a FileChange shared by two commits would be normalised twice; files in git's diff order
+        c.files = sorted((f if id(f) not in seen else replace(f) for f in c.files), key=lambda f: f.filename)
         seen.update(id(f) for f in c.files)
     marks: dict[str, int] = {}
     tip_tree: dict[str, dict[str, list[str]]] = {}  # model SHA -> tree after it
