@@ -104,8 +104,12 @@ class GitRepo:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(self.path.name + ".partial")
             shutil.rmtree(tmp, ignore_errors=True)
-            self.run("clone", "--quiet", "--bare", "--filter=blob:none", "--single-branch", "--branch", branch,
-                     "--", self.url, str(tmp), repo=False)
+            try:
+                self.run("clone", "--quiet", "--bare", "--filter=blob:none", "--single-branch", "--branch", branch,
+                         "--", self.url, str(tmp), repo=False)
+            except GitUnavailable:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
             tmp.rename(self.path)  # a clone killed half-way never looks like a finished one
         else:
             self.run("fetch", "--quiet", "--no-tags", "--prune", "--", self.url, f"+{ref}:{ref}")
