@@ -207,3 +207,20 @@ def disk_use(root: Path) -> int:
     if not root.exists():
         return 0
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def remove_cache(root: Path | None) -> int:
+    """Delete the whole cache (``forget``): bytes freed. The next run clones again."""
+    if root is None or not root.exists():
+        return 0
+    freed = disk_use(root)
+    shutil.rmtree(root)
+    return freed
+
+
+def human_bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
