@@ -74,3 +74,15 @@ def test_a_second_run_fetches_and_finds_a_late_commit_by_the_branch_head(sim, tm
     assert late.sha in stored  # rewritten to git's SHA by the simulator when the commit landed
     assert stored[late.sha]["additions"] == 40 and stored[late.sha]["path_groups"] == ["docs"]
     assert sim.request_count(PER_COMMIT[forge]) == 0
+
+
+@pytest.mark.parametrize("forge", FORGES)
+def test_a_force_push_that_drops_the_stored_head_lists_the_clone_by_date(sim, tmp_path, forge, caplog):
+    cfg = config(tmp_path, sim.url, forge, "git", "w")
+    engine = first_run(cfg)
+    repo = sim.org.repos_of(forge)[0]
+    head = [c for c in sim.org.commits[repo.full_name] if c.branch == repo.default_branch][-1]
+    sim.org.drop_commit(repo.full_name, head.sha)  # rewritten history: the old head lingers only in the clone
+    with caplog.at_level("INFO", logger="leadsig.mine.git"):
+        mine(cfg, engine)
+    assert f"{repo.full_name}: stored head {head.sha[:12]} of {repo.default_branch} is gone" in caplog.text
