@@ -14,7 +14,7 @@ commits that touch a default path group), over smart HTTP from the simulator (``
 Bytes received are the pack files the clone holds afterwards (git stores a received pack as it came),
 plus the git requests the simulator counted.
 
-    .venv/bin/python benchmarks/git_clone_strategy.py [--size large]
+    .venv/bin/python benchmarks/git_clone_strategy.py [--size medium]
 Writes benchmarks/results/git_clone_strategy.md.
 """
 
@@ -69,7 +69,7 @@ def strategy(sim: ForgeSimulator, root: Path, name: str, since: str) -> tuple[in
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="large")
+    ap.add_argument("--size", default="medium", help="large works too, but its lazy strategy takes an hour")
     args = ap.parse_args()
     org = build_org(42, args.size)
     n_commits = sum(1 for r in org.repos for c in org.commits.get(r.full_name, []) if c.branch == r.default_branch)
