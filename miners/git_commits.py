@@ -111,8 +111,10 @@ class GitRepo:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
             tmp.rename(self.path)  # a clone killed half-way never looks like a finished one
-        else:
-            self.run("fetch", "--quiet", "--no-tags", "--prune", "--", self.url, f"+{ref}:{ref}")
+        else:  # through the promisor remote "origin" (its URL, no token, in the clone's config): blobless still
+            if self.run("config", "--get", "remote.origin.url").strip() != self.url:
+                self.run("remote", "set-url", "origin", self.url)  # the forge moved the repository
+            self.run("fetch", "--quiet", "--no-tags", "--filter=blob:none", "--", "origin", f"+{ref}:{ref}")
         return self.run("rev-parse", "--verify", f"{ref}^{{commit}}").strip()
 
     def is_ancestor(self, sha: str, tip: str) -> bool:
@@ -144,7 +146,7 @@ class GitRepo:
         if blobs:
             self.run("-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
                      "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin",
-                     self.url, stdin="\n".join(blobs) + "\n")
+                     "origin", stdin="\n".join(blobs) + "\n")
         out = self.run("log", "--no-walk=unsorted", "--no-renames", "--numstat", "-z", "--format=%x1d%H",
                        "--stdin", stdin="\n".join(c.sha for c in commits) + "\n")
         by_sha = {c.sha: c for c in commits}
