@@ -34,6 +34,10 @@ def counter_key(method: str, rest: str) -> str:
     return f"{method} /{{repo}}.git{'/objects/...' if rest.startswith('/objects/') else rest}"
 
 
+def is_git_key(key: str) -> bool:
+    return " /{repo}.git" in key
+
+
 def has_token(headers: dict[str, str]) -> bool:
     """Basic auth with a non-empty password (the token), or a bearer/token header as the API takes."""
     for name, value in headers.items():

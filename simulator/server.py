@@ -127,9 +127,17 @@ class ForgeSimulator:
 
     # ------------------------------------------------------------ counters and switches
     def request_count(self, template: str | None = None) -> int:
-        """Requests seen for one endpoint template (``"GET /api/v4/projects/{id}/merge_requests"``), or all."""
+        """Requests seen for one endpoint template (``"GET /api/v4/projects/{id}/merge_requests"``), or all API
+        requests (git over HTTP is not API traffic: :meth:`git_request_count`)."""
         with self._count_lock:
-            return self.requests[template] if template else sum(self.requests.values())
+            if template:
+                return self.requests[template]
+            return sum(n for key, n in self.requests.items() if not git_http.is_git_key(key))
+
+    def git_request_count(self) -> int:
+        """git smart-HTTP requests (``/{repo}.git/...``): they spend no API rate limit, as on the forges."""
+        with self._count_lock:
+            return sum(n for key, n in self.requests.items() if git_http.is_git_key(key))
 
     def reset_requests(self) -> None:
         """Zero the request counter, status counter and log."""
