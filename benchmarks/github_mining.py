@@ -38,8 +38,10 @@ COMMIT_ENDPOINTS = ("commits", "commits/{sha}")
 FOLDER_GROUPS = {"docs": ["docs/**"], "ci": [".github/workflows/**"]}
 
 
-def config(tmp: Path, url: str, name: str, groups: dict[str, list[str]], graphql: bool = True) -> Config:
-    src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0)
+def config(tmp: Path, url: str, name: str, groups: dict[str, list[str]], graphql: bool = True,
+           commits: str = "api") -> Config:
+    src = SourceConfig(kind="github", url=url, name="gh", orgs=["acme"], seconds_between_requests=0, commits=commits,
+                       git_cache=tmp / "cache")
     if not graphql:
         src.graphql = False  # type: ignore[attr-defined]  # the source option ``graphql: false``
     return Config(path=tmp / "leadsig.yaml", warehouse=f"sqlite:///{tmp / name}", roster=None, since=date(2000, 1, 1),
@@ -70,6 +72,30 @@ def pick(per: Counter[str], names: tuple[str, ...]) -> int:
     return sum(per[n] for n in names)
 
 
+def git_lines(per: Counter[str], took: float, again: Counter[str], again_s: float, api: Counter[str],
+              api_s: float, n_pr: int, repos: int) -> list[str]:
+    """The same org mined with commits from git (``commits: git``), against the API full run above."""
+    def split(c: Counter[str]) -> tuple[int, int]:
+        git = sum(n for k, n in c.items() if ".git/" in k)
+        return sum(c.values()) - git, git
+
+    (full_api, _), (git_api, git_http), (again_api, again_git) = split(api), split(per), split(again)
+    return [
+        "Commits from git (`commits: git`, blobless clones in a cache folder), same simulator, same run:",
+        "",
+        "| run | API requests | per PR | git HTTP requests | wall time (s) |",
+        "|---|---|---|---|---|",
+        f"| full run, commits through the API (above) | {full_api} | {full_api / n_pr:.3f} | 0 | {api_s:.1f} |",
+        f"| full run, commits from git | {git_api} | **{git_api / n_pr:.3f}** | {git_http} | {took:.1f} |",
+        f"| nothing-new run, commits from git | {again_api} | {again_api / repos:.2f} per repo | {again_git} | "
+        f"{again_s:.2f} |",
+        "",
+        f"API requests, git vs API commits: {git_api / max(full_api, 1):.2f}x; "
+        f"wall time {took / max(api_s, 1e-9):.2f}x.",
+        "",
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="large", help="simulator size (CI smoke runs use small)")
@@ -88,6 +114,9 @@ def main() -> None:
         again_points = POINTS["full.db"]
         folders, folders_s, fkinds = run(sim, config(tmp, sim.url, "folders.db", FOLDER_GROUPS))
         rest, rest_s, _ = run(sim, config(tmp, sim.url, "rest.db", {}, graphql=False))  # no groups: no commits
+        git_cfg = config(tmp, sim.url, "git.db", dict(DEFAULT_PATH_GROUPS), commits="git")
+        git, git_s, git_kinds = run(sim, git_cfg)  # commits from a clone: no request per commit
+        git_again, git_again_s, _ = run(sim, git_cfg)
         counts = table_counts(open_warehouse(config(tmp, sim.url, "full.db", {}).warehouse))
 
     per_page = 100
@@ -146,6 +175,9 @@ def main() -> None:
         f"| wall time, nothing-new run | {again_s:.2f} s | - | |",
         f"| wall time, folder-groups run | {folders_s:.1f} s | - | |",
         f"| wall time, PR and issue streams through REST (no path groups) | {rest_s:.1f} s | - | |",
+        "",
+        *git_lines(git, git_s, git_again, git_again_s, full, full_s, n_pr, repos),
+        f"Activities stored by kind, commits from git: {dict(sorted(git_kinds.items()))}.",
         "",
         "Requests by endpoint, full run (default path groups):",
         "",

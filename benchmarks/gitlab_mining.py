@@ -73,6 +73,27 @@ def per_stream(counts: Counter[str]) -> dict[str, int]:
     return dict(out)
 
 
+def git_lines(counts: Counter[str], took: float, again: Counter[str], again_s: float, api_total: int,
+              api_s: float, mrs: int, projects: int) -> list[str]:
+    """The same org mined with commits from git (``commits: git``), against the API full run above."""
+    git = sum(n for t, n in counts.items() if ".git/" in t)
+    api = sum(counts.values()) - git
+    again_api = sum(n for t, n in again.items() if ".git/" not in t)
+    return [
+        "Commits from git (`commits: git`, blobless clones in a cache folder), same simulator, same run:",
+        "",
+        "| run | API requests | per MR | git HTTP requests | wall time (s) |",
+        "|---|---|---|---|---|",
+        f"| full run, commits through the API (above) | {api_total:,} | {api_total / mrs:.2f} | 0 | {api_s:.1f} |",
+        f"| full run, commits from git | {api:,} | **{api / mrs:.2f}** | {git:,} | {took:.1f} |",
+        f"| nothing-new run, commits from git | {again_api:,} | {again_api / projects:.2f} per project | "
+        f"{sum(again.values()) - again_api:,} | {again_s:.1f} |",
+        "",
+        f"API requests, git vs API commits: {api / api_total:.2f}x; wall time {took / max(api_s, 1e-9):.2f}x.",
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="large")
@@ -91,6 +112,9 @@ def main() -> None:
         _, api_counts, api_s = run(sim, config(tmp, sim.url, "api", approvals_api=True))
         _, folder_counts, folder_s = run(sim, config(tmp, sim.url, "folders", FOLDER_GROUPS))
         assert full.stats.requests == sum(full_counts.values()), "miner and simulator disagree on requests"
+        git_cfg = config(tmp, sim.url, "git", commits="git", git_cache=tmp / "cache")
+        _, git_counts, git_s = run(sim, git_cfg)  # commits from a clone: the same items, no diff call per commit
+        _, git_again, git_again_s = run(sim, git_cfg)
     total = sum(full_counts.values())
     streams = per_stream(full_counts)
     pulls = streams["pulls (MR listing, notes)"]
@@ -133,6 +157,7 @@ def main() -> None:
         "requests, issues, the compare of the stored head). GitLab counts every request, a 304 too, so",
         "conditional requests would save nothing there.",
         "",
+        *git_lines(git_counts, git_s, git_again, git_again_s, total, full_s, len(mrs), projects),
         "Full-run requests by stream:",
         "",
         "| stream | requests | per MR |",

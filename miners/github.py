@@ -58,6 +58,7 @@ from leadsig.batch import (
 from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
+from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
 from leadsig.miners.github_conditional import Conditional
 from leadsig.miners.paths import PathGroups
@@ -96,6 +97,7 @@ class GitHubMiner:
         self.host = source.host
         self.gh = make_github(source, self.stats)
         self.use_graphql: bool = source.graphql  # ``graphql: false`` on the source forces REST for pulls
+        self.git = GitCommits(source, "x-access-token")  # commits from a clone unless git cannot be used
 
     def list_repos(self) -> list[str]:
         """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
@@ -351,6 +353,10 @@ class RepoRun:
         """Commits touching a path group, with files and line counts; watermark and head with the last batch."""
         if not self.m.groups.groups:
             return
+        read = self.git_read()
+        if read is not None:
+            yield from self.git_batches(read)
+            return
         landed = self.landed_since_head()
         if landed is None:  # first run, or the stored head is gone: by date
             since = self.since(STREAM_COMMITS)
@@ -378,6 +384,36 @@ class RepoRun:
             last = i == len(groups) - 1
             yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if last else None,
                         head if last and newest is not None else None)
+
+    def git_read(self) -> GitRead | None:
+        """The commit stream from the clone, or None (said once per run): through the API."""
+        git = self.m.git
+        if not git.usable:
+            git.fall_back(self.repo, str(git.reason))
+            return None
+        try:  # a lazy repository object: the first attribute read fetches /repos/R (branch, URLs) once
+            clone = git.repo(self.repo, self.gh_repo.clone_url)
+            return git.read(clone, self.gh_repo.default_branch, self.positions.get(STREAM_COMMITS),
+                            self.wm.get(STREAM_COMMITS), self.since(STREAM_COMMITS), self.m.overlap, self.m.groups)
+        except GitUnavailable as exc:
+            git.fall_back(self.repo, str(exc))
+            return None
+
+    def git_batches(self, read: GitRead) -> Iterator[Batch]:
+        """Activities of the commits git found; the linked accounts from the commit listing (100 a page)."""
+        users: dict[str, Any] = {}
+        if read.commits:
+            since = min(c.committed for c in read.commits)
+            listing = self.gh_repo.get_commits(sha=self.gh_repo.default_branch, since=since)
+            users = {raw(c)["sha"]: raw(c).get("author") for c in listing}
+        html = self.gh_repo.html_url
+        acts = [cv.commit_activity(self.m.host, self.repo, cv.git_commit_json(c, users.get(c.sha), html),
+                                   self.m.groups.match(f.path for f in c.files)) for c in read.commits]
+        groups = list(chunks(acts, BATCH)) or [[]]
+        for i, group in enumerate(groups):
+            last = i == len(groups) - 1
+            yield Batch(self.repo, STREAM_COMMITS, self.keep(group), read.newest if last else None,
+                        read.head if last and read.newest is not None else None)
 
     def landed_since_head(self) -> tuple[list[dict[str, Any]], str | None] | None:
         """(commits the default branch gained since the stored head, the new head), or None: list by date."""

@@ -191,3 +191,20 @@ def commit_activity(host: str, repo: str, commit: dict[str, Any], groups: tuple[
                     extra={"paths": [f.get("filename") for f in files][:50],
                            "parents": len(commit.get("parents") or []),
                            "committer_email": (git.get("committer") or {}).get("email")})
+
+
+def git_commit_json(c: Any, user: dict[str, Any] | None, html_url: str) -> dict[str, Any]:
+    """A commit read from git (:class:`~leadsig.miners.git_commits.GitCommit`) in the REST shape
+    :func:`commit_activity` reads, so both paths make the same activity. ``user``: the linked account."""
+    return {
+        "sha": c.sha,
+        "commit": {"author": {"name": c.author_name, "email": c.author_email, "date": c.author_date},
+                   "committer": {"name": c.committer_name, "email": c.committer_email, "date": c.committer_date},
+                   "message": c.message},
+        "author": user,
+        "html_url": f"{html_url}/commit/{c.sha}",
+        "parents": [{"sha": p} for p in c.parents],
+        "stats": {"additions": c.additions, "deletions": c.deletions, "total": c.additions + c.deletions},
+        "files": [{"filename": f.path, "status": f.status, "additions": f.additions, "deletions": f.deletions}
+                  for f in c.files],
+    }

@@ -50,6 +50,7 @@ from leadsig.activity import PR_REVIEW, activity_id
 from leadsig.batch import OVERLAP, STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
 from leadsig.config import SourceConfig
 from leadsig.miners import gitlab_map as gm
+from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.gitlab_client import call_opts, forge_errors, make_client
 from leadsig.miners.paths import PathGroups
 
@@ -76,6 +77,7 @@ class GitLabMiner:
         # MR's system notes alone (see miners.gitlab_map).
         self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
+        self.git = GitCommits(source, "oauth2")  # commits from a clone unless git cannot be used
 
     def is_new(self, mark: datetime | None, when: datetime | None) -> bool:
         """Changed after the *stored* watermark, not merely inside the overlap window re-read for safety.
@@ -158,6 +160,13 @@ class GitLabMiner:
     def _commits(self, project: Any, repo: str, mark: datetime | None, position: str | None) -> Iterator[Batch]:
         if not self.groups.groups:  # no commit can be kept: no listing, no compare, no project request
             return
+        if (read := self._git_read(repo, mark, position)) is not None:
+            acts = [gm.commit_activity(repo, self.host, gm.git_commit_attrs(c, read.web_url),
+                                       [f.path for f in c.files], len(c.files), self.groups) for c in read.commits]
+            acts = [a for a in acts if a is not None and a.occurred_at >= self.start]
+            if acts or read.newest:
+                yield Batch(repo, STREAM_COMMITS, acts, read.newest, read.head if read.newest else None)
+            return
         landed = self._landed_since_head(project, repo, position)
         if landed is None:  # first run, or the stored head is gone: by date
             since = iso(mark or self.start)
@@ -191,6 +200,23 @@ class GitLabMiner:
                 acts.append(act)
         if acts or newest:
             yield Batch(repo, STREAM_COMMITS, acts, newest, head if newest else None)
+
+    def _git_read(self, repo: str, mark: datetime | None, position: str | None) -> GitRead | None:
+        """The commit stream from the clone (one request for the project: branch and URLs), or None (said
+        once per run): through the API."""
+        if not self.git.usable:
+            self.git.fall_back(repo, str(self.git.reason))
+            return None
+        attrs = self.gl.projects.get(repo, **self.opts).attributes
+        try:
+            clone = self.git.repo(repo, attrs["http_url_to_repo"])
+            read = self.git.read(clone, attrs["default_branch"], position, mark, mark or self.start, self.overlap,
+                                 self.groups)
+        except GitUnavailable as exc:
+            self.git.fall_back(repo, str(exc))
+            return None
+        read.web_url = attrs["web_url"]
+        return read
 
     def _landed_since_head(self, project: Any, repo: str, position: str | None
                            ) -> tuple[dict[str, datetime], str | None] | None:

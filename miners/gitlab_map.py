@@ -259,3 +259,12 @@ def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[st
                     files=n_files, additions=stats.get("additions"), deletions=stats.get("deletions"),
                     path_groups=hit, updated_at=parse_ts(commit.get("committed_date")),
                     extra={"author_name": commit.get("author_name"), "title": commit.get("title")})
+
+
+def git_commit_attrs(c: Any, web_url: str) -> dict[str, Any]:
+    """A commit read from git (:class:`~leadsig.miners.git_commits.GitCommit`) in the shape of the commits
+    API, so :func:`commit_activity` makes the same activity from either path."""
+    return {"id": c.sha, "title": c.message.split("\n", 1)[0], "message": c.message, "author_name": c.author_name,
+            "author_email": c.author_email, "authored_date": c.author_date, "committed_date": c.committer_date,
+            "parent_ids": list(c.parents), "web_url": f"{web_url}/-/commit/{c.sha}",
+            "stats": {"additions": c.additions, "deletions": c.deletions, "total": c.additions + c.deletions}}

@@ -35,6 +35,7 @@ class Switches:
     fault_seed: int = 1234
     failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
     graphql_absent: bool = False  # /graphql answers 404, as an Enterprise Server or a proxy without GraphQL
+    git_needs_token: bool = False  # git over HTTP answers 401 without a token (a private repository)
     graphql_needs_token: bool = False  # as github.com: anonymous GraphQL gets a 401 (off: tests mine anonymously)
     # what a real forge, or a proxy in front of it, sometimes does to a client that did nothing wrong
     unauthorized: bool = False  # every API request gets a 401 (a revoked or expired token)
@@ -154,6 +155,20 @@ class FaultPlan:
                 d.action, d.retry_after = "secondary", s.retry_after
                 d.status = s.secondary_status if forge == "github" else 429
                 return d
+            roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
+            if roll_drop < s.drop_rate:
+                d.action = "drop"
+            elif roll_err < s.error_rate:
+                d.action, d.status = "error", self._rng.choice([500, 502, 503])
+            if roll_slow < s.slow_rate:
+                d.delay += s.slow_seconds
+            return d
+
+    def git_decision(self) -> Decision:
+        """Faults and latency for a git request: as the API's, but git traffic spends no rate-limit budget."""
+        s = self.switches
+        with self._lock:
+            d = Decision(delay=s.latency)
             roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
             if roll_drop < s.drop_rate:
                 d.action = "drop"

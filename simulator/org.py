@@ -296,6 +296,7 @@ class Org(OrgData):
             c.parents = [lst[-1].sha] if lst else []
             lst.append(c)
             self._commit_ix[(repo, c.sha)] = c
+            self.git_dirty.add(repo)
             return c
 
     def compare(self, repo: str, default_branch: str, base_ref: str, head_ref: str) -> tuple[list[Commit], int, Commit]:
@@ -314,6 +315,7 @@ class Org(OrgData):
         """Remove a commit (the generator swaps add_pull's placeholder commit for real ones)."""
         with self.lock:
             c = self._commit_ix.pop((repo, sha))
+            self.git_dirty.add(repo)
             lst = self.commits[repo]
             if lst and lst[-1] is c:
                 lst.pop()

@@ -65,6 +65,7 @@ class OrgData:
     _pull_ix: dict[tuple[str, int], PullRequest] = field(default_factory=dict, repr=False)
     _issue_ix: dict[tuple[str, int], Issue] = field(default_factory=dict, repr=False)
     _commit_ix: dict[tuple[str, str], Commit] = field(default_factory=dict, repr=False)
+    git_dirty: set[str] = field(default_factory=set, repr=False)  # repos whose git repository needs a rebuild
 
     # ---------------------------------------------------------------- lookups
     def repo(self, full_name: str) -> Repo:

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from leadsig.simulator import (
+    git_http,
     github_events,
     github_graphql,
     github_peer_routes,
@@ -48,6 +49,7 @@ from leadsig.simulator import (
 )
 from leadsig.simulator.faults import Decision, FaultPlan, Switches
 from leadsig.simulator.generate import build_org
+from leadsig.simulator.git_repos import GitStore
 from leadsig.simulator.http import BadRequest, NotFound, Request, Response, Router
 from leadsig.simulator.org import Org
 
@@ -86,6 +88,7 @@ class ForgeSimulator:
         nodelay: bool = True,
     ) -> None:
         self.org = org or build_org(seed, size, now)
+        self.git = GitStore(self.org)  # real git repositories; their SHAs replace the invented ones
         self.switches = switches or Switches()
         self.faults = FaultPlan(self.switches)
         self.router = _router()
@@ -111,6 +114,7 @@ class ForgeSimulator:
     def start(self) -> ForgeSimulator:
         if self._server is not None:
             return self
+        self.git.sync()  # the API answers report git's SHAs from the first request on
         server = ThreadingHTTPServer((self._host, self._port), _Handler)
         server.daemon_threads = True
         server.sim = self  # type: ignore[attr-defined]
@@ -132,6 +136,7 @@ class ForgeSimulator:
         if self._thread:
             self._thread.join(timeout=5)
         self._server = self._thread = None
+        self.git.close()
 
     def __enter__(self) -> ForgeSimulator:
         return self.start()
@@ -141,9 +146,17 @@ class ForgeSimulator:
 
     # ------------------------------------------------------------ counters and switches
     def request_count(self, template: str | None = None) -> int:
-        """Requests seen for one endpoint template (``"GET /api/v4/projects/{id}/merge_requests"``), or all."""
+        """Requests seen for one endpoint template (``"GET /api/v4/projects/{id}/merge_requests"``), or all API
+        requests (git over HTTP is not API traffic: :meth:`git_request_count`)."""
         with self._count_lock:
-            return self.requests[template] if template else sum(self.requests.values())
+            if template:
+                return self.requests[template]
+            return sum(n for key, n in self.requests.items() if not git_http.is_git_key(key))
+
+    def git_request_count(self) -> int:
+        """git smart-HTTP requests (``/{repo}.git/...``): they spend no API rate limit, as on the forges."""
+        with self._count_lock:
+            return sum(n for key, n in self.requests.items() if git_http.is_git_key(key))
 
     def reset_requests(self) -> None:
         """Zero the request counter, status counter, rate-limit points and log."""
@@ -172,8 +185,13 @@ class ForgeSimulator:
     # ------------------------------------------------------------ dispatch
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Response | None:
         """Answer one request; ``None`` means drop the connection without a response."""
+        self.git.sync()  # commits added since the last request: rebuild their repository, rewrite SHAs
         parts = urlsplit(target)
         raw_path = parts.path or "/"
+        if (git := git_http.match(raw_path)) is not None:
+            resp = git_http.serve(self, method, target, headers, body)
+            self._count(git_http.counter_key(method, git[1]), method, raw_path, resp.status if resp else 0)
+            return resp
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         prefix, path = "", raw_path
         if raw_path == ENTERPRISE_PREFIX or raw_path.startswith(ENTERPRISE_PREFIX + "/"):
@@ -358,8 +376,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         sim: ForgeSimulator = self.server.sim  # type: ignore[attr-defined]
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._body()
         resp = sim.handle(self.command, self.path, dict(self.headers.items()), body)
         if resp is None:
             self.close_connection = True
@@ -375,6 +392,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
+
+    def _body(self) -> bytes:
+        """The request body; git sends large fetch negotiations chunked."""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            parts = []
+            while (size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)) > 0:
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+            self.rfile.readline()
+            return b"".join(parts)
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815
 

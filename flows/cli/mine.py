@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -82,6 +83,7 @@ def run_mine(
             with stage_progress("classifying", console) as step:
                 summary.signals_by_type = signals_by_type(classify_stage(p, progress=step))
     print_summary(summary)
+    print_cache(p.cfg.git_cache)
     return summary
 
 
@@ -102,6 +104,14 @@ def elsewhere(results: list[SourceResult]) -> list[str]:
             res.error, res.exception = None, None
             result.stats.failed_repos.pop(res.repo, None)
     return notes
+
+
+def print_cache(root: Path | None) -> None:
+    """The git cache's disk use: it grows with the mined repositories' history, so whoever runs it sees it."""
+    from leadsig.miners.git_commits import disk_use, human_bytes
+
+    if root is not None and root.exists():
+        console.print(f"git cache: {human_bytes(disk_use(root))} in {root}", highlight=False)
 
 
 def print_summary(summary: RunSummary) -> None:

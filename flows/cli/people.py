@@ -58,15 +58,19 @@ def forget(
 ) -> None:
     """Delete a person's activity, signals and identities; later runs store nothing of theirs, and others' rows
     name them only by a pseudonym."""
+    from leadsig.miners.git_commits import human_bytes, remove_cache
     from leadsig.warehouse.people import forget_person
 
     if not yes and not typer.confirm(f"Forget {person or login or email} for good?", default=False):
         raise typer.Exit(1)
     p = _prepared(config)
     counts = forget_person(p.engine, p.roster, person, login or [], email or [], as_)
+    freed = remove_cache(p.cfg.git_cache)  # the clones hold their commits: gone too, re-cloned by the next run
     console.print(
         "deleted: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ". Remove them from the roster file too."
     )
+    if freed:
+        console.print(f"git cache {p.cfg.git_cache} deleted ({human_bytes(freed)}); the next run clones again.")
 
 
 def audit(

@@ -25,7 +25,7 @@ from leadsig.errors import Problem, UserError
 from leadsig.yamlfile import load_yaml
 
 TOP_KEYS = {"warehouse", "roster", "rotations", "since", "rules", "path_groups", "sources", "teams", "schedule",
-            "reports", "bots", "retention", "web", "tracks", "checkins"}
+            "reports", "bots", "retention", "web", "tracks", "checkins", "git_cache"}
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
 RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
 MAX_RETENTION_MONTHS = 1200  # a hundred years: anything longer is a typo, and date arithmetic would overflow
@@ -48,6 +48,9 @@ def load_config(path: str | Path | None = None) -> Config:
                  schedule=_schedule(c, data), reports_out_dir=_out_dir(c, data, base), bot_patterns=_bots(c, data),
                  reports=_reports(c, data), retention=_retention(c, data), web=read_web(c, data),
                  tracks=_file(c, data, "tracks", base), checkins=_checkins(c, data, base))
+    cfg.git_cache = _git_cache(c, data, base, cfg.warehouse)
+    for src in cfg.sources:
+        src.git_cache = cfg.git_cache
     c.raise_if_any()
     return cfg
 
@@ -219,3 +222,17 @@ def _retention(c: Collector, data: Any) -> RetentionConfig:
         else:
             months[k] = v
     return RetentionConfig(**months)
+
+
+def _git_cache(c: Collector, data: Any, base: Path, warehouse: str) -> Path:
+    """Where the commit stream keeps its clones: ``git_cache:`` (relative to the config file), by default a
+    ``leadsig-git-cache`` folder beside a SQLite warehouse, or beside the config file."""
+    raw = data.get("git_cache")
+    if raw is not None:
+        if isinstance(raw, str) and raw.strip():
+            return base / raw
+        c.at(data, "git_cache", "git_cache", f"expected a folder path, got {raw!r}", hint="git_cache: .git-cache",
+             code="type")
+    if warehouse.startswith("sqlite:///") and warehouse != "sqlite:///:memory:":
+        return Path(warehouse[len("sqlite:///"):]).parent / "leadsig-git-cache"
+    return base / "leadsig-git-cache"

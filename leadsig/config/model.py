@@ -40,6 +40,8 @@ class SourceConfig:
     timeout: float = 30.0
     graphql: bool = True  # github: pulls stream through GraphQL (needs a token); false forces REST
     approvals_api: bool = False  # gitlab: also read the approvals API (one more call per MR; notes suffice)
+    commits: str = "git"  # git: commits from a clone in git_cache; api: one API request per commit, as before
+    git_cache: Path | None = None  # the config's git_cache (set by load_config); None: commits through the API
 
     @property
     def host(self) -> str:
@@ -126,6 +128,7 @@ class Config:
     web: WebConfig = field(default_factory=WebConfig)
     tracks: Path | None = None  # None: the built-in technical track
     checkins: CheckinsConfig = field(default_factory=CheckinsConfig)
+    git_cache: Path | None = None  # clones the commit stream reads (default: beside the warehouse)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

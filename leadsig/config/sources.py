@@ -11,7 +11,7 @@ from leadsig.collect import Collector
 from leadsig.config.model import SourceConfig
 
 SOURCE_KEYS = {"kind", "name", "url", "token_env", "orgs", "repos", "groups", "projects", "exclude", "per_page",
-               "seconds_between_requests", "max_retries", "timeout", "graphql", "approvals_api"}
+               "seconds_between_requests", "max_retries", "timeout", "graphql", "approvals_api", "commits"}
 NUMBERS = (("per_page", int, 1), ("max_retries", int, 0), ("seconds_between_requests", (int, float), 0),
            ("timeout", (int, float), 0))
 FORGE_SWITCHES = (("graphql", "github"), ("approvals_api", "gitlab"))
@@ -61,6 +61,7 @@ def _source(c: Collector, node: dict, dotted: str, index: int) -> SourceConfig |
     _wrong_forge_keys(c, node, dotted, kind)
     _numbers(c, node, dotted, src)
     _switches(c, node, dotted, src)
+    _commits(c, node, dotted, src)
     if not (src.orgs or src.repos or src.groups or src.projects):
         c.at(node, "kind", dotted, "source names nothing to mine",
              hint="add orgs:/repos: (GitHub) or groups:/projects: (GitLab)", code="empty", value=False)
@@ -132,3 +133,14 @@ def _switches(c: Collector, node: dict, dotted: str, src: SourceConfig) -> None:
             c.at(node, key, f"{dotted}.{key}", f"expected true or false, got {v!r}", hint=f"{key}: false", code="type")
         else:
             setattr(src, key, v)
+
+
+def _commits(c: Collector, node: dict, dotted: str, src: SourceConfig) -> None:
+    """``commits: git`` (default: from a clone) or ``commits: api`` (one API request per commit)."""
+    if "commits" not in node:
+        return
+    if node["commits"] not in ("git", "api"):
+        c.at(node, "commits", f"{dotted}.commits", f"expected git or api, got {node['commits']!r}",
+             hint="commits: git (read a clone) or commits: api (one request per commit)", code="bad-value")
+    else:
+        src.commits = node["commits"]

@@ -112,6 +112,9 @@ CONFIG_CASES = {
         "expected a file path",
         "tracks: tracks.yaml",
     ),
+    "commits neither git nor api": ("sources:\n  - kind: gitlab\n    groups: [a]\n    commits: clone\n", 4,
+                                    "expected git or api, got 'clone'", "commits: api"),
+    "git_cache not a path": (GOOD_SOURCE + "git_cache: [a, b]\n", 4, "expected a folder path", "git_cache:"),
 }
 
 
@@ -253,3 +256,13 @@ def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
     path = tmp_path / "leadsig.yaml"
     path.write_text("teams:\n  a: {repos: &repos [acme/a, acme/b]}\n  b: {repos: *repos}\n", encoding="utf-8")
     assert load_config(path).teams["b"].repos == ["acme/a", "acme/b"]
+
+
+def test_the_git_cache_defaults_to_beside_the_warehouse_and_follows_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "leadsig.yaml"
+    path.write_text("warehouse: sqlite:///data/w.db\n" + GOOD_SOURCE, encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.git_cache == tmp_path / "data" / "leadsig-git-cache" and cfg.sources[0].commits == "git"
+    path.write_text(GOOD_SOURCE + "git_cache: clones\n", encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.git_cache == tmp_path / "clones" and cfg.sources[0].git_cache == tmp_path / "clones"

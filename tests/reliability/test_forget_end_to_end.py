@@ -15,6 +15,7 @@ from leaks import leaks
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from leadsig.config import load_config
 from leadsig.flows.cli.mine import run_mine
 from leadsig.simulator.faults import Switches
 from leadsig.simulator.model import Person
@@ -43,7 +44,8 @@ def _rows_of(url: str, person: str, logins: list[str], email: str) -> int:
     return n
 
 
-def test_forget_survives_a_full_re_mine(tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forget_survives_a_full_re_mine(tmp_path: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     with ForgeSimulator(size="tiny", seed=12) as sim:
         person = sim.org.humans()[0]
         cfg, _ = write_config(sim.org, sim.url, tmp_path / "leadsig.yaml")
@@ -51,6 +53,9 @@ def test_forget_survives_a_full_re_mine(tmp_path: Path, warehouse_url: str, monk
         data["warehouse"] = warehouse_url
         cfg.write_text(yaml.safe_dump(data))
         run_mine(str(cfg), None, None, None, False)
+        cache = load_config(str(cfg)).git_cache
+        assert cache is not None and any(cache.rglob("HEAD"))  # commits were read from clones
+        assert "git cache: " in capsys.readouterr().err  # mine says how much disk the clones take
         db = warehouse_url
         ids = (person.key, [person.gh_login.lower(), person.gl_username.lower()], person.email.lower())
         assert _rows_of(db, *ids) > 0
@@ -62,6 +67,7 @@ def test_forget_survives_a_full_re_mine(tmp_path: Path, warehouse_url: str, monk
         assert _cli(["forget", "--person", person.key, "--yes", "--config", str(cfg)], monkeypatch) == 0
         assert _rows_of(db, *ids) == 0
         assert _leaks(db, person) == []
+        assert not cache.exists()  # the clones held the person's commits: forget deleted them too
         run_mine(str(cfg), None, None, None, full=True)  # the person is still on the roster and the forge
         assert _rows_of(db, *ids) == 0
         assert _leaks(db, person) == []
