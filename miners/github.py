@@ -61,6 +61,7 @@ from leadsig.miners import github_graphql as gql
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
 from leadsig.miners.github_conditional import Conditional
+from leadsig.miners.github_mergers import credit_mergers
 from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.github")
@@ -201,7 +202,7 @@ class RepoRun:
         pulls = self.graphql_pulls(since) if self.m.use_graphql else None
         if pulls is None:
             pulls = self.rest_pulls(since)
-            self.credit_mergers(pulls)
+            credit_mergers(self.gh_repo, pulls, lambda when: self.is_new(STREAM_PULLS, when))
         for pull in pulls:
             self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
         return pulls
@@ -233,39 +234,6 @@ class RepoRun:
                 break
             out.append(gql.Pull(raw(pr)))
         return out
-
-    def credit_mergers(self, pulls: list[gql.Pull]) -> None:
-        """``merged_by`` for the REST listing's PRs merged since the last run, which the listing lacks.
-
-        The repository-wide issue events listing (newest first) names who merged (``merged`` events): it is
-        read back to the oldest such merge, and a PR whose event was not reached costs one ``/pulls/N``.
-        Crediting the PR's author instead sends a reviewer's merge to the wrong person.
-        """
-        wanted: dict[int, datetime] = {}
-        for pull in pulls:
-            merged = cv.ts(pull.data.get("merged_at"))
-            if merged is not None and self.is_new(STREAM_PULLS, cv.ts(pull.data.get("updated_at"))):
-                wanted[int(pull.data["number"])] = merged
-        if not wanted:
-            return
-        found: dict[int, dict[str, Any] | None] = {}
-        oldest = min(wanted.values())
-        for event in self.gh_repo.get_issues_events():
-            ev = raw(event)
-            at = cv.ts(ev.get("created_at"))
-            if at is not None and at < oldest:
-                break
-            number = (ev.get("issue") or {}).get("number")
-            if ev.get("event") == "merged" and number in wanted:
-                found.setdefault(int(number), ev.get("actor"))
-                if len(found) == len(wanted):
-                    break
-        for number in wanted.keys() - found.keys():
-            found[number] = self.gh_repo.get_pull(number).raw_data.get("merged_by")
-        for pull in pulls:
-            number = int(pull.data["number"])
-            if number in found:
-                pull.data["merged_by"] = found[number]
 
     def rest_reviews(self, number: int, counts: Counter[int]) -> list[tuple[dict[str, Any], int | None]]:
         """``/pulls/N/reviews``; counts from the review-comment listing (read since the pulls watermark)."""

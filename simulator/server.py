@@ -241,22 +241,7 @@ class ForgeSimulator:
             return None
         req.rate = {"limit": decision.limit, "used": decision.used, "remaining": decision.remaining,
                     "reset": decision.reset}
-        if decision.action != "ok":
-            resp = _limit_response(forge, decision)
-        elif found is None:
-            resp = _error(forge, 404, "Not Found")
-        else:
-            route, params = found
-            try:
-                with self.org.lock:
-                    resp = route.handler(self.org, req, **params)
-            except NotFound:
-                resp = _error(forge, 404, "Not Found")
-            except BadRequest as exc:
-                resp = _error(forge, 422 if forge == "github" else 400, str(exc))
-            except Exception as exc:  # a simulator bug: say so loudly, answer 500
-                traceback.print_exc(file=sys.stderr)
-                resp = _error(forge, 500, f"simulator error: {type(exc).__name__}")
+        resp = _limit_response(forge, decision) if decision.action != "ok" else self._route(forge, req, found)
         if is_api and forge == "github" and method == "GET" and resp.status == 200:
             resp = _conditional(resp, headers)
             if resp.status == 304:  # GitHub does not count it against the rate limit
@@ -268,6 +253,22 @@ class ForgeSimulator:
             resp = misbehaviour.echo(resp, misbehaviour.credential(headers))
         self._finish(key, req, resp, decision, forge)
         return resp
+
+    def _route(self, forge: str, req: Request, found: tuple[Any, dict[str, str]] | None) -> Response:
+        """The matched route's answer; a simulator bug is said loudly and answered 500."""
+        if found is None:
+            return _error(forge, 404, "Not Found")
+        route, params = found
+        try:
+            with self.org.lock:
+                return route.handler(self.org, req, **params)
+        except NotFound:
+            return _error(forge, 404, "Not Found")
+        except BadRequest as exc:
+            return _error(forge, 422 if forge == "github" else 400, str(exc))
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            return _error(forge, 500, f"simulator error: {type(exc).__name__}")
 
     def _refuse_or_redirect(self, forge: str, target: str, headers: dict[str, str]) -> Response | None:
         """A redirect to another host, or a 401 for a token the forge no longer takes, when switched on."""
