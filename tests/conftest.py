@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +14,10 @@ from sqlalchemy import create_engine, text
 
 PG_ENV = "LEADSIG_TEST_POSTGRES"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# compiled Hyperscan databases go to a directory of this run, not the user's cache (rules.matcher.scancache)
+if "LEADSIG_TEXTSCAN_CACHE" not in os.environ:
+    os.environ["LEADSIG_TEXTSCAN_CACHE"] = tempfile.mkdtemp(prefix="leadsig-textscan-")
+    atexit.register(shutil.rmtree, os.environ["LEADSIG_TEXTSCAN_CACHE"], True)
 
 
 def _pg_database() -> Iterator[str]:

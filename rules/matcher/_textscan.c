@@ -147,8 +147,23 @@ static PyObject *scanner_scan(Scanner *self, PyObject *args) {
     return Py_BuildValue("(NN)", matrix, marks);
 }
 
+/* Scanner.serialize() -> bytes: the compiled database, for load() in a later process (Hyperscan's own
+ * format, which carries its version, target platform and a checksum that load() verifies). */
+static PyObject *scanner_serialize(Scanner *self, PyObject *Py_UNUSED(ignored)) {
+    char *bytes = NULL;
+    size_t length = 0;
+    if (hs_serialize_database(self->db, &bytes, &length) != HS_SUCCESS) {
+        PyErr_SetString(PyExc_RuntimeError, "hyperscan could not serialize the database");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(bytes, (Py_ssize_t)length);
+    free(bytes); /* hs_serialize_database allocates with the misc allocator, malloc by default */
+    return out;
+}
+
 static PyMethodDef scanner_methods[] = {
     {"scan", (PyCFunction)scanner_scan, METH_VARARGS, "Per-text pattern answers for a list of str."},
+    {"serialize", (PyCFunction)scanner_serialize, METH_NOARGS, "The compiled database as bytes, for load()."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -162,7 +177,43 @@ static PyTypeObject ScannerType = {
     .tp_methods = scanner_methods,
 };
 
+/* load(data: bytes, count: int) -> Scanner, from Scanner.serialize() of a database of count patterns.
+ * Raises CompileError when Hyperscan rejects the bytes (another version or platform, or corrupt). */
+static PyObject *textscan_load(PyObject *mod, PyObject *args) {
+    const char *data;
+    Py_ssize_t length;
+    unsigned int count;
+    if (!PyArg_ParseTuple(args, "y#I", &data, &length, &count)) return NULL;
+    if (count == 0 || count > 65535) {
+        PyErr_SetString(PyExc_ValueError, "need 1..65535 patterns");
+        return NULL;
+    }
+    hs_database_t *db = NULL;
+    if (hs_deserialize_database(data, (size_t)length, &db) != HS_SUCCESS) {
+        PyObject *exc = Py_BuildValue("(si)", "hyperscan rejected the serialized database", -1);
+        if (exc) { PyErr_SetObject(CompileError, exc); Py_DECREF(exc); }
+        return NULL;
+    }
+    Scanner *self = PyObject_New(Scanner, &ScannerType);
+    if (!self) { hs_free_database(db); return NULL; }
+    self->db = db;
+    self->scratch = NULL;
+    self->count = count;
+    if (hs_alloc_scratch(db, &self->scratch) != HS_SUCCESS) {
+        Py_DECREF(self);
+        PyErr_SetString(PyExc_MemoryError, "hyperscan could not allocate scratch space");
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *textscan_version(PyObject *mod, PyObject *Py_UNUSED(ignored)) {
+    return PyUnicode_FromString(hs_version());
+}
+
 static PyMethodDef module_methods[] = {
+    {"load", textscan_load, METH_VARARGS, "A Scanner from Scanner.serialize() bytes and its pattern count."},
+    {"version", textscan_version, METH_NOARGS, "The Hyperscan library's version string."},
     {"compile", textscan_compile, METH_VARARGS, "Compile patterns (bytes) with Hyperscan flags."},
     {NULL, NULL, 0, NULL},
 };

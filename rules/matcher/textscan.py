@@ -42,6 +42,7 @@ import numpy as np
 from leadsig.errors import Problem, UserError
 from leadsig.rules.language.operators import ScanSpec
 from leadsig.rules.language.regex import python_tree
+from leadsig.rules.matcher import scancache
 
 try:  # built by setup.py when Hyperscan is installed (Debian: libhyperscan-dev)
     from leadsig.rules.matcher import _textscan
@@ -185,11 +186,21 @@ class Refused(ValueError):
 
 
 def _compile_module(patterns: list[bytes], flags: list[int]) -> object:
+    """A Scanner: loaded from the on-disk cache (rules.scancache) when this database was compiled before."""
+    name = scancache.key(patterns, flags, _textscan.version())  # type: ignore[union-attr]
+    stored = scancache.read(name)
+    if stored is not None:
+        try:
+            return _textscan.load(stored, len(patterns))  # type: ignore[union-attr]
+        except _textscan.CompileError:  # type: ignore[union-attr]  # another build's bytes: compile anew
+            pass
     try:
-        return _textscan.compile(patterns, flags)  # type: ignore[union-attr]
+        scanner = _textscan.compile(patterns, flags)  # type: ignore[union-attr]
     except _textscan.CompileError as e:  # type: ignore[union-attr]
         bad = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else -1
         raise Refused(str(e.args[0]), bad) from None
+    scancache.write(name, scanner.serialize())
+    return scanner
 
 
 class PackageScanner:
