@@ -6,6 +6,7 @@ and hint; so readers add problems here and raise once at the end instead of stop
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from leadsig.errors import Problem, UserError
@@ -67,6 +68,22 @@ class Collector:
             self.at(node, key, dotted, "expected a list of strings", hint=f"{key}: [a, b]", code="type")
             return []
         return [str(v) for v in value]
+
+    def date(self, node: Any, key: str, dotted: str, example: str) -> date | None:
+        """A calendar date under ``key`` (YAML gives a date, a timestamp or a string); None when absent or
+        reported as not a date."""
+        value = node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.at(node, key, dotted, f"not a date: {value!r}", hint=f"{key}: {example}", code="type")
+            return None
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -283,18 +283,7 @@ def _track(c: Collector, node: dict, dotted: str, person: Person, tracks: Tracks
 
 
 def _date(c: Collector, node: Any, dotted: str, key: str = "start_date") -> date | None:
-    v = node.get(key)
-    if v is None:
-        return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    try:
-        return date.fromisoformat(str(v))
-    except ValueError:
-        c.at(node, key, f"{dotted}.{key}", f"not a date: {v!r}", hint=f"{key}: 2023-04-01", code="type")
-        return None
+    return c.date(node, key, f"{dotted}.{key}", "2023-04-01")
 
 
 def _tz(c: Collector, node: Any, dotted: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -126,17 +126,8 @@ def _text(c: Collector, node: Any, key: str, dotted: str, required: bool = False
 
 
 def _day(c: Collector, node: Any, key: str, dotted: str) -> date | None:
-    v = node.get(key)
-    if v is None:
+    if node.get(key) is None:
         c.at(node, key if key in node else next(iter(node), 0), f"{dotted}.{key}", f"every turn needs {key}:",
              hint=f"{key}: 2026-10-01", code="missing", value=key in node)
         return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    try:
-        return date.fromisoformat(str(v))
-    except ValueError:
-        c.at(node, key, f"{dotted}.{key}", f"not a date: {v!r}", hint=f"{key}: 2026-10-01", code="type")
-        return None
+    return c.date(node, key, f"{dotted}.{key}", "2026-10-01")
