@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import subprocess
 import time
 from typing import Any
@@ -60,7 +61,8 @@ def serve(sim: Any, method: str, target: str, headers: dict[str, str], body: byt
     assert found is not None  # the server routes here only after match()
     name, rest = found
     forge = _forge_of(sim.org, name)
-    if forge is None or rest.startswith("/git-receive-pack") or "service=git-receive-pack" in query:
+    pushing = rest.startswith("/git-receive-pack") or "service=git-receive-pack" in query
+    if forge is None or shutil.which("git") is None or pushing:
         return Response(404, "Repository not found.\n", content_type=TEXT)
     if sim.switches.unauthorized or (sim.switches.git_needs_token and not has_token(headers)):
         return Response(401, "Authentication failed.\n", {"WWW-Authenticate": 'Basic realm="forge git"'}, TEXT)

@@ -61,7 +61,11 @@ class GitStore:
         return self.paths.get(full_name)
 
     def sync(self) -> None:
-        """Rebuild every repository whose commits changed since it was last built (a few at once)."""
+        """Rebuild every repository whose commits changed since it was last built (a few at once). Without a
+        git binary there is nothing to build: the API keeps its invented SHAs and clones answer 404, so a
+        miner falls back to the API as it would against a forge that refuses clones."""
+        if shutil.which("git") is None:
+            return
         org = self.org
         with self._lock, org.lock:  # type: ignore[attr-defined]
             dirty = [r for r in org.repos if r.full_name not in self.paths or r.full_name in org.git_dirty]
