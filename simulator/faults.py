@@ -155,25 +155,22 @@ class FaultPlan:
                 d.action, d.retry_after = "secondary", s.retry_after
                 d.status = s.secondary_status if forge == "github" else 429
                 return d
-            roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
-            if roll_drop < s.drop_rate:
-                d.action = "drop"
-            elif roll_err < s.error_rate:
-                d.action, d.status = "error", self._rng.choice([500, 502, 503])
-            if roll_slow < s.slow_rate:
-                d.delay += s.slow_seconds
-            return d
+            return self._roll(d)
+
+    def _roll(self, d: Decision) -> Decision:
+        """The random faults (drop, 5xx, slow answer); the caller holds the lock. Three draws each time, so a
+        seed gives the same sequence whichever faults are switched on."""
+        s = self.switches
+        roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
+        if roll_drop < s.drop_rate:
+            d.action = "drop"
+        elif roll_err < s.error_rate:
+            d.action, d.status = "error", self._rng.choice([500, 502, 503])
+        if roll_slow < s.slow_rate:
+            d.delay += s.slow_seconds
+        return d
 
     def git_decision(self) -> Decision:
         """Faults and latency for a git request: as the API's, but git traffic spends no rate-limit budget."""
-        s = self.switches
         with self._lock:
-            d = Decision(delay=s.latency)
-            roll_drop, roll_err, roll_slow = self._rng.random(), self._rng.random(), self._rng.random()
-            if roll_drop < s.drop_rate:
-                d.action = "drop"
-            elif roll_err < s.error_rate:
-                d.action, d.status = "error", self._rng.choice([500, 502, 503])
-            if roll_slow < s.slow_rate:
-                d.delay += s.slow_seconds
-            return d
+            return self._roll(Decision(delay=self.switches.latency))
