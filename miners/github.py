@@ -348,7 +348,8 @@ class RepoRun:
                 full = self.gh_repo.get_commit(sha).raw_data  # lazy object: raw_data fetches it
                 hit = self.m.groups.match(f.get("filename", "") for f in full.get("files") or [])
                 if hit:
-                    out.append(cv.commit_activity(self.m.host, self.repo, full, hit))
+                    out.append(cv.commit_activity(self.m.host, self.repo, full, hit,
+                                                  self.m.groups.lines(cv.file_lines(full))))
             last = i == len(groups) - 1
             yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if last else None,
                         head if last and newest is not None else None)
@@ -376,7 +377,9 @@ class RepoRun:
             users = {raw(c)["sha"]: raw(c).get("author") for c in listing}
         html = self.gh_repo.html_url
         acts = [cv.commit_activity(self.m.host, self.repo, cv.git_commit_json(c, users.get(c.sha), html),
-                                   self.m.groups.match(f.path for f in c.files)) for c in read.commits]
+                                   self.m.groups.match(f.path for f in c.files),
+                                   self.m.groups.lines((f.path, f.additions, f.deletions) for f in c.files))
+                for c in read.commits]
         groups = list(chunks(acts, BATCH)) or [[]]
         for i, group in enumerate(groups):
             last = i == len(groups) - 1

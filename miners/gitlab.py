@@ -162,7 +162,8 @@ class GitLabMiner:
             return
         if (read := self._git_read(repo, mark, position)) is not None:
             acts = [gm.commit_activity(repo, self.host, gm.git_commit_attrs(c, read.web_url),
-                                       [f.path for f in c.files], len(c.files), self.groups) for c in read.commits]
+                                       [f.path for f in c.files], len(c.files), self.groups,
+                                       [(f.path, f.additions, f.deletions) for f in c.files]) for c in read.commits]
             acts = [a for a in acts if a is not None and a.occurred_at >= self.start]
             if acts or read.newest:
                 yield Batch(repo, STREAM_COMMITS, acts, read.newest, read.head if read.newest else None)
@@ -195,7 +196,8 @@ class GitLabMiner:
         acts = []
         for c in self._path_candidates(project, listed, since):
             diff = c.diff(get_all=True, **self.opts)
-            act = gm.commit_activity(repo, self.host, c.attributes, gm.diff_paths(diff), len(diff), self.groups)
+            act = gm.commit_activity(repo, self.host, c.attributes, gm.diff_paths(diff), len(diff), self.groups,
+                                     gm.diff_lines(diff))
             if act is not None and act.occurred_at >= self.start:
                 acts.append(act)
         if acts or newest:
