@@ -23,6 +23,7 @@ from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig, load_config
 from leadsig.errors import RETRIABLE, UserError
 from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
+from leadsig.miners.git_stream import FallbackNotice
 from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
@@ -43,10 +44,13 @@ class Attempts:
         self._lock = threading.Lock()
         self._stats: list[MiningStats] = []
         self.graphql_refused = False
+        self.git_notice = FallbackNotice()  # "commits through the API" is said once per source and run
 
     def adopt(self, miner: Any) -> None:
         if self.graphql_refused and hasattr(miner, "use_graphql"):
             miner.use_graphql = False
+        if hasattr(miner, "git"):
+            miner.git.notice = self.git_notice
 
     def learn(self, miner: Any, source: SourceConfig) -> None:
         if getattr(source, "graphql", False) and getattr(miner, "use_graphql", True) is False:
