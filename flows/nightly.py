@@ -24,7 +24,7 @@ from leadsig.config import SourceConfig, load_config
 from leadsig.errors import RETRIABLE, UserError
 from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
 from leadsig.miners.git_stream import FallbackNotice
-from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo
+from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo, prune_clones
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
 _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
@@ -157,6 +157,8 @@ def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: dat
             out.repos.append(fut.result())
         else:
             out.repos.append(RepoResult(source.name, r, error=str(state.message or "failed")[:2000]))
+    if not repo:
+        prune_clones(source, repos)
     out.stats = log.total()  # every attempt's requests, the failed ones too
     return out
 

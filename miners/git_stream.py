@@ -80,6 +80,7 @@ class GitCommits:
     def repo(self, repo: str, url: str) -> GitRepo:
         root = self.source.git_cache
         assert root is not None
+        Path(root).mkdir(mode=0o700, parents=True, exist_ok=True)  # the forges' history: its owner's eyes only
         return GitRepo(cache_path(Path(root), self.source.name, repo), url, self.source.token(), self.user, repo)
 
     def read(self, git: GitRepo, branch: str, position: str | None, mark: datetime | None, since: datetime,
