@@ -45,12 +45,15 @@ class Attempts:
         self._stats: list[MiningStats] = []
         self.graphql_refused = False
         self.git_notice = FallbackNotice()  # "commits through the API" is said once per source and run
+        self.listed: dict[str, Any] = {}  # what the repo listing said of each repo (GitLab: clone URL, branch)
 
     def adopt(self, miner: Any) -> None:
         if self.graphql_refused and hasattr(miner, "use_graphql"):
             miner.use_graphql = False
         if hasattr(miner, "git"):
             miner.git.notice = self.git_notice
+        if isinstance(getattr(miner, "listed", None), dict):
+            miner.listed.update(self.listed)
 
     def learn(self, miner: Any, source: SourceConfig) -> None:
         if getattr(source, "graphql", False) and getattr(miner, "use_graphql", True) is False:
@@ -97,7 +100,9 @@ def _retriable(task_: Any, task_run: Any, state: Any) -> bool:
 def list_repos_task(p: Prepared, source: SourceConfig, since: date | None, log: Attempts) -> list[str]:
     miner = make_miner(p.cfg, source, since or p.cfg.since)
     try:
-        return miner.list_repos()
+        repos = miner.list_repos()
+        log.listed.update(getattr(miner, "listed", {}))  # so the repo tasks need not ask again
+        return repos
     finally:
         log.add(miner.stats)
 
