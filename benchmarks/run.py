@@ -33,6 +33,7 @@ SMOKE_ARGS = {
     "classify_warehouse": ["--n", "20000"],
     "git_clone_strategy": ["--size", "tiny"],
     "github_mining": ["--size", "small"],
+    "mining_acceptance": ["--size", "tiny"],
     "gitlab_mining": ["--size", "small"],
     "monthly_report": ["--people", "40", "--repeat", "1"],
     "simulator_throughput": ["--rounds", "1"],

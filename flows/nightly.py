@@ -23,7 +23,8 @@ from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig, load_config
 from leadsig.errors import RETRIABLE, UserError
 from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
-from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo
+from leadsig.miners.git_stream import FallbackNotice
+from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo, prune_clones
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
 _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
@@ -43,10 +44,16 @@ class Attempts:
         self._lock = threading.Lock()
         self._stats: list[MiningStats] = []
         self.graphql_refused = False
+        self.git_notice = FallbackNotice()  # "commits through the API" is said once per source and run
+        self.listed: dict[str, Any] = {}  # what the repo listing said of each repo (GitLab: clone URL, branch)
 
     def adopt(self, miner: Any) -> None:
         if self.graphql_refused and hasattr(miner, "use_graphql"):
             miner.use_graphql = False
+        if hasattr(miner, "git"):
+            miner.git.notice = self.git_notice
+        if isinstance(getattr(miner, "listed", None), dict):
+            miner.listed.update(self.listed)
 
     def learn(self, miner: Any, source: SourceConfig) -> None:
         if getattr(source, "graphql", False) and getattr(miner, "use_graphql", True) is False:
@@ -93,7 +100,9 @@ def _retriable(task_: Any, task_run: Any, state: Any) -> bool:
 def list_repos_task(p: Prepared, source: SourceConfig, since: date | None, log: Attempts) -> list[str]:
     miner = make_miner(p.cfg, source, since or p.cfg.since)
     try:
-        return miner.list_repos()
+        repos = miner.list_repos()
+        log.listed.update(getattr(miner, "listed", {}))  # so the repo tasks need not ask again
+        return repos
     finally:
         log.add(miner.stats)
 
@@ -153,6 +162,8 @@ def _mine_source(p: Prepared, source: SourceConfig, repo: str | None, since: dat
             out.repos.append(fut.result())
         else:
             out.repos.append(RepoResult(source.name, r, error=str(state.message or "failed")[:2000]))
+    if not repo:
+        prune_clones(source, repos)
     out.stats = log.total()  # every attempt's requests, the failed ones too
     return out
 

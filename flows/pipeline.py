@@ -200,6 +200,10 @@ def mining_run(config_path: str, source: str | None, repo: str | None,
                 store.clear_cursors(p.engine, s.name, repo)
         try:
             yield p, sources, summary
+            if source is None and repo is None:  # a whole run: clones of sources gone from the config go too
+                from leadsig.miners.git_commits import prune_sources
+
+                prune_sources(cfg.git_cache, [s.name for s in cfg.sources])
         except BaseException as exc:
             summary.failed["run"] = redact(f"{type(exc).__name__}: {exc}")[:2000]
             raise

@@ -50,6 +50,20 @@ class PathGroups:
                     hit.add(name)
         return tuple(sorted(hit))
 
+    def lines(self, files: Iterable[tuple[str, int | None, int | None]]) -> dict[str, dict[str, int]]:
+        """Lines added and removed per group a commit touches, from ``(path, additions, deletions)`` per file.
+
+        Why: a commit that changes 400 lines of code and 5 of a README is not a documentation effort of 405
+        lines; rules and reports weigh the group's own lines. A file in two groups counts in both."""
+        out: dict[str, dict[str, int]] = {}
+        for path, adds, dels in files:
+            for name, rx in self._compiled.items():
+                if rx.match(path.lstrip("/")):
+                    got = out.setdefault(name, {"additions": 0, "deletions": 0})
+                    got["additions"] += adds or 0
+                    got["deletions"] += dels or 0
+        return dict(sorted(out.items()))
+
     def folder_prefixes(self) -> dict[str, list[str]] | None:
         """Plain folder prefixes per group when every pattern is ``folder/**`` (lets a miner filter by path)."""
         out: dict[str, list[str]] = {}

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,8 +201,64 @@ def _git_env(token: str | None, user: str) -> dict[str, str]:
 
 def cache_path(root: Path, source: str, repo: str) -> Path:
     """Where one repository's clone lives: ``<root>/<source>/<owner>/<repo>.git`` (path-safe parts only)."""
-    parts = [re.sub(r"[^A-Za-z0-9._-]", "_", p) or "_" for p in repo.split("/") if p not in ("", ".", "..")]
-    return root / re.sub(r"[^A-Za-z0-9._-]", "_", source) / Path(*parts[:-1]) / f"{parts[-1]}.git"
+    parts = [_safe(p) for p in repo.split("/") if p not in ("", ".", "..")]
+    return root / _safe(source) / Path(*parts[:-1]) / f"{parts[-1]}.git"
+
+
+def _safe(part: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", part) or "_"
+
+
+def _clones(folder: Path) -> Iterator[Path]:
+    """Clone folders under ``folder`` (``*.git``, and ``*.git.partial`` left by a killed clone); not inside them."""
+    for child in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if child.is_dir() and (child.name.endswith(".git") or child.name.endswith(".git.partial")):
+            yield child
+        elif child.is_dir() and not child.is_symlink():
+            yield from _clones(child)
+
+
+def _only_clones(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but clone folders (so it is the cache's own and safe to delete)."""
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            if not (child.name.endswith(".git") or child.name.endswith(".git.partial") or _only_clones(child)):
+                return False
+        else:
+            return False
+    return True
+
+
+def _drop(path: Path, stop: Path) -> int:
+    """Delete ``path``, then its parents up to ``stop`` while they are empty: bytes freed."""
+    freed = disk_use(path)
+    shutil.rmtree(path, ignore_errors=True)
+    parent = path.parent
+    while parent != stop and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+    return freed
+
+
+def prune_cache(root: Path | None, source: str, keep: Iterable[str]) -> int:
+    """Delete ``source``'s clones of repositories it no longer mines: bytes freed.
+
+    Why: a clone holds its repository's whole history, authors' names and emails included. Kept only while
+    it serves a mined repository, it leaves the disk with the repository (removed from the config, deleted
+    or renamed on the forge, or the source switched to ``commits: api``, which keeps nothing)."""
+    if root is None or not (root / _safe(source)).is_dir():
+        return 0
+    wanted = {cache_path(root, source, repo) for repo in keep}
+    return sum(_drop(clone, root) for clone in list(_clones(root / _safe(source))) if clone not in wanted)
+
+
+def prune_sources(root: Path | None, sources: Iterable[str]) -> int:
+    """Delete the clones of sources no longer in the config (folders holding nothing but clones): bytes freed."""
+    if root is None or not root.is_dir():
+        return 0
+    names = {_safe(s) for s in sources}
+    stale = [d for d in root.iterdir() if d.is_dir() and d.name not in names and _only_clones(d)]
+    return sum(_drop(d, root) for d in stale)
 
 
 def disk_use(root: Path) -> int:

@@ -15,6 +15,7 @@ refuses the clone) the miner reads commits through the API as before, and the ru
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,23 @@ class GitRead:
     web_url: str = ""  # the repository's web page (evidence URLs are built on it)
 
 
+class FallbackNotice:
+    """Whether a source's run has already said that its commits come through the API.
+
+    Why shared: the nightly flow builds one miner per repository task (threads), so a flag on the miner
+    would say it once per repository; the flow hands every miner of a source the same notice."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._said = False
+
+    def first(self) -> bool:
+        """True the first time only."""
+        with self._lock:
+            said, self._said = self._said, True
+            return not said
+
+
 class GitCommits:
     """The git side of one source: whether it is usable, its cache, and the one fallback message."""
 
@@ -46,7 +64,7 @@ class GitCommits:
             self.reason = "no git cache folder is configured"
         elif git_binary() is None:
             self.reason = "no git binary on PATH (install git)"
-        self._said = False
+        self.notice = FallbackNotice()  # replaced by the run's shared one where several miners mine a source
 
     @property
     def usable(self) -> bool:
@@ -54,15 +72,15 @@ class GitCommits:
 
     def fall_back(self, repo: str, why: str) -> None:
         """Log that commits come through the API: once per run and source, then quietly."""
-        if self._said:
+        if not self.notice.first():
             log.debug("%s: commits through the API (%s)", repo, why)
             return
-        self._said = True
         log.warning("source %s: reading commits through the API, not git (%s: %s)", self.source.name, repo, why)
 
     def repo(self, repo: str, url: str) -> GitRepo:
         root = self.source.git_cache
         assert root is not None
+        Path(root).mkdir(mode=0o700, parents=True, exist_ok=True)  # the forges' history: its owner's eyes only
         return GitRepo(cache_path(Path(root), self.source.name, repo), url, self.source.token(), self.user, repo)
 
     def read(self, git: GitRepo, branch: str, position: str | None, mark: datetime | None, since: datetime,
@@ -95,4 +113,4 @@ class GitCommits:
         return git.commits([f"{stored[0]}..{tip}"])
 
 
-__all__ = ["GitCommits", "GitRead", "GitUnavailable"]
+__all__ = ["FallbackNotice", "GitCommits", "GitRead", "GitUnavailable"]

@@ -3,7 +3,7 @@ nothing is new.
 
 Request plan for one repo (``since`` = the stream's watermark, already moved back by the runner's overlap):
 
-- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 50 PRs a request with their reviews,
+- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 49 PRs a request with their reviews,
   first 100 changed files and review-request events nested (:mod:`miners.github_graphql`); paging stops at
   the first PR older than ``since``. A PR with more reviews than one nested page gets them from
   ``/pulls/N/reviews``. With ``graphql: false`` on the source (or when the server rejects the query: an old
@@ -84,6 +84,9 @@ def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield buf
 
 
+REPO_FACTS = ("clone_url", "default_branch", "html_url")  # in the org listing
+
+
 class GitHubMiner:
     """One GitHub (or Enterprise Server) source; see the module docstring for the request plan."""
 
@@ -99,13 +102,21 @@ class GitHubMiner:
         self.gh = make_github(source, self.stats)
         self.use_graphql: bool = source.graphql  # ``graphql: false`` on the source forces REST for pulls
         self.git = GitCommits(source, "x-access-token")  # commits from a clone unless git cannot be used
+        # What the org listing said of each repo (clone URL, default branch, web page): the commit stream needs
+        # nothing more, so a listed repo costs no ``/repos/R`` request of its own.
+        self.listed: dict[str, dict[str, Any]] = {}
 
     def list_repos(self) -> list[str]:
         """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
         names: list[str] = []
         with forge_errors():
             for org in self.source.orgs:
-                names += [raw(r)["full_name"] for r in self.gh.get_organization(org).get_repos(type="all")]
+                for r in self.gh.get_organization(org).get_repos(type="all"):
+                    data = raw(r)
+                    names.append(data["full_name"])
+                    facts = {k: data.get(k) for k in REPO_FACTS}
+                    if all(facts.values()):
+                        self.listed[data["full_name"]] = facts
         names += self.source.repos
         seen: set[str] = set()
         out = []
@@ -144,6 +155,10 @@ class RepoRun:
         self.parents: dict[int, cv.Parent] = {}
 
     # ------------------------------------------------------------------ helpers
+    def fact(self, key: str) -> str:
+        """A repo fact the org listing gave (REPO_FACTS), else from ``/repos/R`` (read once, lazily)."""
+        return self.m.listed.get(self.repo, {}).get(key) or getattr(self.gh_repo, key)
+
     def since(self, *streams: str) -> datetime:
         """Where listings start: the oldest watermark of ``streams``, or the configured start."""
         return min(self.wm.get(s) or self.m.start for s in streams)
@@ -330,7 +345,7 @@ class RepoRun:
             since = self.since(STREAM_COMMITS)
             listed = [raw(c) for c in self.gh_repo.get_commits(since=since)]
             fresh = [c for c in listed if self.is_new(STREAM_COMMITS, _committed(c))]
-            head = f"{listed[0]['sha']} {self.gh_repo.default_branch}" if listed else None  # newest first
+            head = f"{listed[0]['sha']} {self.fact('default_branch')}" if listed else None  # newest first
         else:
             listed, head = landed
             fresh = listed  # every commit the branch gained is new, whatever its date
@@ -348,7 +363,8 @@ class RepoRun:
                 full = self.gh_repo.get_commit(sha).raw_data  # lazy object: raw_data fetches it
                 hit = self.m.groups.match(f.get("filename", "") for f in full.get("files") or [])
                 if hit:
-                    out.append(cv.commit_activity(self.m.host, self.repo, full, hit))
+                    out.append(cv.commit_activity(self.m.host, self.repo, full, hit,
+                                                  self.m.groups.lines(cv.file_lines(full))))
             last = i == len(groups) - 1
             yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if last else None,
                         head if last and newest is not None else None)
@@ -360,8 +376,8 @@ class RepoRun:
             git.fall_back(self.repo, str(git.reason))
             return None
         try:  # a lazy repository object: the first attribute read fetches /repos/R (branch, URLs) once
-            clone = git.repo(self.repo, self.gh_repo.clone_url)
-            return git.read(clone, self.gh_repo.default_branch, self.positions.get(STREAM_COMMITS),
+            clone = git.repo(self.repo, self.fact("clone_url"))
+            return git.read(clone, self.fact("default_branch"), self.positions.get(STREAM_COMMITS),
                             self.wm.get(STREAM_COMMITS), self.since(STREAM_COMMITS), self.m.overlap, self.m.groups)
         except GitUnavailable as exc:
             git.fall_back(self.repo, str(exc))
@@ -372,11 +388,13 @@ class RepoRun:
         users: dict[str, Any] = {}
         if read.commits:
             since = min(c.committed for c in read.commits)
-            listing = self.gh_repo.get_commits(sha=self.gh_repo.default_branch, since=since)
+            listing = self.gh_repo.get_commits(sha=self.fact("default_branch"), since=since)
             users = {raw(c)["sha"]: raw(c).get("author") for c in listing}
-        html = self.gh_repo.html_url
+        html = self.fact("html_url")
         acts = [cv.commit_activity(self.m.host, self.repo, cv.git_commit_json(c, users.get(c.sha), html),
-                                   self.m.groups.match(f.path for f in c.files)) for c in read.commits]
+                                   self.m.groups.match(f.path for f in c.files),
+                                   self.m.groups.lines((f.path, f.additions, f.deletions) for f in c.files))
+                for c in read.commits]
         groups = list(chunks(acts, BATCH)) or [[]]
         for i, group in enumerate(groups):
             last = i == len(groups) - 1

@@ -170,8 +170,10 @@ def issue_activity(host: str, repo: str, issue: dict[str, Any]) -> Activity:
                         "assignees": logins(issue.get("assignees"))})
 
 
-def commit_activity(host: str, repo: str, commit: dict[str, Any], groups: tuple[str, ...]) -> Activity:
-    """A commit (full object, with ``files`` and ``stats``). Actor: the linked account, else the email."""
+def commit_activity(host: str, repo: str, commit: dict[str, Any], groups: tuple[str, ...],
+                    group_lines: dict[str, dict[str, int]] | None = None) -> Activity:
+    """A commit (full object, with ``files`` and ``stats``). Actor: the linked account, else the email.
+    ``group_lines``: lines added and removed per path group (:meth:`PathGroups.lines`), kept in ``extra``."""
     git = commit.get("commit") or {}
     author = git.get("author") or {}
     user = commit.get("author")
@@ -190,7 +192,13 @@ def commit_activity(host: str, repo: str, commit: dict[str, Any], groups: tuple[
                     path_groups=groups,
                     extra={"paths": [f.get("filename") for f in files][:50],
                            "parents": len(commit.get("parents") or []),
-                           "committer_email": (git.get("committer") or {}).get("email")})
+                           "committer_email": (git.get("committer") or {}).get("email"),
+                           "group_lines": group_lines or {}})
+
+
+def file_lines(commit: dict[str, Any]) -> list[tuple[str, int | None, int | None]]:
+    """``(path, additions, deletions)`` per file of a full REST commit, for :meth:`PathGroups.lines`."""
+    return [(f.get("filename") or "", f.get("additions"), f.get("deletions")) for f in commit.get("files") or []]
 
 
 def git_commit_json(c: Any, user: dict[str, Any] | None, html_url: str) -> dict[str, Any]:

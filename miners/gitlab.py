@@ -58,6 +58,9 @@ log = logging.getLogger("leadsig.mine.gitlab")
 BATCH_ITEMS = 50  # MRs or issues per stored batch (one transaction, one cursor move)
 
 
+PROJECT_FACTS = ("http_url_to_repo", "default_branch", "web_url")  # in the group listing, ``simple`` too
+
+
 def iso(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -78,6 +81,9 @@ class GitLabMiner:
         self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
         self.git = GitCommits(source, "oauth2")  # commits from a clone unless git cannot be used
+        # What the group listing said of each project (clone URL, default branch, web URL): the commit stream
+        # needs nothing more, so a listed project costs no project request of its own.
+        self.listed: dict[str, dict[str, Any]] = {}
 
     def is_new(self, mark: datetime | None, when: datetime | None) -> bool:
         """Changed after the *stored* watermark, not merely inside the overlap window re-read for safety.
@@ -96,7 +102,11 @@ class GitLabMiner:
                 listing = self.gl.groups.get(group, lazy=True).projects.list(
                     include_subgroups="true", with_shared="false", simple="true", order_by="id", sort="asc",
                     iterator=True, **self.opts)
-                names.update(p.path_with_namespace for p in listing)
+                for p in listing:
+                    names.add(p.path_with_namespace)
+                    facts = {k: p.attributes.get(k) for k in PROJECT_FACTS}
+                    if all(facts.values()):
+                        self.listed[p.path_with_namespace] = facts
         return sorted(n for n in names if not any(fnmatch.fnmatchcase(n, pat) for pat in self.source.exclude))
 
     def mine_repo(
@@ -162,7 +172,8 @@ class GitLabMiner:
             return
         if (read := self._git_read(repo, mark, position)) is not None:
             acts = [gm.commit_activity(repo, self.host, gm.git_commit_attrs(c, read.web_url),
-                                       [f.path for f in c.files], len(c.files), self.groups) for c in read.commits]
+                                       [f.path for f in c.files], len(c.files), self.groups,
+                                       [(f.path, f.additions, f.deletions) for f in c.files]) for c in read.commits]
             acts = [a for a in acts if a is not None and a.occurred_at >= self.start]
             if acts or read.newest:
                 yield Batch(repo, STREAM_COMMITS, acts, read.newest, read.head if read.newest else None)
@@ -195,7 +206,8 @@ class GitLabMiner:
         acts = []
         for c in self._path_candidates(project, listed, since):
             diff = c.diff(get_all=True, **self.opts)
-            act = gm.commit_activity(repo, self.host, c.attributes, gm.diff_paths(diff), len(diff), self.groups)
+            act = gm.commit_activity(repo, self.host, c.attributes, gm.diff_paths(diff), len(diff), self.groups,
+                                     gm.diff_lines(diff))
             if act is not None and act.occurred_at >= self.start:
                 acts.append(act)
         if acts or newest:
@@ -207,7 +219,7 @@ class GitLabMiner:
         if not self.git.usable:
             self.git.fall_back(repo, str(self.git.reason))
             return None
-        attrs = self.gl.projects.get(repo, **self.opts).attributes
+        attrs = self.listed.get(repo) or self.gl.projects.get(repo, **self.opts).attributes
         try:
             clone = self.git.repo(repo, attrs["http_url_to_repo"])
             read = self.git.read(clone, attrs["default_branch"], position, mark, mark or self.start, self.overlap,

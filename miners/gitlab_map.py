@@ -236,9 +236,26 @@ def diff_paths(diff: Iterable[dict[str, Any]]) -> list[str]:
     return paths
 
 
+def diff_lines(diff: Iterable[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """``(path, additions, deletions)`` per file of a commit diff, counted from its ``+``/``-`` lines (the diff
+    API gives no counts; its text has no ``---``/``+++`` file headers, only hunks)."""
+    out = []
+    for d in diff:
+        adds = dels = 0
+        for line in str(d.get("diff") or "").splitlines():
+            if line.startswith("+"):
+                adds += 1
+            elif line.startswith("-"):
+                dels += 1
+        out.append((str(d.get("new_path") or d.get("old_path") or ""), adds, dels))
+    return out
+
+
 def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[str], n_files: int | None,
-                    groups: PathGroups) -> Activity | None:
-    """A commit, or None when it touches no path group.
+                    groups: PathGroups, file_lines: list[tuple[str, int | None, int | None]] | None = None
+                    ) -> Activity | None:
+    """A commit, or None when it touches no path group. ``file_lines`` (``(path, additions, deletions)``
+    per file) gives the lines per path group, kept in ``extra``.
 
     The commits API names no GitLab user, only the git author: the actor login is the author email
     (lower-cased), which the identity resolver matches against roster emails.
@@ -258,7 +275,8 @@ def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[st
                     parent_title=str(commit.get("title") or (commit.get("message") or "").split("\n", 1)[0]),
                     files=n_files, additions=stats.get("additions"), deletions=stats.get("deletions"),
                     path_groups=hit, updated_at=parse_ts(commit.get("committed_date")),
-                    extra={"author_name": commit.get("author_name"), "title": commit.get("title")})
+                    extra={"author_name": commit.get("author_name"), "title": commit.get("title"),
+                           "group_lines": groups.lines(file_lines or [])})
 
 
 def git_commit_attrs(c: Any, web_url: str) -> dict[str, Any]:

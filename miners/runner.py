@@ -146,4 +146,16 @@ def mine_source(
         out.repos.append(res)
         if on_repo:
             on_repo(res, i, len(repos))
+    if not only_repo:
+        prune_clones(source, repos)
     return out
+
+
+def prune_clones(source: SourceConfig, repos: list[str]) -> None:
+    """After a whole source was listed: its clones of repositories it no longer mines leave the cache."""
+    from leadsig.miners.git_commits import human_bytes, prune_cache
+
+    freed = prune_cache(source.git_cache, source.name, repos if source.commits == "git" else [])
+    if freed:
+        log.info("source %s: deleted the clones of repositories no longer mined (%s)", source.name,
+                 human_bytes(freed))

@@ -71,6 +71,9 @@ class Decision:
 
 
 BAD_BODY_KINDS = ("html", "truncated")
+# Budgets, as the forges keep them: GitHub's REST ("github", GitHub's "core") and GraphQL budgets are separate,
+# GraphQL spent in points (graphql_cost), REST in requests; GitLab's in requests.
+BUDGETS = ("github", "graphql", "gitlab")
 
 
 class FaultPlan:
@@ -81,20 +84,20 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._rng = random.Random(switches.fault_seed)
         self._seeded_with = switches.fault_seed
-        self._windows: dict[str, Window] = {"github": Window(), "gitlab": Window()}
-        self._seen: dict[str, int] = {"github": 0, "gitlab": 0}
+        self._windows: dict[str, Window] = {k: Window() for k in BUDGETS}
+        self._seen: dict[str, int] = dict.fromkeys(BUDGETS, 0)
         self._bad_bodies = 0  # bad bodies served so far (for ``bad_body_max``)
 
     def restore_budget(self) -> None:
         """Give every forge a full budget now (as if the reset time had passed)."""
         with self._lock:
-            self._windows = {"github": Window(), "gitlab": Window()}
+            self._windows = {k: Window() for k in BUDGETS}
 
     def reset(self) -> None:
         """Forget all state: budgets, secondary counters and the fault RNG."""
         with self._lock:
-            self._windows = {"github": Window(), "gitlab": Window()}
-            self._seen = {"github": 0, "gitlab": 0}
+            self._windows = {k: Window() for k in BUDGETS}
+            self._seen = dict.fromkeys(BUDGETS, 0)
             self._rng = random.Random(self.switches.fault_seed)
             self._seeded_with = self.switches.fault_seed
             self._bad_bodies = 0
@@ -129,29 +132,31 @@ class FaultPlan:
         reset = int(w.reset_at) if w.reset_at else int(w.opened + s.window)
         return Decision(limit=limit, used=w.used, remaining=max(0, limit - w.used), reset=reset)
 
-    def decide(self, forge: str) -> Decision:
-        """Consume one request of ``forge``'s budget and pick its fate."""
-        s = self.switches
+    def decide(self, forge: str, cost: int = 1, budget: str | None = None) -> Decision:
+        """Consume ``cost`` points of a budget (``budget``, by default ``forge``'s: see BUDGETS) and pick the
+        request's fate. A GraphQL query costs its points (GitHub's formula); one that costs more than what
+        is left is refused, as on GitHub."""
+        s, key = self.switches, budget or forge
         now = time.time()
         with self._lock:
             if self._seeded_with != s.fault_seed:
                 self._rng = random.Random(s.fault_seed)
                 self._seeded_with = s.fault_seed
-            w = self._windows[forge]
+            w = self._windows[key]
             if (w.reset_at and now >= w.reset_at) or (not w.reset_at and now >= int(w.opened + s.window)):
-                w = self._windows[forge] = Window(opened=now)  # the reset the headers announced has come
-            self._seen[forge] += 1
-            if s.budget is not None and w.used >= s.budget:
+                w = self._windows[key] = Window(opened=now)  # the reset the headers announced has come
+            self._seen[key] += 1
+            if s.budget is not None and w.used + max(1, cost) > s.budget:
                 if not w.reset_at:  # back after reset_after, or at the window's end if that comes first
                     w.reset_at = min(now + s.reset_after, int(w.opened + s.window))
-                d = self._numbers(forge, now)
+                d = self._numbers(key, now)
                 d.action, d.status, d.remaining = "primary", (403 if forge == "github" else 429), 0
                 d.retry_after = max(1, int(w.reset_at - now + 0.999))
                 return d
-            w.used += 1
-            d = self._numbers(forge, now)
+            w.used += max(1, cost)
+            d = self._numbers(key, now)
             d.delay = s.latency
-            if s.secondary_every and self._seen[forge] % s.secondary_every == 0:
+            if s.secondary_every and self._seen[key] % s.secondary_every == 0:
                 d.action, d.retry_after = "secondary", s.retry_after
                 d.status = s.secondary_status if forge == "github" else 429
                 return d

@@ -314,7 +314,7 @@ def compare_commits(org: Org, req: Request, owner: str, repo: str, basehead: str
     return Response(200, body, github_link(req, p))
 
 
-def rate_limit(org: Org, req: Request, numbers: dict[str, int]) -> Response:
+def rate_limit(org: Org, req: Request, numbers: dict[str, int], graphql: dict[str, int] | None = None) -> Response:
     core = {
         "limit": numbers["limit"],
         "used": numbers["used"],
@@ -329,7 +329,7 @@ def rate_limit(org: Org, req: Request, numbers: dict[str, int]) -> Response:
             "resources": {
                 "core": core,
                 "search": {**other, "resource": "search"},
-                "graphql": {**core, "resource": "graphql"},
+                "graphql": {**(graphql or core), "resource": "graphql"},
             },
             "rate": core,
         },

@@ -210,9 +210,10 @@ class ForgeSimulator:
         )
         found = self.router.match(method, path)
         if path == "/rate_limit" and method == "GET":  # does not count against the budget, as on GitHub
-            d = self.faults.peek("github")
+            d, g = self.faults.peek("github"), self.faults.peek("graphql")
             resp = github_routes.rate_limit(
-                self.org, req, {"limit": d.limit, "used": d.used, "remaining": d.remaining, "reset": d.reset}
+                self.org, req, {"limit": d.limit, "used": d.used, "remaining": d.remaining, "reset": d.reset},
+                {"limit": g.limit, "used": g.used, "remaining": g.remaining, "reset": g.reset},
             )
             self._finish("GET /rate_limit", req, resp, d, forge)
             return resp
@@ -231,7 +232,9 @@ class ForgeSimulator:
         if early is not None:
             self._finish(key, req, early, Decision(), forge)
             return early
-        decision = self.faults.decide(forge) if is_api else Decision()
+        budget = "graphql" if key == GRAPHQL_KEY else forge  # GitHub's GraphQL budget is its own, in points
+        cost = graphql_cost.body_cost(req.body) if budget == "graphql" else 1
+        decision = self.faults.decide(forge, cost, budget) if is_api else Decision()
         if is_api and decision.action == "ok" and any(frag in path for frag in self.switches.failing):
             decision.action, decision.status = "error", 503  # a repo whose every request fails
         if decision.delay:

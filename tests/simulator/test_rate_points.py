@@ -65,3 +65,22 @@ def test_the_budget_comes_back_at_the_announced_reset(fresh_sim, monkeypatch):
     clock[0] = float(reset)
     again = requests.get(url, timeout=10)
     assert again.status_code == 200 and again.headers["X-RateLimit-Remaining"] == "1"
+
+
+def test_the_graphql_budget_is_spent_in_points_apart_from_the_rest_budget(fresh_sim):
+    """GitHub keeps GraphQL's budget apart and spends it by the query's cost; a query costing more than is
+    left is refused (403), while REST requests still go through."""
+    fresh_sim.faults.reset()
+    fresh_sim.switches.budget = 5
+    query = """query { repository(owner: "acme", name: "api") {
+               pullRequests(first: 100) { nodes { number reviews(first: 100) { nodes { state } }
+               labels(first: 100) { nodes { name } } } } } }"""  # 1 + 100 + 100 requests: 2 points
+    first = requests.post(fresh_sim.url + "/graphql", json={"query": query}, timeout=10)
+    assert first.status_code == 200 and first.headers["X-RateLimit-Resource"] == "graphql"
+    assert first.headers["X-RateLimit-Used"] == "2" and first.headers["X-RateLimit-Remaining"] == "3"
+    assert requests.post(fresh_sim.url + "/graphql", json={"query": query}, timeout=10).status_code == 200
+    assert requests.post(fresh_sim.url + "/graphql", json={"query": query}, timeout=10).status_code == 403  # 4+2>5
+    rest = requests.get(fresh_sim.url + "/repos/acme/api", timeout=10)
+    assert rest.status_code == 200 and rest.headers["X-RateLimit-Used"] == "1"  # REST has its own budget
+    limits = requests.get(fresh_sim.url + "/rate_limit", timeout=10).json()["resources"]
+    assert limits["graphql"]["used"] == 4 and limits["core"]["used"] == 1
