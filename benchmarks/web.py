@@ -5,7 +5,9 @@ Usage: .venv/bin/python benchmarks/web.py [--activities 10000] [--people 500] [-
 The overview is the organisation's section and the list of teams (a team's section opens with ?team=).
 Pages are requested through the whole ASGI stack (Starlette's TestClient: session cookie, access log write,
 templates) as a signed-in admin; the figure is the median of the repeats after one warm-up request.
-Baseline, in the same run: a bare SELECT of the rows the page shows. Writes benchmarks/results/web.md.
+Baseline, in the same run: a bare SELECT of the rows the page shows. The old overview path, in the same run:
+the same request with the counts scanned from the signals table (as before the month counts table, 0006).
+Writes benchmarks/results/web.md.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+import pandas as pd  # noqa: E402
+from sqlalchemy import case, func, insert, select  # noqa: E402
 
+import leadsig.web.overview as overview_module  # noqa: E402
 from leadsig.config import Config, Grant, ReportsConfig, ScheduleConfig, WebConfig  # noqa: E402
+from leadsig.reports.data import month_start, shift_month  # noqa: E402
 from leadsig.warehouse import models as m  # noqa: E402
 from leadsig.warehouse.db import open_warehouse  # noqa: E402
 from leadsig.warehouse.invites import create_invite  # noqa: E402
@@ -73,6 +78,25 @@ def fill(engine, activities: int, people: int, per_month: int, rnd: random.Rando
         conn.execute(insert(m.MiningRun), [{"started_at": START, "ended_at": datetime(2026, 11, 2, tzinfo=UTC),
                                             "status": "ok", "sources": [], "counts": {}, "requests": 0,
                                             "waits": [], "errors": {}}])
+
+
+def scanned_month_counts(engine, months, by=("signal_type", "indicator", "impact"), person_ids=None):  # noqa: ANN001, ANN201
+    """The overview's counts as they were read before the month counts table: one grouped scan of the signals."""
+    from leadsig.warehouse.feedback import not_dismissed
+
+    s, ordered = m.Signal.__table__, sorted(months)
+    bucket = case(*((s.c.occurred_at < month_start(shift_month(mo, 1)), mo) for mo in ordered))
+    keys = [s.c.person_id, *(s.c[c] for c in by), bucket]
+    stmt = (select(*keys, func.count()).where(s.c.occurred_at >= month_start(ordered[0]),
+                                              s.c.occurred_at < month_start(shift_month(ordered[-1], 1)),
+                                              not_dismissed(s)).group_by(*keys))
+    if person_ids is not None:
+        stmt = stmt.where(s.c.person_id.in_(person_ids))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = ["person_id", *by, "month"]
+    grouped = pd.DataFrame(rows, columns=[*cols, "n"])
+    return grouped.loc[grouped.index.repeat(grouped["n"].astype(int)), cols].reset_index(drop=True)
 
 
 def timed(client, path: str, repeat: int) -> float:  # noqa: ANN001
@@ -135,6 +159,13 @@ def main() -> None:
         overview = timed(client, f"/?month={MONTH}", args.repeat)
         team = timed(client, f"/?month={MONTH}&team=t01", args.repeat)
         base = baseline(engine, args.repeat)
+        kept = overview_module.load_month_counts
+        overview_module.load_month_counts = scanned_month_counts
+        try:
+            old_overview = timed(client, f"/?month={MONTH}", args.repeat)
+            old_team = timed(client, f"/?month={MONTH}&team=t01", args.repeat)
+        finally:
+            overview_module.load_month_counts = kept
         engine.dispose()
     OUT.write_text(
         "# The web view (`leadsig web`) on SQLite\n\n"
@@ -150,6 +181,10 @@ def main() -> None:
         f"| month overview, {args.people} people (the organisation's section and the team list) | "
         f"{overview * 1000:.0f} ms | < 1000 ms |\n"
         f"| one team's overview ({args.people // 25} people: tables, charts, people) | {team * 1000:.0f} ms | |\n"
+        f"| old path (counts scanned from the signals table), month overview | {old_overview * 1000:.0f} ms | |\n"
+        f"| old path, one team's overview | {old_team * 1000:.0f} ms | |\n"
+        f"| speed-up of the month counts table: overview, team | {old_overview / overview:.1f}x, "
+        f"{old_team / team:.1f}x | |\n"
         f"| baseline: bare SELECT of the person's signals of the month | {base * 1000:.1f} ms | |\n"
         f"| ratios to the baseline: person page, overview | {person / base:.1f}x, {overview / base:.1f}x | |\n")
     print(OUT.read_text())
