@@ -97,15 +97,16 @@ def load_counts(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
 def load_month_counts(engine: Engine, months: tuple[str, ...] | list[str],
                       by: tuple[str, ...] = ("signal_type", "indicator", "impact"),
                       person_ids: list[str] | None = None) -> pd.DataFrame:
-    """``load_counts``' frame (one row per signal, no ``occurred_at``) for whole months, from the month counts.
+    """``load_counts``' signals for whole months, counted: one row per group with its count ``n``.
 
     The warehouse keeps signals counted per month, person, type, indicator and impact, dismissals left out
     (``warehouse.month_counts``, kept by triggers), so the web overview of a 500-person org reads a few
-    thousand rows instead of scanning 200,000 signals. ``by`` names the columns kept beside person and month
+    thousand rows instead of scanning 200,000 signals, and keeps them counted (the report's aggregates read
+    ``n``; a row per signal would be 200,000 rows again). ``by`` names the columns kept beside person and month
     (a trend needs only ``signal_type``; fewer columns, fewer groups).
     """
     c = MonthCount.__table__
-    cols = ["person_id", *by, "month"]
+    cols = ["person_id", *by, "month", "n"]
     if not months:
         return pd.DataFrame(columns=cols)
     keys = [c.c.person_id, *(c.c[k] for k in by), c.c.month]
@@ -114,8 +115,9 @@ def load_month_counts(engine: Engine, months: tuple[str, ...] | list[str],
         stmt = stmt.where(c.c.person_id.in_(person_ids))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    grouped = pd.DataFrame(rows, columns=[*cols, "n"])
-    return grouped.loc[grouped.index.repeat(grouped["n"].astype(int)), cols].reset_index(drop=True)
+    counted = pd.DataFrame(rows, columns=cols)
+    counted["n"] = counted["n"].astype(int)
+    return counted
 
 
 def load_evidence(engine: Engine, start: datetime, end: datetime, person_ids: list[str] | None = None,

@@ -1,4 +1,5 @@
-"""month counts: signals per (month, person, type, indicator, impact), kept by triggers, for the web overview
+"""month counts: signals per (month, person, type, indicator, impact), kept by triggers, for the web overview;
+an index on activities.occurred_at (the coverage's first day)
 
 Revision ID: 0006_month_counts
 Revises: 0005_listing_etags
@@ -103,6 +104,8 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", "person_id", "signal_type", "indicator", "impact"),
     )
+    # what was mined from (reports' and the overview's coverage) without scanning the activities
+    op.create_index("ix_activities_occurred", "activities", ["occurred_at"], unique=False)
     pg = op.get_bind().dialect.name == "postgresql"
     month = (PG_MONTH if pg else SQLITE_MONTH).format(r="s")
     op.execute(f"INSERT INTO signal_month_counts ({KEY}, n) SELECT {month}, s.person_id, s.signal_type, "
@@ -123,3 +126,4 @@ def downgrade() -> None:
                      "signal_counts_update_new", "feedback_counts_insert", "feedback_counts_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("signal_month_counts")
+    op.drop_index("ix_activities_occurred", table_name="activities")
