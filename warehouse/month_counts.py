@@ -13,7 +13,7 @@ signals, for a check or a repair.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Integer, String, delete, func, insert, literal_column, select
+from sqlalchemy import Connection, Integer, String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -53,5 +53,5 @@ def stored_counts(conn: Connection) -> dict[tuple[str, str, str, str, str], int]
     """Every non-zero count, keyed (month, person, type, indicator, impact)."""
     c = MonthCount.__table__
     rows = conn.execute(select(c.c.month, c.c.person_id, c.c.signal_type, c.c.indicator, c.c.impact, c.c.n)
-                        .where(c.c.n != literal_column("0"))).all()
+                        .where(c.c.n != 0)).all()
     return {tuple(r[:5]): int(r[5]) for r in rows}
