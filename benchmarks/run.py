@@ -37,7 +37,8 @@ SMOKE_ARGS = {
     "gitlab_mining": ["--size", "small"],
     "monthly_report": ["--people", "40", "--repeat", "1"],
     "simulator_throughput": ["--rounds", "1"],
-    "web": ["--activities", "300", "--people", "30", "--per-month", "5", "--repeat", "1"],
+    "web": ["--activities", "300", "--people", "30", "--per-month", "5", "--repeat", "1",
+            "--write-signals", "500"],
 }
 SMOKE_ENV = {"LEADSIG_BENCH_EXPORT_N": "500"}
 # Left out of the smoke run: installs a peer from PyPI into its own environment (about 90 s on a cold cache).

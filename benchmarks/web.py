@@ -2,10 +2,13 @@
 < 300 ms) and the month overview for 500 people (target: < 1 s).
 
 Usage: .venv/bin/python benchmarks/web.py [--activities 10000] [--people 500] [--per-month 60] [--repeat 7]
+                                         [--write-signals 20000]
 The overview is the organisation's section and the list of teams (a team's section opens with ?team=).
 Pages are requested through the whole ASGI stack (Starlette's TestClient: session cookie, access log write,
 templates) as a signed-in admin; the figure is the median of the repeats after one warm-up request.
-Baseline, in the same run: a bare SELECT of the rows the page shows. Writes benchmarks/results/web.md.
+Baseline, in the same run: a bare SELECT of the rows the page shows. The old overview path, in the same run:
+the same request with the counts scanned from the signals table (as before the month counts table, 0006).
+Writes benchmarks/results/web.md.
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+import pandas as pd  # noqa: E402
+from sqlalchemy import case, func, insert, select  # noqa: E402
 
+import leadsig.web.overview as overview_module  # noqa: E402
 from leadsig.config import Config, Grant, ReportsConfig, ScheduleConfig, WebConfig  # noqa: E402
+from leadsig.reports.data import month_start, shift_month  # noqa: E402
 from leadsig.warehouse import models as m  # noqa: E402
 from leadsig.warehouse.db import open_warehouse  # noqa: E402
 from leadsig.warehouse.invites import create_invite  # noqa: E402
@@ -75,6 +81,54 @@ def fill(engine, activities: int, people: int, per_month: int, rnd: random.Rando
                                             "waits": [], "errors": {}}])
 
 
+def scanned_month_counts(engine, months, by=("signal_type", "indicator", "impact"), person_ids=None):  # noqa: ANN001, ANN201
+    """The overview's counts as they were read before the month counts table: one grouped scan of the signals."""
+    from leadsig.warehouse.feedback import not_dismissed
+
+    s, ordered = m.Signal.__table__, sorted(months)
+    bucket = case(*((s.c.occurred_at < month_start(shift_month(mo, 1)), mo) for mo in ordered))
+    keys = [s.c.person_id, *(s.c[c] for c in by), bucket]
+    stmt = (select(*keys, func.count()).where(s.c.occurred_at >= month_start(ordered[0]),
+                                              s.c.occurred_at < month_start(shift_month(ordered[-1], 1)),
+                                              not_dismissed(s)).group_by(*keys))
+    if person_ids is not None:
+        stmt = stmt.where(s.c.person_id.in_(person_ids))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = ["person_id", *by, "month"]
+    grouped = pd.DataFrame(rows, columns=[*cols, "n"])
+    return grouped.loc[grouped.index.repeat(grouped["n"].astype(int)), cols].reset_index(drop=True)
+
+
+TRIGGERS = ("signal_counts_insert", "signal_counts_delete", "signal_counts_update_old", "signal_counts_update_new",
+            "feedback_counts_insert", "feedback_counts_delete")
+
+
+def write_cost(tmp: Path, n: int, rnd: random.Random) -> tuple[float, float]:
+    """Seconds to insert ``n`` signals (as classify does, in chunks) with the count triggers and without them."""
+    out = []
+    for name, keep in (("with", True), ("without", False)):
+        engine = open_warehouse(f"sqlite:///{tmp / f'write-{name}.db'}")
+        if not keep:
+            with engine.begin() as conn:
+                for trigger in TRIGGERS:
+                    conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
+        scratch = random.Random(rnd.random())
+        fill(engine, n, 1, 0, scratch)  # one person's activities and signals, to get the rows
+        s = m.Signal.__table__
+        with engine.begin() as conn:
+            rows = [dict(r) for r in conn.execute(select(s)).mappings()]
+            conn.execute(s.delete())
+        rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            for i in range(0, len(rows), 5000):
+                conn.execute(insert(s), rows[i:i + 5000])
+        out.append(time.perf_counter() - t)
+        engine.dispose()
+    return out[0], out[1]
+
+
 def timed(client, path: str, repeat: int) -> float:  # noqa: ANN001
     first = client.get(path)  # warm-up (templates, caches)
     assert first.status_code == 200, (path, first.status_code, first.text[-500:])
@@ -106,6 +160,7 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=500)
     ap.add_argument("--per-month", type=int, default=60)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--write-signals", type=int, default=20_000, help="signals inserted to time the count triggers")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="Fill this SQLite file once and reuse it on later runs.")
     args = ap.parse_args()
@@ -135,7 +190,15 @@ def main() -> None:
         overview = timed(client, f"/?month={MONTH}", args.repeat)
         team = timed(client, f"/?month={MONTH}&team=t01", args.repeat)
         base = baseline(engine, args.repeat)
+        kept = overview_module.load_month_counts
+        overview_module.load_month_counts = scanned_month_counts
+        try:
+            old_overview = timed(client, f"/?month={MONTH}", args.repeat)
+            old_team = timed(client, f"/?month={MONTH}&team=t01", args.repeat)
+        finally:
+            overview_module.load_month_counts = kept
         engine.dispose()
+        with_triggers, without = write_cost(Path(tmp), args.write_signals, random.Random(args.seed))
     OUT.write_text(
         "# The web view (`leadsig web`) on SQLite\n\n"
         f"One person with {args.activities:,} activities and {len(n_heavy):,} signals over a year; "
@@ -150,8 +213,14 @@ def main() -> None:
         f"| month overview, {args.people} people (the organisation's section and the team list) | "
         f"{overview * 1000:.0f} ms | < 1000 ms |\n"
         f"| one team's overview ({args.people // 25} people: tables, charts, people) | {team * 1000:.0f} ms | |\n"
+        f"| old path (counts scanned from the signals table), month overview | {old_overview * 1000:.0f} ms | |\n"
+        f"| old path, one team's overview | {old_team * 1000:.0f} ms | |\n"
+        f"| speed-up of the month counts table: overview, team | {old_overview / overview:.1f}x, "
+        f"{old_team / team:.1f}x | |\n"
         f"| baseline: bare SELECT of the person's signals of the month | {base * 1000:.1f} ms | |\n"
-        f"| ratios to the baseline: person page, overview | {person / base:.1f}x, {overview / base:.1f}x | |\n")
+        f"| ratios to the baseline: person page, overview | {person / base:.1f}x, {overview / base:.1f}x | |\n"
+        f"| cost of the count triggers: inserting {args.write_signals:,} signals with / without them | "
+        f"{with_triggers:.2f} s / {without:.2f} s ({with_triggers / without:.2f}x) | |\n")
     print(OUT.read_text())
 
 

@@ -18,7 +18,22 @@ def counts_by(signals: pd.DataFrame, cols: list[str]) -> dict[tuple, int]:
     """Signal counts per combination of ``cols``, as a plain dict (one groupby, no pivot)."""
     if signals.empty:
         return {}
-    return {(k if isinstance(k, tuple) else (k,)): int(n) for k, n in signals.groupby(cols, sort=False).size().items()}
+    grouped = signals.groupby(cols, sort=False)
+    sizes = grouped["n"].sum() if "n" in signals else grouped.size()
+    return {(k if isinstance(k, tuple) else (k,)): int(n) for k, n in sizes.items() if n}
+
+
+def signal_total(signals: pd.DataFrame) -> int:
+    """How many signals a frame holds: one per row, or the sum of ``n`` in a counted frame (one row per
+    group of signals, as the web overview reads them from the month counts)."""
+    return int(signals["n"].sum()) if "n" in signals else len(signals)
+
+
+def signals_by(signals: pd.DataFrame, keys: pd.Series) -> pd.Series:
+    """Signals per value of ``keys`` (a Series aligned with the frame's rows), counted frames included."""
+    if "n" in signals:
+        return signals["n"].groupby(keys).sum()
+    return keys.value_counts()
 
 
 def counts_per_person(signals: pd.DataFrame, cols: list[str]) -> dict[str, dict[tuple, int]]:
@@ -68,7 +83,7 @@ def share_rows(people: pd.DataFrame, signals: pd.DataFrame, column: str, min_gro
     """
     sizes = people[column].value_counts()
     by_person = people.set_index("id")[column]
-    sig_groups = signals["person_id"].map(by_person).value_counts() if len(signals) else pd.Series(dtype=int)
+    sig_groups = signals_by(signals, signals["person_id"].map(by_person)) if len(signals) else pd.Series(dtype=int)
     n_people, n_signals = int(sizes.sum()), int(sig_groups.sum())
     rows = []
     for group in sorted(sizes.index, key=str.casefold):

@@ -31,7 +31,9 @@ class Coverage:
 def mined_coverage(engine: Engine, since: date | None) -> Coverage:
     a, r = m.Activity.__table__, m.MiningRun.__table__
     with engine.connect() as conn:
-        oldest, last_stored = conn.execute(select(func.min(a.c.occurred_at), func.max(a.c.mined_at))).one()
+        # one aggregate per query: each is then read from its index's end; together they scan the table
+        oldest = conn.execute(select(func.min(a.c.occurred_at))).scalar()
+        last_stored = conn.execute(select(func.max(a.c.mined_at))).scalar()
         last_run = conn.execute(select(func.max(r.c.ended_at)).where(r.c.status != "running")).scalar()
     ends = [t for t in (last_stored, last_run) if t is not None]
     if not ends:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from leadsig.reports.aggregates import tenure_band
+from leadsig.reports.aggregates import signal_total, signals_by, tenure_band
 
 DIMENSIONS = (("region", "region"), ("level", "level"), ("tenure", "tenure band"))
 
@@ -33,8 +33,8 @@ def bias_flags(people: pd.DataFrame, signals: pd.DataFrame, on, min_team: int = 
         check.notes.append("No signals this month, so there are no rates to compare.")
         return check
     people = people.assign(tenure=[tenure_band(s, on) for s in people["start_date"]])
-    per_person = signals["person_id"].value_counts()
-    team_rate = len(signals) / len(people)
+    per_person = signals_by(signals, signals["person_id"])
+    team_rate = signal_total(signals) / len(people)
     skipped = 0
     for column, noun in DIMENSIONS:
         for group, members in people.groupby(column, sort=True):

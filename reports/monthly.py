@@ -125,7 +125,8 @@ def team_section(name: str, members: pd.DataFrame, counts: pd.DataFrame, evidenc
         trend = agg.trend_rows(t_counts, window.months)
         regions = agg.share_rows(members, t_ev, "region", settings.min_group_size)
         section.update(
-            signals=len(t_ev), by_type=agg.type_impact_rows(t_ev), by_indicator=agg.indicator_rows(t_ev, registry),
+            signals=agg.signal_total(t_ev), by_type=agg.type_impact_rows(t_ev),
+            by_indicator=agg.indicator_rows(t_ev, registry),
             missing=agg.missing_indicators(t_ev, registry), trend=trend,
             trend_svg=charts.trend_chart(trend, f"Team {name}: signals per month by type"),
             sparklines={t: charts.sparkline([r[t] for r in trend]) for t in SIGNAL_TYPES},

@@ -47,6 +47,18 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     yield from _pg_database()
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def module_warehouse_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``warehouse_url`` shared by a module's tests, for fixtures that are costly to build (a served app
+    and its browser): the module runs once per backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('warehouse') / 'warehouse.db'}"
+        return
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"{PG_ENV} is not set (CI sets it; see .ci/run)")
+    yield from _pg_database()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'warehouse.db'}"

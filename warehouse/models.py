@@ -115,6 +115,7 @@ class Activity(Base):
         Index("ix_activities_repo", "forge", "host", "repo"),
         Index("ix_activities_thread", "forge", "host", "repo", "parent_number"),  # thread reads (classify, trust)
         Index("ix_activities_mined_at", "mined_at"),
+        Index("ix_activities_occurred", "occurred_at"),  # coverage's first day and retention, without a scan
     )
 
 

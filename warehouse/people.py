@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from leadsig.errors import Problem, UserError
 from leadsig.roster import Roster
 from leadsig.warehouse import models as m
-from leadsig.warehouse import signoff, tracks, trust
+from leadsig.warehouse import signoff, tracks, trust, web_rows
 from leadsig.warehouse.runs import classify_lock
 
 
@@ -51,6 +51,7 @@ def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]
             .all()
         )
         tracks_rows = tracks.person_rows(conn, person_id)
+        web = web_rows.person_rows(conn, person_id)
     out = {
         "person": people,
         "identities": idents,
@@ -61,6 +62,7 @@ def person_rows(engine: Engine, person_id: str) -> dict[str, list[dict[str, Any]
         "attestations": tracks_rows["attestations"],
         "checkins": tracks_rows["checkins"],
         "access_log": trust.access_entries(engine, person_id),
+        **web,
     }
     return {k: [{c: _plain(v) for c, v in dict(r).items()} for r in rows] for k, rows in out.items()}
 

@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from leadsig.config import DEFAULT_RETENTION_MONTHS
 from leadsig.roster import IdentityResolver
 from leadsig.warehouse import models as m
-from leadsig.warehouse import signoff, track_tables
+from leadsig.warehouse import signoff, track_tables, web_rows
 from leadsig.warehouse.feedback import Feedback
 from leadsig.warehouse.invites import Invite
 from leadsig.warehouse.locks import erasure_guard
@@ -182,13 +183,15 @@ def _pseudonymise_access_log(conn: Connection, person_id: str, alias: str) -> No
 
 
 def _forget_web_rows(conn: Connection, person_id: str, alias: str) -> dict[str, int]:
-    """Feedback on their signals and their sign-in links go; feedback they gave on others' signals stays (the
-    rule's figures need it) under their pseudonym."""
+    """Feedback on their signals and their sign-in links go; feedback they gave on others' signals, and their
+    page views of others' data in the web, stay (the rule's figures and the others' audit need them) under their
+    pseudonym."""
     gone = conn.execute(delete(Feedback).where(Feedback.person_id == person_id)).rowcount
     conn.execute(delete(Invite).where(Invite.person_id == person_id))
     for row_id, given_by in conn.execute(select(Feedback.id, Feedback.given_by)
                                          .where(Feedback.given_by.like(f"{person_id} (%"))).all():
         conn.execute(update(Feedback).where(Feedback.id == row_id).values(given_by=given_by.replace(person_id, alias)))
+    web_rows.forget_viewer(conn, person_id, alias)
     return {"feedback": gone}
 
 
@@ -205,6 +208,7 @@ def _replace_in(v: Any, old: str, new: str) -> Any:
 def apply_retention(engine: Engine, months: dict[str, int], now: datetime | None = None) -> dict[str, int]:
     """Delete rows older than their retention; returns what was deleted per table (for the run summary)."""
     now = now or datetime.now(UTC)
+    months = {**DEFAULT_RETENTION_MONTHS, **months}
 
     def cutoff(key: str) -> datetime:
         return now - timedelta(days=30.44 * months[key])
@@ -217,4 +221,5 @@ def apply_retention(engine: Engine, months: dict[str, int], now: datetime | None
             delete(m.Activity).where(m.Activity.id.in_(old), m.Activity.id.not_in(kept_by_signal))
         ).rowcount
         log = conn.execute(delete(m.AccessLog).where(m.AccessLog.at < cutoff("access_log"))).rowcount
-    return {"activities": act, "signals": sig, "access_log": log}
+        web = web_rows.expire(conn, cutoff("feedback"), cutoff("access_log"))
+    return {"activities": act, "signals": sig, "access_log": log, **web}

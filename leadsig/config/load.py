@@ -27,7 +27,7 @@ from leadsig.yamlfile import load_yaml
 TOP_KEYS = {"warehouse", "roster", "rotations", "since", "rules", "path_groups", "sources", "teams", "schedule",
             "reports", "bots", "retention", "web", "tracks", "checkins", "git_cache"}
 CRON_RE = re.compile(r"^\s*(\S+\s+){4}\S+\s*$")
-RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months")
+RETENTION_KEYS = ("activity_months", "signals_months", "access_log_months", "feedback_months")
 MAX_RETENTION_MONTHS = 1200  # a hundred years: anything longer is a typo, and date arithmetic would overflow
 EARLIEST_SINCE = date(1970, 1, 1)  # forges answer 422 to dates before the Unix epoch
 

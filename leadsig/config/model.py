@@ -19,7 +19,7 @@ DEFAULT_PATH_GROUPS: dict[str, list[str]] = {
 }
 DEFAULT_BOT_PATTERNS = ["*[bot]", "dependabot*", "renovate*", "*-bot", "github-actions*", "ghost"]
 DEFAULT_MIN_GROUP = 5
-DEFAULT_RETENTION_MONTHS = {"activity": 12, "signals": 24, "access_log": 24}
+DEFAULT_RETENTION_MONTHS = {"activity": 12, "signals": 24, "access_log": 24, "feedback": 24}
 MIN_ACCESS_LOG_MONTHS = 6  # the access log outlives what it logs, so an audit can still answer
 
 
@@ -88,6 +88,7 @@ class RetentionConfig:
     activity_months: int | None = None
     signals_months: int | None = None
     access_log_months: int | None = None
+    feedback_months: int | None = None  # dismissals: kept while their signal is, and at least this long
 
     def months(self) -> dict[str, int]:
         out = dict(DEFAULT_RETENTION_MONTHS)

@@ -52,7 +52,8 @@ def test_reports_build_on_this_backend(wh_any):
 
 
 def test_month_counts_counted_in_sql_match_the_row_counts(wh_any):
-    """The web overview's SQL-counted frame says what load_counts' one-row-per-signal frame says."""
+    """The web overview's counted frame (a row and a count per group) says what load_counts' one-row-per-signal
+    frame says."""
     wh_any.person("mc")
     for at, impact in ((datetime(2026, 9, 30, 23, 59, tzinfo=UTC), "high"), (datetime(2026, 10, 1, tzinfo=UTC), "low"),
                        (datetime(2026, 10, 31, 23, tzinfo=UTC), "low"), (datetime(2026, 11, 1, tzinfo=UTC), "low")):
@@ -60,6 +61,7 @@ def test_month_counts_counted_in_sql_match_the_row_counts(wh_any):
     w = parse_month("2026-10", trend_months=1)
     cols = ["person_id", "signal_type", "indicator", "impact", "month"]
     rows = load_counts(wh_any.engine, w.trend_start, w.end)[cols].sort_values(cols).reset_index(drop=True)
-    counted = load_month_counts(wh_any.engine, w.months).sort_values(cols).reset_index(drop=True)
+    counted = load_month_counts(wh_any.engine, w.months)
+    counted = counted.loc[counted.index.repeat(counted["n"]), cols].sort_values(cols).reset_index(drop=True)
     assert counted.equals(rows)
     assert list(counted["month"]) == ["2026-09", "2026-10", "2026-10"]

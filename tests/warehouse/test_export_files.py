@@ -44,7 +44,7 @@ def test_a_roster_id_cannot_steer_the_export_out_of_its_folder(sqlite_url: str, 
     engine, roster = _loaded(sqlite_url, pid)
     out = tmp_path / "a" / "b" / "out"
     files = people.export_person(engine, roster, pid, out, "admin")
-    assert len(files) == 10 and all(f.resolve().is_relative_to(out.resolve()) for f in files)
+    assert len(files) == 13 and all(f.resolve().is_relative_to(out.resolve()) for f in files)
     written = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith("warehouse.db")]
     assert sorted(written) == sorted(files)
 

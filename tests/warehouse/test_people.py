@@ -35,7 +35,8 @@ def test_export_writes_the_persons_rows_and_the_pack_then_logs_every_file(wareho
     files = people.export_person(engine, roster, "alice", tmp_path, "alice", packet=packet)
     assert [f.name for f in files] == ["export.json", "person.csv", "identities.csv", "activities.csv",
                                        "signals.csv", "signoffs.csv", "track.csv", "attestations.csv", "checkins.csv",
-                                       "access_log.csv", "packet.md"]
+                                       "access_log.csv", "feedback.csv", "sign_in_links.csv", "web_views.csv",
+                                       "packet.md"]
     data = json.loads((tmp_path / "export-alice" / "export.json").read_text())
     assert [a["actor_login"] for a in data["activities"]] == ["alice"]  # nothing of bob's
     (entry,) = trust.access_entries(engine, "alice")

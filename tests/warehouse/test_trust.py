@@ -49,7 +49,7 @@ def test_retention_removes_expired_rows(warehouse_url: str) -> None:
     months = RetentionConfig(activity_months=12, access_log_months=2).months()
     assert months["access_log"] == MIN_ACCESS_LOG_MONTHS  # never below six months
     deleted = trust.apply_retention(engine, months, now=now)
-    assert deleted == {"activities": 1, "signals": 0, "access_log": 1}
+    assert deleted == {"activities": 1, "signals": 0, "access_log": 1, "feedback": 0, "sign_in_links": 0}
     assert store.table_counts(engine)["activities"] == 1
 
 

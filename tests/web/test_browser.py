@@ -1,5 +1,8 @@
 """leadsig web in a real browser (Debian's Chromium, driven by Playwright; no browser is downloaded): sign in
-as a person, a manager and an admin, filter, open a signal, dismiss it, and hostile forge text stays inert."""
+as a person, a manager and an admin, filter, open a signal, dismiss it, and hostile forge text stays inert.
+
+Every test runs on SQLite and, when LEADSIG_TEST_POSTGRES is set, again on PostgreSQL (one served app per
+backend, one browser for the module)."""
 
 from __future__ import annotations
 
@@ -30,8 +33,8 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    wh = build(tmp_path_factory.mktemp("browser"))
+def served(tmp_path_factory: pytest.TempPathFactory, module_warehouse_url: str) -> Iterator[Served]:
+    wh = build(tmp_path_factory.mktemp("browser"), module_warehouse_url)
     sig = {"high": wh.signal("pat", impact="high", body="Pat's strongest review: the retry budget."),
            "low": wh.signal("pat", impact="low", indicator="mentors_in_reviews", body="Pat's small nudge."),
            "otto": wh.signal("otto", body="Otto's own work."),
@@ -58,7 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="module")
-def browser(served: Served):  # noqa: ANN201
+def browser():  # noqa: ANN201
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
