@@ -1,0 +1,282 @@
+"""Who used a piece of documentation a person wrote, and how: what "documentation used by 5+ people" counts.
+
+A piece of documentation is what a docs commit or docs PR wrote (its files that ``docs_paths`` calls
+documentation) or a runbook issue or write-up (its thread). Someone used it when, after it was written, they
+- reviewed or commented in its thread (``discussed``),
+- edited one of its files: a later commit or PR whose file list names it (``edited``), or
+- linked it from anywhere: the file's path or blob URL, its docs-site page, or a mention of the issue/PR that
+  holds it in their text (``linked``).
+A guide is mostly used from other threads, so counting only the people in its own thread missed most use.
+
+Each way is one SQL query per window (thread keys; repository plus file name in the file list; text
+containing a target), so only candidate rows come back and are checked exactly in Python: a large warehouse
+is never walked in Python, once per document or otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Connection, Text, and_, cast, false, or_, select
+from sqlalchemy.orm import Session
+
+from leadsig.activity import COMMIT, KINDS, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
+from leadsig.paths import glob_to_regex
+from leadsig.warehouse import models as m
+
+Executor = Session | Connection
+WAYS = ("discussed", "edited", "linked")
+EDIT_KINDS = (COMMIT, PR_OPENED)  # a merge is not an edit: the PR's author edited
+VERBS = {PR_REVIEW: "reviewed", REVIEW_COMMENT: "reviewed", PR_MERGED: "merged", PR_OPENED: "opened",
+         COMMIT: "committed to"}  # in its own thread; anything else there is "discussed"
+DOC_ROOTS = ("docs/", "doc/")  # a docs site serves docs/guides/setup.md as .../guides/setup/
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One piece of documentation: where it lives, when it was written, which documentation files it wrote."""
+
+    url: str
+    activity_id: str | None
+    start: datetime
+    forge: str
+    host: str
+    repo: str
+    number: int | None
+    paths: tuple[str, ...] = ()
+
+    @property
+    def thread(self) -> tuple[str, str, str, int | None]:
+        return (self.forge, self.host, self.repo, self.number)
+
+    def name(self) -> str:
+        return f"{self.repo}#{self.number}" if self.number is not None else self.url
+
+
+@dataclass(frozen=True)
+class Use:
+    who: str  # person id, or forge:login for someone not on the roster
+    way: str  # one of WAYS
+    how: str  # e.g. "edited docs/setup.md", "reviewed acme/api#12"
+    url: str
+    activity_id: str
+    at: datetime
+    doc: Doc
+
+
+def documents(db: Executor, items: Iterable[tuple[str, str | None, datetime | None, tuple]],
+              docs_paths: Iterable[str]) -> list[Doc]:
+    """The pieces of documentation behind ``items`` ((url, activity id, when, (forge, host, repo, number))):
+    one per thread, or per commit, at its earliest item, with the documentation files it wrote."""
+    rx = re.compile("^(?:" + "|".join(glob_to_regex(g) for g in docs_paths) + ")$")
+    items = [it for it in items if it[2] is not None and it[3] is not None]
+    a = m.Activity
+    facts: dict[str, tuple[str, dict]] = {}
+    ids = sorted({it[1] for it in items if it[1]})
+    for i in range(0, len(ids), 500):
+        rows = db.execute(select(a.id, a.kind, a.extra).where(a.id.in_(ids[i:i + 500]))).all()
+        facts.update({r[0]: (r[1], r[2] or {}) for r in rows})
+    pr_paths = _pr_paths(db, {it[3] for it in items if facts.get(it[1] or "", ("",))[0] in (PR_OPENED, PR_MERGED)})
+    out: dict[tuple, Doc] = {}
+    for url, aid, at, thread in items:
+        kind, extra = facts.get(aid or "", ("", {}))
+        written = _paths(extra) or (pr_paths.get(thread, ()) if kind in (PR_OPENED, PR_MERGED) else ())
+        paths = tuple(p for p in written if rx.match(p))
+        key = thread if thread[3] is not None else (aid or url,)
+        old = out.get(key)
+        if old is None or at < old.start:
+            out[key] = Doc(url, aid, at, *thread, paths=tuple(dict.fromkeys((*paths, *(old.paths if old else ())))))
+        else:
+            out[key] = Doc(old.url, old.activity_id, old.start, *old.thread,
+                           paths=tuple(dict.fromkeys((*old.paths, *paths))))
+    return sorted(out.values(), key=lambda d: (d.start, d.url))
+
+
+def _paths(extra: dict) -> tuple[str, ...]:
+    found = extra.get("paths") if isinstance(extra, dict) else None
+    return tuple(str(p).lstrip("/") for p in found if p) if isinstance(found, list) else ()
+
+
+def _pr_paths(db: Executor, threads: set[tuple]) -> dict[tuple, tuple[str, ...]]:
+    """A PR's files from its opening or merge (the REST listing may leave one of them without)."""
+    a = m.Activity
+    if not threads:
+        return {}
+    repos, numbers = sorted({t[2] for t in threads}), sorted({t[3] for t in threads})
+    rows = db.execute(select(a.forge, a.host, a.repo, a.parent_number, a.extra).where(
+        a.kind.in_((PR_OPENED, PR_MERGED)), a.repo.in_(repos), a.parent_number.in_(numbers))).all()
+    out: dict[tuple, tuple[str, ...]] = {}
+    for forge, host, repo, number, extra in rows:
+        key = (forge, host, repo, number)
+        if key in threads:
+            out[key] = tuple(dict.fromkeys((*out.get(key, ()), *_paths(extra or {}))))
+    return out
+
+
+def uses(db: Executor, writer: str, docs: list[Doc], as_of: datetime, ways: Iterable[str] = WAYS) -> list[Use]:
+    """Every later use of ``docs`` by someone other than ``writer`` (not bots), up to ``as_of``, in time order."""
+    found: list[Use] = []
+    if "discussed" in ways:
+        found += _discussed(db, writer, [d for d in docs if d.number is not None], as_of)
+    if "edited" in ways:
+        found += _edited(db, writer, [d for d in docs if d.paths], as_of)
+    if "linked" in ways:
+        found += _linked(db, writer, docs, as_of)
+    return sorted(found, key=lambda u: (u.at, WAYS.index(u.way), u.who, u.activity_id))
+
+
+def _who(pid: str | None, forge: str, login: str) -> str:
+    return pid or f"{forge}:{login}"
+
+
+def _others(writer: str) -> ColumnElement[bool]:
+    a = m.Activity
+    return and_(a.actor_is_bot.is_not(True), or_(a.person_id.is_(None), a.person_id != writer))
+
+
+def _discussed(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
+    a = m.Activity
+    by_thread = {d.thread: d for d in docs}
+    if not by_thread:
+        return []
+    repos, numbers = sorted({d.repo for d in docs}), sorted({d.number for d in docs if d.number is not None})
+    rows = db.execute(select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id,
+                             a.actor_login, a.kind, a.url)
+                      .where(a.repo.in_(repos), a.parent_number.in_(numbers), a.occurred_at <= as_of,
+                             _others(writer))).all()
+    out = []
+    for aid, forge, host, repo, number, at, pid, login, kind, url in rows:
+        doc = by_thread.get((forge, host, repo, number))
+        if doc is not None and at > doc.start:
+            out.append(Use(_who(pid, forge, login), "discussed", f"{VERBS.get(kind, 'discussed')} {doc.name()}",
+                           url, aid, at, doc))
+    return out
+
+
+def _edited(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
+    """Later commits and PRs in the documentation's repository whose file list names one of its files.
+
+    The SQL filter is the file name as the file list stores it (a JSON string), so only real candidates come
+    back; the list itself is then checked, so a longer name containing it does not count."""
+    a = m.Activity
+    out: list[Use] = []
+    by_repo: dict[tuple[str, str, str], list[Doc]] = {}
+    for d in docs:
+        by_repo.setdefault(d.thread[:3], []).append(d)
+    for (forge, host, repo), group in by_repo.items():
+        paths = sorted({p for d in group for p in d.paths})
+        stmt = (select(a.id, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
+                .where(a.forge == forge, a.host == host, a.repo == repo, a.kind.in_(EDIT_KINDS),
+                       a.occurred_at > min(d.start for d in group), a.occurred_at <= as_of, _others(writer),
+                       or_(*(cast(a.extra, Text).contains(json.dumps(p), autoescape=True) for p in paths))))
+        for aid, at, pid, login, url, extra in db.execute(stmt).all():
+            touched = set(_paths(extra or {}))
+            for d in group:
+                hit = next((p for p in d.paths if p in touched), None)
+                if hit and at > d.start:
+                    out.append(Use(_who(pid, forge, login), "edited", f"edited {hit}", url, aid, at, d))
+    return out
+
+
+def months(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Calendar-month windows (lo, hi] covering (start, end]."""
+    lo = start
+    while lo < end:
+        nxt = datetime(lo.year + lo.month // 12, lo.month % 12 + 1, 1, tzinfo=lo.tzinfo)
+        hi = min(nxt, end)
+        yield lo, hi
+        lo = hi
+
+
+def _linked(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
+    """Later activity anywhere whose text links a document's file, page or thread.
+
+    One query per month: in each, only the documents written before the month's end are looked for, each by
+    the few plain strings every link to it contains; the exact patterns then run on those rows only."""
+    a = m.Activity
+    if not docs:
+        return []
+    finders = [(d, _Finder(d)) for d in docs]
+    out: list[Use] = []
+    for lo, hi in months(min(d.start for d in docs), as_of):
+        live = [(d, f) for d, f in finders if d.start < hi]
+        stmt = (select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
+                       a.url, a.body)
+                .where(a.kind.in_(KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer),
+                       or_(*(f.where() for _, f in live))))
+        for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt).all():
+            for d, f in live:
+                if at <= d.start or (forge, host, repo, number) == d.thread:
+                    continue  # its own thread is discussion, counted above
+                how = f.find(body or "", (forge, host, repo))
+                if how:
+                    out.append(Use(_who(pid, forge, login), "linked", how, url, aid, at, d))
+    return out
+
+
+class _Finder:
+    """The plain strings a link to one document contains (for SQL) and the exact patterns (for Python)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        repo, n = re.escape(doc.repo), doc.number
+        self.plain_any: list[str] = []  # looked for in every repository's text
+        self.plain_home: list[str] = []  # looked for in the document's own repository only (#12, docs/x.md)
+        self.patterns: list[tuple[re.Pattern[str], bool, str]] = []  # (pattern, own repository only, how)
+        for p in doc.paths:
+            self.plain_any.append(p)  # a bare mention (own repository only, checked below) or a blob URL
+            self.patterns.append((re.compile(rf"{repo}/(?:-/)?(?:blob|tree|raw|edit|blame)/\S+?/{re.escape(p)}"
+                                              r"(?![\w/.-])"), False, f"linked {p}"))
+            self.patterns.append((re.compile(rf"(?<![\w./-]){re.escape(p)}(?![\w/-])"), True, f"linked {p}"))
+            page = _page(p)
+            if page:
+                self.plain_any.append(page)
+                self.patterns.append((re.compile(rf"https?://\S*?/{re.escape(page)}(?:/|\.html?\b|(?=[\s)#\]>\"']|$))"),
+                                      False, f"linked {p} (its page)"))
+        if n is not None:
+            self.plain_any += [f"{doc.repo}#{n}", f"{doc.repo}!{n}", f"{doc.repo}/pull/{n}",
+                               f"{doc.repo}/issues/{n}", f"{doc.repo}/-/merge_requests/{n}", f"{doc.repo}/-/issues/{n}"]
+            self.plain_home += [f"#{n}", f"!{n}"]
+            self.patterns.append((re.compile(rf"(?:(?<![\w/.-]){repo}[#!]|/{repo}/(?:pull|issues|-/merge_requests|"
+                                             rf"-/issues)/){n}(?!\d)"), False, f"mentioned {doc.name()}"))
+            self.patterns.append((re.compile(rf"(?<![\w/&#!])[#!]{n}(?!\d)"), True, f"mentioned {doc.name()}"))
+        self.plain_any = list(dict.fromkeys(self.plain_any))
+
+    def where(self) -> ColumnElement[bool]:
+        a = m.Activity
+        anywhere = [a.body.contains(s, autoescape=True) for s in self.plain_any]
+        if self.plain_home:
+            anywhere.append(and_(a.forge == self.doc.forge, a.host == self.doc.host, a.repo == self.doc.repo,
+                                 or_(*(a.body.contains(s, autoescape=True) for s in self.plain_home))))
+        return or_(false(), *anywhere)
+
+    def find(self, body: str, where: tuple[str, str, str]) -> str | None:
+        home = where == self.doc.thread[:3]
+        return next((how for rx, own, how in self.patterns if (home or not own) and rx.search(body)), None)
+
+
+def _page(path: str) -> str | None:
+    """The page a docs site serves a file under docs/ as (docs/guides/setup.md -> guides/setup), or None."""
+    root = next((r for r in DOC_ROOTS if path.startswith(r)), None)
+    if root is None or "." not in path.rsplit("/", 1)[-1]:
+        return None
+    page = path[len(root):].rsplit(".", 1)[0]
+    for tail in ("/index", "/README", "index", "README"):
+        if page.endswith(tail):
+            page = page[: -len(tail)].rstrip("/")
+            break
+    return page if "/" in page or len(page) >= 4 else None
+
+
+def summary(found: list[Use]) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """Per person, their first use (``who how``), and the evidence: each used document, then each first use."""
+    first: dict[str, Use] = {}
+    for u in found:
+        first.setdefault(u.who, u)
+    keys = [f"{who} {u.how}" for who, u in sorted(first.items())]
+    used = list(dict.fromkeys((u.doc.url, u.doc.activity_id) for u in first.values()))
+    return keys, used + [(u.url, u.activity_id) for _, u in sorted(first.items())]
