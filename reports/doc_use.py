@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Text, and_, cast, false, or_, select
+from sqlalchemy import ColumnElement, Connection, Text, and_, bindparam, cast, exists, func, literal, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from leadsig.activity import COMMIT, KINDS, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
@@ -106,15 +107,22 @@ def _pr_paths(db: Executor, threads: set[tuple]) -> dict[tuple, tuple[str, ...]]
     a = m.Activity
     if not threads:
         return {}
-    repos, numbers = sorted({t[2] for t in threads}), sorted({t[3] for t in threads})
     rows = db.execute(select(a.forge, a.host, a.repo, a.parent_number, a.extra).where(
-        a.kind.in_((PR_OPENED, PR_MERGED)), a.repo.in_(repos), a.parent_number.in_(numbers))).all()
+        a.kind.in_((PR_OPENED, PR_MERGED)), *_in_threads(threads))).all()
     out: dict[tuple, tuple[str, ...]] = {}
     for forge, host, repo, number, extra in rows:
         key = (forge, host, repo, number)
         if key in threads:
             out[key] = tuple(dict.fromkeys((*out.get(key, ()), *_paths(extra or {}))))
     return out
+
+
+def _in_threads(threads: Iterable[tuple]) -> list[ColumnElement[bool]]:
+    """Conditions on all four columns of ix_activities_thread, so the index serves them (repo and number
+    alone leave it unused: a whole-table scan); the caller drops the cross-product rows it did not ask for."""
+    a, threads = m.Activity, list(threads)
+    return [a.forge.in_(sorted({t[0] for t in threads})), a.host.in_(sorted({t[1] for t in threads})),
+            a.repo.in_(sorted({t[2] for t in threads})), a.parent_number.in_(sorted({t[3] for t in threads}))]
 
 
 def uses(db: Executor, writer: str, docs: list[Doc], as_of: datetime, ways: Iterable[str] = WAYS) -> list[Use]:
@@ -143,11 +151,9 @@ def _discussed(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> l
     by_thread = {d.thread: d for d in docs}
     if not by_thread:
         return []
-    repos, numbers = sorted({d.repo for d in docs}), sorted({d.number for d in docs if d.number is not None})
     rows = db.execute(select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id,
                              a.actor_login, a.kind, a.url)
-                      .where(a.repo.in_(repos), a.parent_number.in_(numbers), a.occurred_at <= as_of,
-                             _others(writer))).all()
+                      .where(*_in_threads(by_thread), a.occurred_at <= as_of, _others(writer))).all()
     out = []
     for aid, forge, host, repo, number, at, pid, login, kind, url in rows:
         doc = by_thread.get((forge, host, repo, number))
@@ -172,7 +178,7 @@ def _edited(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list
         stmt = (select(a.id, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
                 .where(a.forge == forge, a.host == host, a.repo == repo, a.kind.in_(EDIT_KINDS),
                        a.occurred_at > min(d.start for d in group), a.occurred_at <= as_of, _others(writer),
-                       or_(*(cast(a.extra, Text).contains(json.dumps(p), autoescape=True) for p in paths))))
+                       _contains_any(db, cast(a.extra, Text), [json.dumps(p) for p in paths])))
         for aid, at, pid, login, url, extra in db.execute(stmt).all():
             touched = set(_paths(extra or {}))
             for d in group:
@@ -180,6 +186,18 @@ def _edited(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list
                 if hit and at > d.start:
                     out.append(Use(_who(pid, forge, login), "edited", f"edited {hit}", url, aid, at, d))
     return out
+
+
+def _contains_any(db: Executor, text: ColumnElement[str], strings: list[str]) -> ColumnElement[bool]:
+    """``text`` contains one of ``strings``: one bound JSON list, read as a table by the database (SQLite's
+    json_each, PostgreSQL's json_array_elements_text), so the statement is the same for any number of strings
+    and compiles once; a ``%`` or ``_`` in a string only lets more candidates through to the exact check."""
+    data = bindparam("strings", json.dumps(strings), type_=Text, unique=True)
+    if db.get_bind().dialect.name == "postgresql":
+        rows = func.json_array_elements_text(cast(data, postgresql.JSON)).table_valued("value")
+    else:
+        rows = func.json_each(data).table_valued("value")
+    return exists(select(literal(1)).select_from(rows).where(text.contains(rows.c.value)))
 
 
 def months(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
@@ -201,13 +219,18 @@ def _linked(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list
     if not docs:
         return []
     finders = [(d, _Finder(d)) for d in docs]
+    # every link has one of these characters, or is a top-level file's bare name: most text is let go after
+    # three cheap scans, before the documents' own strings are looked for
+    tops = sorted({p for d in docs for p in d.paths if "/" not in p})
+    gate = or_(*(a.body.contains(ch) for ch in ("/", "#", "!")), *([_contains_any(db, a.body, tops)] if tops else []))
     out: list[Use] = []
     for lo, hi in months(min(d.start for d in docs), as_of):
         live = [(d, f) for d, f in finders if d.start < hi]
+        strings = sorted({s for _, f in live for s in f.plain})
         stmt = (select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
                        a.url, a.body)
-                .where(a.kind.in_(KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer),
-                       or_(*(f.where() for _, f in live))))
+                .where(a.kind.in_(KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer), gate,
+                       _contains_any(db, a.body, strings)))
         for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt).all():
             for d, f in live:
                 if at <= d.start or (forge, host, repo, number) == d.thread:
@@ -224,39 +247,28 @@ class _Finder:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         repo, n = re.escape(doc.repo), doc.number
-        self.plain_any: list[str] = []  # looked for in every repository's text
-        self.plain_home: list[str] = []  # looked for in the document's own repository only (#12, docs/x.md)
-        self.patterns: list[tuple[re.Pattern[str], bool, str]] = []  # (pattern, own repository only, how)
+        self.plain: list[str] = []  # every link to it contains one of these (SQL looks for them)
+        self.patterns: list[tuple[str, bool, str]] = []  # (regex, own repository only, how); compiled on use
         for p in doc.paths:
-            self.plain_any.append(p)  # a bare mention (own repository only, checked below) or a blob URL
-            self.patterns.append((re.compile(rf"{repo}/(?:-/)?(?:blob|tree|raw|edit|blame)/\S+?/{re.escape(p)}"
-                                              r"(?![\w/.-])"), False, f"linked {p}"))
-            self.patterns.append((re.compile(rf"(?<![\w./-]){re.escape(p)}(?![\w/-])"), True, f"linked {p}"))
+            self.plain.append(p)  # a bare mention (own repository only, checked below) or a blob URL
+            self.patterns.append((rf"{repo}/(?:-/)?(?:blob|tree|raw|edit|blame)/\S+?/{re.escape(p)}"
+                                              r"(?![\w/.-])", False, f"linked {p}"))
+            self.patterns.append((rf"(?<![\w./-]){re.escape(p)}(?![\w/-])", True, f"linked {p}"))
             page = _page(p)
             if page:
-                self.plain_any.append(page)
-                self.patterns.append((re.compile(rf"https?://\S*?/{re.escape(page)}(?:/|\.html?\b|(?=[\s)#\]>\"']|$))"),
+                self.plain.append(page)
+                self.patterns.append((rf"https?://\S*?/{re.escape(page)}(?:/|\.html?\b|(?=[\s)#\]>\"']|$))",
                                       False, f"linked {p} (its page)"))
-        if n is not None:
-            self.plain_any += [f"{doc.repo}#{n}", f"{doc.repo}!{n}", f"{doc.repo}/pull/{n}",
-                               f"{doc.repo}/issues/{n}", f"{doc.repo}/-/merge_requests/{n}", f"{doc.repo}/-/issues/{n}"]
-            self.plain_home += [f"#{n}", f"!{n}"]
-            self.patterns.append((re.compile(rf"(?:(?<![\w/.-]){repo}[#!]|/{repo}/(?:pull|issues|-/merge_requests|"
-                                             rf"-/issues)/){n}(?!\d)"), False, f"mentioned {doc.name()}"))
-            self.patterns.append((re.compile(rf"(?<![\w/&#!])[#!]{n}(?!\d)"), True, f"mentioned {doc.name()}"))
-        self.plain_any = list(dict.fromkeys(self.plain_any))
-
-    def where(self) -> ColumnElement[bool]:
-        a = m.Activity
-        anywhere = [a.body.contains(s, autoescape=True) for s in self.plain_any]
-        if self.plain_home:
-            anywhere.append(and_(a.forge == self.doc.forge, a.host == self.doc.host, a.repo == self.doc.repo,
-                                 or_(*(a.body.contains(s, autoescape=True) for s in self.plain_home))))
-        return or_(false(), *anywhere)
+        if n is not None:  # every mention contains one of these (acme/api#12 contains #12): few LIKEs per row
+            self.plain += [f"#{n}", f"!{n}", f"/pull/{n}", f"/issues/{n}", f"/merge_requests/{n}"]
+            self.patterns.append((rf"(?:(?<![\w/.-]){repo}[#!]|/{repo}/(?:pull|issues|-/merge_requests|"
+                                             rf"-/issues)/){n}(?!\d)", False, f"mentioned {doc.name()}"))
+            self.patterns.append((rf"(?<![\w/&#!])[#!]{n}(?!\d)", True, f"mentioned {doc.name()}"))
+        self.plain = list(dict.fromkeys(self.plain))
 
     def find(self, body: str, where: tuple[str, str, str]) -> str | None:
         home = where == self.doc.thread[:3]
-        return next((how for rx, own, how in self.patterns if (home or not own) and rx.search(body)), None)
+        return next((how for rx, own, how in self.patterns if (home or not own) and re.search(rx, body)), None)
 
 
 def _page(path: str) -> str | None:
