@@ -21,8 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Text, and_, bindparam, cast, exists, func, literal, or_, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import ColumnElement, Connection, Text, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from leadsig.activity import COMMIT, KINDS, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
@@ -34,7 +33,9 @@ WAYS = ("discussed", "edited", "linked")
 EDIT_KINDS = (COMMIT, PR_OPENED)  # a merge is not an edit: the PR's author edited
 VERBS = {PR_REVIEW: "reviewed", REVIEW_COMMENT: "reviewed", PR_MERGED: "merged", PR_OPENED: "opened",
          COMMIT: "committed to"}  # in its own thread; anything else there is "discussed"
-DOC_ROOTS = ("docs/", "doc/")  # a docs site serves docs/guides/setup.md as .../guides/setup/
+DOC_ROOTS = ("docs/", "doc/")
+# a docs site serves docs/guides/setup.md as .../guides/setup/
+WORD = re.compile(r"[\w-]+")  # words texts are looked up by: "see docs/run-book_2.md#x" -> see docs run-book_2 md x
 
 
 @dataclass(frozen=True)
@@ -164,40 +165,34 @@ def _discussed(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> l
 
 
 def _edited(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
-    """Later commits and PRs in the documentation's repository whose file list names one of its files.
+    """Later commits and PRs in a document's repository whose file list names one of its files.
 
-    The SQL filter is the file name as the file list stores it (a JSON string), so only real candidates come
-    back; the list itself is then checked, so a longer name containing it does not count."""
+    One query per month over the commits and PRs of that month (the kind-and-time index), asking per
+    repository for its documents' file names as the file list stores them (JSON strings); the list itself is
+    then checked, so a longer name containing one does not count. Per repository, SQLite preferred the
+    kind-and-time index anyway and read every commit once per repository."""
     a = m.Activity
     out: list[Use] = []
     by_repo: dict[tuple[str, str, str], list[Doc]] = {}
     for d in docs:
         by_repo.setdefault(d.thread[:3], []).append(d)
-    for (forge, host, repo), group in by_repo.items():
-        paths = sorted({p for d in group for p in d.paths})
-        stmt = (select(a.id, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
-                .where(a.forge == forge, a.host == host, a.repo == repo, a.kind.in_(EDIT_KINDS),
-                       a.occurred_at > min(d.start for d in group), a.occurred_at <= as_of, _others(writer),
-                       _contains_any(db, cast(a.extra, Text), [json.dumps(p) for p in paths])))
-        for aid, at, pid, login, url, extra in db.execute(stmt).all():
+    if not by_repo:
+        return []
+    for lo, hi in months(min(d.start for d in docs), as_of):
+        wanted = [and_(a.forge == forge, a.host == host, a.repo == repo,
+                       or_(*(cast(a.extra, Text).contains(json.dumps(p), autoescape=True)
+                             for p in sorted({p for d in group if d.start < hi for p in d.paths}))))
+                  for (forge, host, repo), group in by_repo.items() if any(d.start < hi for d in group)]
+        stmt = (select(a.id, a.forge, a.host, a.repo, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
+                .where(a.kind.in_(EDIT_KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer),
+                       or_(*wanted)))
+        for aid, forge, host, repo, at, pid, login, url, extra in db.execute(stmt):
             touched = set(_paths(extra or {}))
-            for d in group:
+            for d in by_repo.get((forge, host, repo), ()):
                 hit = next((p for p in d.paths if p in touched), None)
                 if hit and at > d.start:
                     out.append(Use(_who(pid, forge, login), "edited", f"edited {hit}", url, aid, at, d))
     return out
-
-
-def _contains_any(db: Executor, text: ColumnElement[str], strings: list[str]) -> ColumnElement[bool]:
-    """``text`` contains one of ``strings``: one bound JSON list, read as a table by the database (SQLite's
-    json_each, PostgreSQL's json_array_elements_text), so the statement is the same for any number of strings
-    and compiles once; a ``%`` or ``_`` in a string only lets more candidates through to the exact check."""
-    data = bindparam("strings", json.dumps(strings), type_=Text, unique=True)
-    if db.get_bind().dialect.name == "postgresql":
-        rows = func.json_array_elements_text(cast(data, postgresql.JSON)).table_valued("value")
-    else:
-        rows = func.json_each(data).table_valued("value")
-    return exists(select(literal(1)).select_from(rows).where(text.contains(rows.c.value)))
 
 
 def months(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
@@ -213,58 +208,61 @@ def months(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]
 def _linked(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
     """Later activity anywhere whose text links a document's file, page or thread.
 
-    One query per month: in each, only the documents written before the month's end are looked for, each by
-    the few plain strings every link to it contains; the exact patterns then run on those rows only."""
+    SQL lets through, month by month, only text that can hold a link at all (a ``/``, ``#`` or ``!``, or a
+    top-level file's name): a handful of LIKEs per row however many documents there are (one LIKE per
+    document string made both databases slow past a few dozen). Python then splits each text into words once
+    and tries the exact patterns only of the documents one of those words names (a thread number, a file's
+    stem): the work per row does not grow with the number of documents either."""
     a = m.Activity
     if not docs:
         return []
-    finders = [(d, _Finder(d)) for d in docs]
-    # every link has one of these characters, or is a top-level file's bare name: most text is let go after
-    # three cheap scans, before the documents' own strings are looked for
+    by_word: dict[str, list[_Finder]] = {}
+    for d in docs:
+        f = _Finder(d)
+        for word in f.words:
+            by_word.setdefault(word, []).append(f)
     tops = sorted({p for d in docs for p in d.paths if "/" not in p})
-    gate = or_(*(a.body.contains(ch) for ch in ("/", "#", "!")), *([_contains_any(db, a.body, tops)] if tops else []))
+    gate = or_(*(a.body.contains(s, autoescape=True) for s in ("/", "#", "!", *tops)))
     out: list[Use] = []
     for lo, hi in months(min(d.start for d in docs), as_of):
-        live = [(d, f) for d, f in finders if d.start < hi]
-        strings = sorted({s for _, f in live for s in f.plain})
         stmt = (select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
                        a.url, a.body)
-                .where(a.kind.in_(KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer), gate,
-                       _contains_any(db, a.body, strings)))
-        for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt).all():
-            for d, f in live:
+                .where(a.kind.in_(KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer), gate))
+        for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt):
+            named = {f for word in set(WORD.findall(body or "")) for f in by_word.get(word, ())}
+            for f in named:
+                d = f.doc
                 if at <= d.start or (forge, host, repo, number) == d.thread:
                     continue  # its own thread is discussion, counted above
-                how = f.find(body or "", (forge, host, repo))
+                how = f.find(body, (forge, host, repo))
                 if how:
                     out.append(Use(_who(pid, forge, login), "linked", how, url, aid, at, d))
     return out
 
 
 class _Finder:
-    """The plain strings a link to one document contains (for SQL) and the exact patterns (for Python)."""
+    """A word every link to one document contains (to find candidates) and the exact patterns (to decide)."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         repo, n = re.escape(doc.repo), doc.number
-        self.plain: list[str] = []  # every link to it contains one of these (SQL looks for them)
+        self.words: set[str] = set()  # every link to it contains one of these words (its number, a file's stem)
         self.patterns: list[tuple[str, bool, str]] = []  # (regex, own repository only, how); compiled on use
         for p in doc.paths:
-            self.plain.append(p)  # a bare mention (own repository only, checked below) or a blob URL
+            stem = WORD.findall(p.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or WORD.findall(p) or [p]
+            self.words.add(max(stem, key=len))  # in every link to the file, its page too; the longest is rarest
             self.patterns.append((rf"{repo}/(?:-/)?(?:blob|tree|raw|edit|blame)/\S+?/{re.escape(p)}"
                                               r"(?![\w/.-])", False, f"linked {p}"))
             self.patterns.append((rf"(?<![\w./-]){re.escape(p)}(?![\w/-])", True, f"linked {p}"))
             page = _page(p)
             if page:
-                self.plain.append(page)
                 self.patterns.append((rf"https?://\S*?/{re.escape(page)}(?:/|\.html?\b|(?=[\s)#\]>\"']|$))",
                                       False, f"linked {p} (its page)"))
-        if n is not None:  # every mention contains one of these (acme/api#12 contains #12): few LIKEs per row
-            self.plain += [f"#{n}", f"!{n}", f"/pull/{n}", f"/issues/{n}", f"/merge_requests/{n}"]
+        if n is not None:
+            self.words.add(str(n))
             self.patterns.append((rf"(?:(?<![\w/.-]){repo}[#!]|/{repo}/(?:pull|issues|-/merge_requests|"
                                              rf"-/issues)/){n}(?!\d)", False, f"mentioned {doc.name()}"))
             self.patterns.append((rf"(?<![\w/&#!])[#!]{n}(?!\d)", True, f"mentioned {doc.name()}"))
-        self.plain = list(dict.fromkeys(self.plain))
 
     def find(self, body: str, where: tuple[str, str, str]) -> str | None:
         home = where == self.doc.thread[:3]
