@@ -258,7 +258,8 @@ def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[st
                     parent_title=str(commit.get("title") or (commit.get("message") or "").split("\n", 1)[0]),
                     files=n_files, additions=stats.get("additions"), deletions=stats.get("deletions"),
                     path_groups=hit, updated_at=parse_ts(commit.get("committed_date")),
-                    extra={"author_name": commit.get("author_name"), "title": commit.get("title")})
+                    extra={"author_name": commit.get("author_name"), "title": commit.get("title"),
+                           "paths": paths[:50]})  # as GitHub's commits carry them: "documentation used" reads them
 
 
 def git_commit_attrs(c: Any, web_url: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from threads import T0, Threads
 
 from leadsig.reports.milestones import MilestoneStatus, milestone_status
+from leadsig.tracks import Tracks, load_tracks
 from leadsig.warehouse.db import open_warehouse
 
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
@@ -26,9 +27,9 @@ def th(warehouse_url: str) -> Iterator[Threads]:
     engine.dispose()
 
 
-def status(th: Threads, as_of: datetime = AS_OF) -> MilestoneStatus:
+def status(th: Threads, as_of: datetime = AS_OF, tracks: Tracks | None = None) -> MilestoneStatus:
     with Session(th.engine) as s:
-        return {x.milestone_id: x for x in milestone_status(s, "mia", as_of)}["documentation-used"]
+        return {x.milestone_id: x for x in milestone_status(s, "mia", as_of, tracks)}["documentation-used"]
 
 
 def docs_commit(th: Threads, paths: tuple[str, ...] = ("docs/setup.md", "src/app.py")) -> str:
@@ -85,6 +86,16 @@ def test_the_writers_own_later_edits_do_not_count(th: Threads) -> None:
     got = status(th)
     assert (got.met, got.count) == (False, 4)
     assert "mia" not in got.why.split("(", 1)[1]
+
+
+def test_which_files_are_documentation_comes_from_the_tracks_file(th: Threads, tmp_path) -> None:
+    docs_commit(th, paths=("handbook/oncall.txt",))
+    for pid in readers(th, 5):
+        th.activity(pid, None, "commit", LATER, paths=["handbook/oncall.txt"])
+    assert status(th).count == 0  # not documentation by the built-in docs_paths
+    custom = tmp_path / "tracks.yaml"
+    custom.write_text(load_tracks().path.read_text().replace('docs_paths: ["docs/**"', 'docs_paths: ["handbook/**"'))
+    assert (status(th, tracks=load_tracks(custom)).met, status(th, tracks=load_tracks(custom)).count) == (True, 5)
 
 
 # -- linked: the file's path, blob URL or docs page, or a mention of its PR/issue, in later text anywhere
