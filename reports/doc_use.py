@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Text, and_, cast, or_, select
+from sqlalchemy import ColumnElement, Connection, Text, and_, bindparam, cast, or_, select
 from sqlalchemy.orm import Session
 
 from leadsig.activity import COMMIT, KINDS, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
@@ -178,15 +178,15 @@ def _edited(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list
         by_repo.setdefault(d.thread[:3], []).append(d)
     if not by_repo:
         return []
-    for lo, hi in months(min(d.start for d in docs), as_of):
-        wanted = [and_(a.forge == forge, a.host == host, a.repo == repo,
-                       or_(*(cast(a.extra, Text).contains(json.dumps(p), autoescape=True)
-                             for p in sorted({p for d in group if d.start < hi for p in d.paths}))))
-                  for (forge, host, repo), group in by_repo.items() if any(d.start < hi for d in group)]
-        stmt = (select(a.id, a.forge, a.host, a.repo, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
-                .where(a.kind.in_(EDIT_KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer),
-                       or_(*wanted)))
-        for aid, forge, host, repo, at, pid, login, url, extra in db.execute(stmt):
+    wanted = or_(*(and_(a.forge == forge, a.host == host, a.repo == repo,
+                        or_(*(cast(a.extra, Text).contains(json.dumps(p), autoescape=True)
+                              for p in sorted({p for d in group for p in d.paths}))))
+                   for (forge, host, repo), group in by_repo.items()))
+    lo_, hi_ = bindparam("lo", type_=a.occurred_at.type), bindparam("hi", type_=a.occurred_at.type)
+    stmt = (select(a.id, a.forge, a.host, a.repo, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
+            .where(a.kind.in_(EDIT_KINDS), a.occurred_at > lo_, a.occurred_at <= hi_, _others(writer), wanted))
+    for lo, hi in months(min(d.start for d in docs), as_of):  # one statement, built once: a window is two values
+        for aid, forge, host, repo, at, pid, login, url, extra in db.execute(stmt, {"lo": lo, "hi": hi}):
             touched = set(_paths(extra or {}))
             for d in by_repo.get((forge, host, repo), ()):
                 hit = next((p for p in d.paths if p in touched), None)
@@ -224,11 +224,12 @@ def _linked(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list
     tops = sorted({p for d in docs for p in d.paths if "/" not in p})
     gate = or_(*(a.body.contains(s, autoescape=True) for s in ("/", "#", "!", *tops)))
     out: list[Use] = []
+    lo_, hi_ = bindparam("lo", type_=a.occurred_at.type), bindparam("hi", type_=a.occurred_at.type)
+    stmt = (select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
+                   a.url, a.body)
+            .where(a.kind.in_(KINDS), a.occurred_at > lo_, a.occurred_at <= hi_, _others(writer), gate))
     for lo, hi in months(min(d.start for d in docs), as_of):
-        stmt = (select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
-                       a.url, a.body)
-                .where(a.kind.in_(KINDS), a.occurred_at > lo, a.occurred_at <= hi, _others(writer), gate))
-        for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt):
+        for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt, {"lo": lo, "hi": hi}):
             named = {f for word in set(WORD.findall(body or "")) for f in by_word.get(word, ())}
             for f in named:
                 d = f.doc
