@@ -5,12 +5,11 @@ documentation) or a runbook issue or write-up (its thread). Someone used it when
 - reviewed or commented in its thread (``discussed``),
 - edited one of its files: a later commit or PR whose file list names it (``edited``), or
 - linked it from anywhere: the file's path or blob URL, its docs-site page, or a mention of the issue/PR that
-  holds it in their text (``linked``).
+  holds it in their text (``linked``, in :mod:`~leadsig.reports.doc_links`).
 A guide is mostly used from other threads, so counting only the people in its own thread missed most use.
 
-Each way is one SQL query per window (thread keys; repository plus file name in the file list; text
-containing a target), so only candidate rows come back and are checked exactly in Python: a large warehouse
-is never walked in Python, once per document or otherwise.
+Each way is SQL that returns only candidates (the thread keys; per month, the commits and PRs whose file list
+names a document's file), checked exactly in Python: the warehouse is never walked once per document.
 """
 
 from __future__ import annotations
@@ -24,8 +23,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, Text, and_, bindparam, cast, or_, select
 from sqlalchemy.orm import Session
 
-from leadsig.activity import COMMIT, KINDS, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
+from leadsig.activity import COMMIT, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
 from leadsig.paths import glob_to_regex
+from leadsig.reports.doc_links import linked
 from leadsig.warehouse import models as m
 
 Executor = Session | Connection
@@ -33,9 +33,6 @@ WAYS = ("discussed", "edited", "linked")
 EDIT_KINDS = (COMMIT, PR_OPENED)  # a merge is not an edit: the PR's author edited
 VERBS = {PR_REVIEW: "reviewed", REVIEW_COMMENT: "reviewed", PR_MERGED: "merged", PR_OPENED: "opened",
          COMMIT: "committed to"}  # in its own thread; anything else there is "discussed"
-DOC_ROOTS = ("docs/", "doc/")
-# a docs site serves docs/guides/setup.md as .../guides/setup/
-WORD = re.compile(r"[\w-]+")  # words texts are looked up by: "see docs/run-book_2.md#x" -> see docs run-book_2 md x
 
 
 @dataclass(frozen=True)
@@ -134,7 +131,8 @@ def uses(db: Executor, writer: str, docs: list[Doc], as_of: datetime, ways: Iter
     if "edited" in ways:
         found += _edited(db, writer, [d for d in docs if d.paths], as_of)
     if "linked" in ways:
-        found += _linked(db, writer, docs, as_of)
+        found += [Use(who, "linked", how, url, aid, at, doc)
+                  for who, how, url, aid, at, doc in linked(db, writer, docs, as_of)]
     return sorted(found, key=lambda u: (u.at, WAYS.index(u.way), u.who, u.activity_id))
 
 
@@ -203,84 +201,6 @@ def months(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]
         hi = min(nxt, end)
         yield lo, hi
         lo = hi
-
-
-def _linked(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
-    """Later activity anywhere whose text links a document's file, page or thread.
-
-    SQL lets through, month by month, only text that can hold a link at all (a ``/``, ``#`` or ``!``, or a
-    top-level file's name): a handful of LIKEs per row however many documents there are (one LIKE per
-    document string made both databases slow past a few dozen). Python then splits each text into words once
-    and tries the exact patterns only of the documents one of those words names (a thread number, a file's
-    stem): the work per row does not grow with the number of documents either."""
-    a = m.Activity
-    if not docs:
-        return []
-    by_word: dict[str, list[_Finder]] = {}
-    for d in docs:
-        f = _Finder(d)
-        for word in f.words:
-            by_word.setdefault(word, []).append(f)
-    tops = sorted({p for d in docs for p in d.paths if "/" not in p})
-    gate = or_(*(a.body.contains(s, autoescape=True) for s in ("/", "#", "!", *tops)))
-    out: list[Use] = []
-    lo_, hi_ = bindparam("lo", type_=a.occurred_at.type), bindparam("hi", type_=a.occurred_at.type)
-    stmt = (select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
-                   a.url, a.body)
-            .where(a.kind.in_(KINDS), a.occurred_at > lo_, a.occurred_at <= hi_, _others(writer), gate))
-    for lo, hi in months(min(d.start for d in docs), as_of):
-        for aid, forge, host, repo, number, at, pid, login, url, body in db.execute(stmt, {"lo": lo, "hi": hi}):
-            named = {f for word in set(WORD.findall(body or "")) for f in by_word.get(word, ())}
-            for f in named:
-                d = f.doc
-                if at <= d.start or (forge, host, repo, number) == d.thread:
-                    continue  # its own thread is discussion, counted above
-                how = f.find(body, (forge, host, repo))
-                if how:
-                    out.append(Use(_who(pid, forge, login), "linked", how, url, aid, at, d))
-    return out
-
-
-class _Finder:
-    """A word every link to one document contains (to find candidates) and the exact patterns (to decide)."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        repo, n = re.escape(doc.repo), doc.number
-        self.words: set[str] = set()  # every link to it contains one of these words (its number, a file's stem)
-        self.patterns: list[tuple[str, bool, str]] = []  # (regex, own repository only, how); compiled on use
-        for p in doc.paths:
-            stem = WORD.findall(p.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or WORD.findall(p) or [p]
-            self.words.add(max(stem, key=len))  # in every link to the file, its page too; the longest is rarest
-            self.patterns.append((rf"{repo}/(?:-/)?(?:blob|tree|raw|edit|blame)/\S+?/{re.escape(p)}"
-                                              r"(?![\w/.-])", False, f"linked {p}"))
-            self.patterns.append((rf"(?<![\w./-]){re.escape(p)}(?![\w/-])", True, f"linked {p}"))
-            page = _page(p)
-            if page:
-                self.patterns.append((rf"https?://\S*?/{re.escape(page)}(?:/|\.html?\b|(?=[\s)#\]>\"']|$))",
-                                      False, f"linked {p} (its page)"))
-        if n is not None:
-            self.words.add(str(n))
-            self.patterns.append((rf"(?:(?<![\w/.-]){repo}[#!]|/{repo}/(?:pull|issues|-/merge_requests|"
-                                             rf"-/issues)/){n}(?!\d)", False, f"mentioned {doc.name()}"))
-            self.patterns.append((rf"(?<![\w/&#!])[#!]{n}(?!\d)", True, f"mentioned {doc.name()}"))
-
-    def find(self, body: str, where: tuple[str, str, str]) -> str | None:
-        home = where == self.doc.thread[:3]
-        return next((how for rx, own, how in self.patterns if (home or not own) and re.search(rx, body)), None)
-
-
-def _page(path: str) -> str | None:
-    """The page a docs site serves a file under docs/ as (docs/guides/setup.md -> guides/setup), or None."""
-    root = next((r for r in DOC_ROOTS if path.startswith(r)), None)
-    if root is None or "." not in path.rsplit("/", 1)[-1]:
-        return None
-    page = path[len(root):].rsplit(".", 1)[0]
-    for tail in ("/index", "/README", "index", "README"):
-        if page.endswith(tail):
-            page = page[: -len(tail)].rstrip("/")
-            break
-    return page if "/" in page or len(page) >= 4 else None
 
 
 def summary(found: list[Use]) -> tuple[list[str], list[tuple[str, str | None]]]:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 from threads import T0, Threads
 
+from leadsig.reports.doc_links import shared_index
 from leadsig.reports.milestones import MilestoneStatus, milestone_status
 from leadsig.tracks import Tracks, load_tracks
 from leadsig.warehouse.db import open_warehouse
@@ -186,3 +187,28 @@ def test_ways_add_up_and_a_person_counts_once(th: Threads) -> None:
     assert (got.met, got.count) == (True, 5)
     urls = [u for u, _ in got.evidence]
     assert urls[0].startswith("https://github.com/acme/api/pull/77#") and len(urls) == 6
+
+
+def test_a_report_shares_one_text_index_and_each_writer_gets_their_own_readers(th: Threads) -> None:
+    """progress_by_person reads the warehouse's text once for everyone: the answers are the ones worked out
+    person by person, and one writer's links to another's documentation count for that other only."""
+    docs_pr(th, number=77)
+    th.on_track(th.person("noa"))
+    aid = th.activity("noa", 88, "issue_opened", T0, author="noa")
+    th.signal_on(aid, "noa", "writes_documentation", number=88)
+    th.activity("noa", 301, "issue_comment", LATER, repo="acme/web", body="see acme/api#77")
+    th.activity("mia", 302, "issue_comment", LATER, repo="acme/web", body="see acme/api#88 and acme/api#77")
+    for pid in readers(th, 3):
+        th.activity(pid, 303, "issue_comment", LATER, repo="acme/web", body="acme/api#77, acme/api#88")
+
+    def both() -> list[tuple[bool, int, str]]:
+        with Session(th.engine) as s:
+            return [(st.met, st.count, st.why) for pid in ("mia", "noa") for st in milestone_status(s, pid, AS_OF)
+                    if st.milestone_id == "documentation-used"]
+
+    alone = both()
+    with shared_index():
+        shared = both()
+    assert shared == alone
+    assert [c for _, c, _ in alone] == [4, 4]  # noa + 3 readers for mia; mia + 3 readers for noa
+    assert "noa mentioned acme/api#77" in alone[0][2] and "mia mentioned acme/api#88" in alone[1][2]
