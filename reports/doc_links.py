@@ -19,16 +19,17 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import ColumnElement, Connection, or_, select
 from sqlalchemy.orm import Session
 
-from leadsig.activity import KINDS
+from leadsig.activity import COMMIT, KINDS, PR_OPENED
 from leadsig.warehouse import models as m
 
 Executor = Session | Connection
 DOC_ROOTS = ("docs/", "doc/")  # a docs site serves docs/guides/setup.md as .../guides/setup/
 # what a text is found by: the word after each / # ! (path segments and file names, issue and PR numbers)
 KEYS = re.compile(r"[/#!]([\w-]+)")
+EDIT_KINDS = (COMMIT, PR_OPENED)  # a merge is not an edit: the PR's author edited
 GATE = ("/", "#", "!")  # every link but a bare top-level file name holds one
 
 
@@ -62,18 +63,32 @@ class LinkIndex:
     def __init__(self) -> None:
         self.bind: Any = None
         self.months: dict[tuple[int, int], dict[str, list[Row]]] = {}
+        self.edits: dict[tuple[int, int], dict[tuple[str, str, str, str], list[Row]]] = {}
 
     def month(self, db: Executor, year: int, month: int) -> dict[str, list[Row]]:
         if (year, month) not in self.months:
             self.months[(year, month)] = self._scan(db, year, month)
         return self.months[(year, month)]
 
+    def edited(self, db: Executor, year: int, month: int) -> dict[tuple[str, str, str, str], list[Row]]:
+        """The month's commits and PRs by (forge, host, repo, file) in their file lists."""
+        if (year, month) not in self.edits:
+            a, out = m.Activity, {}
+            stmt = select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id,
+                          a.actor_login, a.url, a.extra).where(a.kind.in_(EDIT_KINDS), *_month(year, month),
+                                                               a.actor_is_bot.is_not(True))
+            for *fields, extra in db.execute(stmt):
+                row = Row(*fields)
+                found = extra.get("paths") if isinstance(extra, dict) else None
+                for path in found if isinstance(found, list) else ():
+                    out.setdefault((row.forge, row.host, row.repo, str(path).lstrip("/")), []).append(row)
+            self.edits[(year, month)] = out
+        return self.edits[(year, month)]
+
     def _scan(self, db: Executor, year: int, month: int) -> dict[str, list[Row]]:
         a = m.Activity
-        lo, hi = datetime(year, month, 1, tzinfo=UTC), datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
         stmt = select(a.id, a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
-                      a.url, a.body).where(a.kind.in_(KINDS), a.occurred_at >= lo, a.occurred_at < hi,
-                                           a.actor_is_bot.is_not(True),
+                      a.url, a.body).where(a.kind.in_(KINDS), *_month(year, month), a.actor_is_bot.is_not(True),
                                            or_(*(a.body.contains(c, autoescape=True) for c in GATE)))
         out: dict[str, list[Row]] = {}
         for *fields, body in db.execute(stmt):
@@ -81,6 +96,12 @@ class LinkIndex:
             for key in keys(body or ""):
                 out.setdefault(key, []).append(row)
         return out
+
+
+def _month(year: int, month: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    a = m.Activity
+    lo, hi = datetime(year, month, 1, tzinfo=UTC), datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    return a.occurred_at >= lo, a.occurred_at < hi
 
 
 _SHARED: ContextVar[LinkIndex | None] = ContextVar("leadsig_doc_links", default=None)
@@ -96,7 +117,7 @@ def shared_index() -> Iterator[LinkIndex]:
         _SHARED.reset(token)
 
 
-def _index_for(db: Executor) -> LinkIndex:
+def index_for(db: Executor) -> LinkIndex:
     shared, bind = _SHARED.get(), db.get_bind() if isinstance(db, Session) else db.engine
     if shared is None:
         return LinkIndex()
@@ -105,7 +126,7 @@ def _index_for(db: Executor) -> LinkIndex:
     return shared if shared.bind is bind else LinkIndex()
 
 
-def _month_keys(start: datetime, end: datetime) -> Iterator[tuple[int, int]]:
+def month_keys(start: datetime, end: datetime) -> Iterator[tuple[int, int]]:
     y, mo = start.year, start.month
     while (y, mo) <= (end.year, end.month):
         yield y, mo
@@ -122,9 +143,9 @@ def linked(db: Executor, writer: str, docs: list[Any], as_of: datetime) -> list[
         f = _Finder(d)
         for key in f.words:
             by_key.setdefault(key, []).append(f)
-    index = _index_for(db)
+    index = index_for(db)
     candidates: dict[str, tuple[Row, set[_Finder]]] = {}
-    for year, month in _month_keys(min(d.start for d in docs), as_of):
+    for year, month in month_keys(min(d.start for d in docs), as_of):
         found = index.month(db, year, month)
         for key, finders in by_key.items():
             for row in found.get(key, ()):
@@ -176,6 +197,7 @@ class _Finder:
         repo, n = re.escape(doc.repo), doc.number
         self.words: set[str] = set()  # every link to it contains one of these words (its number, a file's stem)
         self.patterns: list[tuple[str, bool, str]] = []  # (regex, own repository only, how); compiled on use
+        self.compiled: list[tuple[re.Pattern[str], bool, str]] | None = None
         for p in doc.paths:
             self.words.add(key_of(p))
             self.patterns.append((rf"{repo}/(?:-/)?(?:blob|tree|raw|edit|blame)/\S+?/{re.escape(p)}(?![\w/.-])",
@@ -192,8 +214,10 @@ class _Finder:
             self.patterns.append((rf"(?<![\w/&#!])[#!]{n}(?!\d)", True, f"mentioned {doc.name()}"))
 
     def find(self, body: str, where: tuple[str, str, str]) -> str | None:
+        if self.compiled is None:  # a report has more patterns than re's own cache holds
+            self.compiled = [(re.compile(rx), own, how) for rx, own, how in self.patterns]
         home = where == self.doc.thread[:3]
-        return next((how for rx, own, how in self.patterns if (home or not own) and re.search(rx, body)), None)
+        return next((how for rx, own, how in self.compiled if (home or not own) and rx.search(body)), None)
 
 
 def _page(path: str) -> str | None:

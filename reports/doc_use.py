@@ -14,23 +14,21 @@ names a document's file), checked exactly in Python: the warehouse is never walk
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Text, and_, bindparam, cast, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, or_, select
 from sqlalchemy.orm import Session
 
 from leadsig.activity import COMMIT, PR_MERGED, PR_OPENED, PR_REVIEW, REVIEW_COMMENT
 from leadsig.paths import glob_to_regex
-from leadsig.reports.doc_links import linked
+from leadsig.reports.doc_links import index_for, linked, month_keys
 from leadsig.warehouse import models as m
 
 Executor = Session | Connection
 WAYS = ("discussed", "edited", "linked")
-EDIT_KINDS = (COMMIT, PR_OPENED)  # a merge is not an edit: the PR's author edited
 VERBS = {PR_REVIEW: "reviewed", REVIEW_COMMENT: "reviewed", PR_MERGED: "merged", PR_OPENED: "opened",
          COMMIT: "committed to"}  # in its own thread; anything else there is "discussed"
 
@@ -165,42 +163,20 @@ def _discussed(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> l
 def _edited(db: Executor, writer: str, docs: list[Doc], as_of: datetime) -> list[Use]:
     """Later commits and PRs in a document's repository whose file list names one of its files.
 
-    One query per month over the commits and PRs of that month (the kind-and-time index), asking per
-    repository for its documents' file names as the file list stores them (JSON strings); the list itself is
-    then checked, so a longer name containing one does not count. Per repository, SQLite preferred the
-    kind-and-time index anyway and read every commit once per repository."""
-    a = m.Activity
-    out: list[Use] = []
-    by_repo: dict[tuple[str, str, str], list[Doc]] = {}
-    for d in docs:
-        by_repo.setdefault(d.thread[:3], []).append(d)
-    if not by_repo:
+    Looked up by (repository, file) in each month's file lists, read once per month into the link index
+    (shared by a report's people, like the text): no query per document or per person."""
+    if not docs:
         return []
-    wanted = or_(*(and_(a.forge == forge, a.host == host, a.repo == repo,
-                        or_(*(cast(a.extra, Text).contains(json.dumps(p), autoescape=True)
-                              for p in sorted({p for d in group for p in d.paths}))))
-                   for (forge, host, repo), group in by_repo.items()))
-    lo_, hi_ = bindparam("lo", type_=a.occurred_at.type), bindparam("hi", type_=a.occurred_at.type)
-    stmt = (select(a.id, a.forge, a.host, a.repo, a.occurred_at, a.person_id, a.actor_login, a.url, a.extra)
-            .where(a.kind.in_(EDIT_KINDS), a.occurred_at > lo_, a.occurred_at <= hi_, _others(writer), wanted))
-    for lo, hi in months(min(d.start for d in docs), as_of):  # one statement, built once: a window is two values
-        for aid, forge, host, repo, at, pid, login, url, extra in db.execute(stmt, {"lo": lo, "hi": hi}):
-            touched = set(_paths(extra or {}))
-            for d in by_repo.get((forge, host, repo), ()):
-                hit = next((p for p in d.paths if p in touched), None)
-                if hit and at > d.start:
-                    out.append(Use(_who(pid, forge, login), "edited", f"edited {hit}", url, aid, at, d))
+    index, out = index_for(db), []
+    for year, month in month_keys(min(d.start for d in docs), as_of):
+        found = index.edited(db, year, month)
+        for d in docs:
+            for p in d.paths:
+                for row in found.get((d.forge, d.host, d.repo, p), ()):
+                    if d.start < row.at <= as_of and row.person_id != writer:
+                        out.append(Use(_who(row.person_id, row.forge, row.login), "edited", f"edited {p}", row.url,
+                                       row.id, row.at, d))
     return out
-
-
-def months(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
-    """Calendar-month windows (lo, hi] covering (start, end]."""
-    lo = start
-    while lo < end:
-        nxt = datetime(lo.year + lo.month // 12, lo.month % 12 + 1, 1, tzinfo=lo.tzinfo)
-        hi = min(nxt, end)
-        yield lo, hi
-        lo = hi
 
 
 def summary(found: list[Use]) -> tuple[list[str], list[tuple[str, str | None]]]:
