@@ -138,6 +138,16 @@ def test_four_links_and_near_misses_fall_one_short(th: Threads) -> None:
     assert (got.met, got.count) == (False, 4)
 
 
+def test_a_top_level_file_named_without_a_slash_is_found_by_its_name(th: Threads) -> None:
+    docs_commit(th, paths=("README.md",))
+    bodies = ["Read README.md first", "README.md covers it", "see README.md, then #4", "per README.md", "README.md!"]
+    for pid, body in zip(readers(th, 5), bodies, strict=True):
+        th.activity(pid, 300, "issue_comment", LATER, body=body)
+    th.activity(th.person("other"), 300, "issue_comment", LATER, repo="acme/web", body="README.md")  # its own
+    got = status(th)
+    assert (got.met, got.count) == (True, 5) and "r2 linked README.md" in got.why
+
+
 def test_a_runbook_issue_mentioned_by_five_people_meets_it(th: Threads) -> None:
     aid = th.activity("mia", 55, "issue_opened", T0, author="mia")
     th.signal_on(aid, "mia", "writes_documentation", number=55)
