@@ -31,6 +31,7 @@ def benchmarks(names: list[str]) -> list[Path]:
 SMOKE_ARGS = {
     "classify": ["--n", "20000", "--repeat", "1"],
     "classify_warehouse": ["--n", "20000"],
+    "doc_use": ["--n", "5000", "--repeat", "1"],
     "git_clone_strategy": ["--size", "tiny"],
     "github_mining": ["--size", "small"],
     "mining_acceptance": ["--size", "tiny"],

@@ -19,11 +19,13 @@ from leadsig.yamlfile import did_you_mean, load_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("tracks_default.yaml")
 DEFAULT_JUNIOR_LEVELS = ("intern", "junior", "graduate", "associate", "l1", "l2")
+# which of a commit's or PR's files are documentation, for "documentation used" (the config's docs group, wider)
+DEFAULT_DOCS_PATHS = ("docs/**", "doc/**", "adr/**", "runbooks/**", "**/*.md", "**/*.rst", "**/*.adoc")
 SOURCES = ("signals", "activities", "checkins")
 # what a measured milestone counts distinct things by, per source
 DISTINCT = {
-    "signals": ("item", "thread", "thread_author", "later_participants"),
-    "activities": ("item", "thread", "thread_author", "later_participants"),
+    "signals": ("item", "thread", "thread_author", "later_participants", "documentation_users"),
+    "activities": ("item", "thread", "thread_author", "later_participants", "documentation_users"),
     "checkins": ("item", "month", "counterpart"),
 }
 # conditions on the thread an item is in (signals and activities only)
@@ -38,7 +40,7 @@ MEASURED_KEYS = {*SOURCES, "where", "distinct", "at_least"}
 MILESTONE_KEYS = {"id", "title", "measured", "attested", "description"}
 STAGE_KEYS = {"id", "title", "months", "milestones"}
 TRACK_KEYS = {"id", "title", "stages"}
-TOP_KEYS = {"tracks", "junior_levels"}
+TOP_KEYS = {"tracks", "junior_levels", "docs_paths"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Tracks:
     tracks: dict[str, Track] = field(default_factory=dict)
     junior_levels: tuple[str, ...] = DEFAULT_JUNIOR_LEVELS
     path: Path | None = None
+    docs_paths: tuple[str, ...] = DEFAULT_DOCS_PATHS  # globs (leadsig.paths): a written file is documentation
 
     def get(self, track_id: str) -> Track:
         found = self.tracks.get(track_id)
@@ -122,6 +125,7 @@ def load_tracks(path: str | Path | None = None, known_indicators: set[str] | Non
                                 code="type", hint="tracks:\n  - id: technical\n    stages: [...]"))
     c.unknown_keys(data, TOP_KEYS)
     juniors = tuple(v.lower() for v in c.str_list(data, "junior_levels", "junior_levels")) or DEFAULT_JUNIOR_LEVELS
+    docs_paths = tuple(v.strip().lstrip("/") for v in c.str_list(data, "docs_paths", "docs_paths"))
     items = data["tracks"]
     if not isinstance(items, list) or not items:
         c.at(data, "tracks", "tracks", "expected a non-empty list of tracks", code="type")
@@ -135,7 +139,7 @@ def load_tracks(path: str | Path | None = None, known_indicators: set[str] | Non
             c.at(node, "id", f"tracks[{i}].id", f"duplicate track id {track.id!r}", code="duplicate")
         out[track.id] = track
     c.raise_if_any()
-    return Tracks(tracks=out, junior_levels=juniors, path=path)
+    return Tracks(tracks=out, junior_levels=juniors, path=path, docs_paths=docs_paths or DEFAULT_DOCS_PATHS)
 
 
 def _ident(c: Collector, node: dict, dotted: str, what: str) -> str | None:

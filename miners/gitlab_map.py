@@ -276,7 +276,8 @@ def commit_activity(repo: str, host: str, commit: dict[str, Any], paths: list[st
                     files=n_files, additions=stats.get("additions"), deletions=stats.get("deletions"),
                     path_groups=hit, updated_at=parse_ts(commit.get("committed_date")),
                     extra={"author_name": commit.get("author_name"), "title": commit.get("title"),
-                           "group_lines": groups.lines(file_lines or [])})
+                           "group_lines": groups.lines(file_lines or []),
+                           "paths": paths[:50]})  # as GitHub's commits carry them: "documentation used" reads them
 
 
 def git_commit_attrs(c: Any, web_url: str) -> dict[str, Any]:

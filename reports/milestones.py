@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from leadsig.activity import PR_MERGED
+from leadsig.reports.doc_use import WAYS, documents, summary, uses
 from leadsig.tracks import Measure, Milestone, Stage, Tracks, load_tracks
 from leadsig.warehouse import models as m
 from leadsig.warehouse.track_tables import Attestation, CheckIn, PersonTrack
@@ -103,7 +104,7 @@ def status_of(db: Executor, person_id: str, track_id: str, stage_id: str, ms: Mi
     else:
         items = _forge_items(db, person_id, measure, as_of)
         items = _passing(db, person_id, measure, items, as_of, tracks)
-    keys, evidence = _distinct(db, person_id, measure, items, as_of)
+    keys, evidence = _distinct(db, person_id, measure, items, as_of, tracks)
     count = len(keys)
     return MilestoneStatus(track=track_id, stage=stage_id, milestone_id=ms.id, title=ms.title, kind="measured",
                            met=count >= measure.at_least, count=count, threshold=measure.at_least,
@@ -207,11 +208,11 @@ def _repo_teams(db: Executor, items: list[_Item]) -> dict[tuple[str, str, str], 
 
 
 def _distinct(db: Executor, person_id: str, measure: Measure, items: list[_Item],
-              as_of: datetime) -> tuple[list[str], list[tuple[str, str | None]]]:
+              as_of: datetime, tracks: Tracks) -> tuple[list[str], list[tuple[str, str | None]]]:
     """The distinct keys counted, and the evidence: the first item of each key, in time order."""
     by = measure.distinct
-    if by == "later_participants":
-        return _later_participants(db, person_id, items, as_of)
+    if by in ("later_participants", "documentation_users"):
+        return _documentation_users(db, person_id, measure, items, as_of, tracks)
     firsts: dict[str, _Item] = {}
     for it in items:
         if by == "item":
@@ -229,36 +230,21 @@ def _distinct(db: Executor, person_id: str, measure: Measure, items: list[_Item]
     return list(firsts), [(it.url, it.activity_id) for it in firsts.values()]
 
 
-def _later_participants(db: Executor, person_id: str, items: list[_Item],
-                        as_of: datetime) -> tuple[list[str], list[tuple[str, str | None]]]:
-    """Other people who acted in a thread of the person's items after the item: who used the documentation."""
-    a = m.Activity
-    first_at: dict[tuple, datetime] = {}
-    for it in items:  # a commit has no thread: who later touched the same files is not known
-        if it.thread and it.thread[3] is not None and it.occurred_at is not None:
-            first_at[it.thread] = min(first_at.get(it.thread, it.occurred_at), it.occurred_at)
-    if not first_at:
-        return [], []
-    repos, numbers = sorted({t[2] for t in first_at}), sorted({t[3] for t in first_at})
-    rows = db.execute(select(a.forge, a.host, a.repo, a.parent_number, a.occurred_at, a.person_id, a.actor_login,
-                             a.actor_is_bot).where(a.repo.in_(repos), a.parent_number.in_(numbers),
-                                                   a.occurred_at <= as_of)).all()
-    people: dict[str, tuple] = {}
-    for forge, host, repo, number, at, pid, login, bot in rows:
-        start = first_at.get((forge, host, repo, number))
-        if start is None or at <= start or bot or pid == person_id:
-            continue
-        people.setdefault(pid or f"{forge}:{login}", (forge, host, repo, number))
-    used = set(people.values())
-    evidence = [(it.url, it.activity_id) for it in items if it.thread in used]
-    seen: set[str] = set()
-    return sorted(people), [e for e in evidence if not (e[0] in seen or seen.add(e[0]))]
+def _documentation_users(db: Executor, person_id: str, measure: Measure, items: list[_Item], as_of: datetime,
+                         tracks: Tracks) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """Other people who later used what the items wrote: ``later_participants`` sees the items' own threads
+    only; ``documentation_users`` also later edits of its files and links to it from anywhere (reports.doc_use).
+    """
+    docs = documents(db, [(it.url, it.activity_id, it.occurred_at, it.thread) for it in items], tracks.docs_paths)
+    ways = ("discussed",) if measure.distinct == "later_participants" else WAYS
+    return summary(uses(db, person_id, docs, as_of, ways))
 
 
 WHERE_WORDS = {"merged": "on merged pull requests", "junior_author": "opened by junior engineers",
                "other_team": "in another team's repositories", "others_thread": "in others' threads"}
 DISTINCT_WORDS = {"item": "items", "thread": "distinct threads", "thread_author": "distinct thread authors",
-                  "later_participants": "other people who later reviewed, edited or discussed it",
+                  "later_participants": "other people who later took part in its threads",
+                  "documentation_users": "other people who later used it",
                   "month": "months with a check-in", "counterpart": "distinct people"}
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from leadsig.reports.doc_links import shared_index
 from leadsig.reports.milestones import newly_met
 from leadsig.reports.text import clean, safe_url
 from leadsig.tracks import Tracks
@@ -23,7 +24,7 @@ def progress_by_person(engine: Engine, tracks: Tracks, person_ids: set[str], sta
                        end: datetime) -> dict[str, dict]:
     """Display-ready progress of everyone in ``person_ids`` who is on a track of ``tracks``."""
     out: dict[str, dict] = {}
-    with Session(engine) as s:
+    with Session(engine) as s, shared_index():  # the warehouse's text read once for everyone's documentation
         rows = s.execute(select(PersonTrack.person_id, PersonTrack.track, PersonTrack.stage,
                                 PersonTrack.stage_since)).all()
         for pid, track_id, stage_id, since in rows:

@@ -81,14 +81,26 @@ def checkins(conn: Connection, person_id: str, role: str = "either") -> list[dic
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
-def store_checkins(conn: Connection, rows: list[dict[str, Any]]) -> int:
-    """Insert or replace check-ins by (mentor, mentee, month): an edited file or issue updates its record."""
+CHECKIN_TEXT = ("source", "focus_area", "progress", "challenges", "observation", "next_focus")
+
+
+def store_checkins(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert or replace check-ins by (mentor, mentee, month): an edited file or issue updates its record.
+
+    Returns the rows that were new or changed (the nightly run stores every check-in again: an unchanged one
+    is left as it is, so the access log records a check-in when it arrives or changes, not every night)."""
     now = datetime.now(UTC)
+    changed = []
     for row in rows:
-        conn.execute(delete(CheckIn).where(CheckIn.mentor_id == row["mentor_id"],
-                                           CheckIn.mentee_id == row["mentee_id"], CheckIn.month == row["month"]))
+        key = (CheckIn.mentor_id == row["mentor_id"], CheckIn.mentee_id == row["mentee_id"],
+               CheckIn.month == row["month"])
+        old = conn.execute(select(*(getattr(CheckIn, k) for k in CHECKIN_TEXT)).where(*key)).first()
+        if old is not None and tuple(old) == tuple(row.get(k, "") for k in CHECKIN_TEXT):
+            continue
+        conn.execute(delete(CheckIn).where(*key))
         conn.execute(CheckIn.__table__.insert().values(**row, stored_at=now))
-    return len(rows)
+        changed.append(row)
+    return changed
 
 
 def person_rows(conn: Connection, person_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -129,5 +141,8 @@ def sync_checkins(engine: Engine, cfg: CheckinsConfig, roster: Roster, today: da
         issues, problems = issue_checkins(conn, cfg, people, today)
         if problems:
             raise UserError(problems)
-        store_checkins(conn, [r.row() for r in [*files, *issues]])
+        changed = store_checkins(conn, [r.row() for r in [*files, *issues]])
+    for row in changed:  # a record about the mentee, in their `leadsig audit`; naming no one else, so that
+        # forgetting the mentor leaves nothing of them in another person's log
+        log_access(engine, "checkin-store", [row["mentee_id"]], {"month": row["month"], "source": row["source"]})
     return {"files": len(files), "issues": len(issues)}

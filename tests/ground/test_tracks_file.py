@@ -71,6 +71,7 @@ def test_a_custom_track_with_mistakes_gets_every_problem_with_its_line(tmp_path:
 def test_a_valid_custom_track_loads_with_its_own_junior_levels(tmp_path: Path) -> None:
     path = _write(tmp_path, """\
 junior_levels: [apprentice]
+docs_paths: ["handbook/**"]
 tracks:
   - id: hybrid
     stages:
@@ -84,6 +85,8 @@ tracks:
 """)
     tracks = load_tracks(path)
     assert tracks.junior_levels == ("apprentice",)
+    assert tracks.docs_paths == ("handbook/**",)
+    assert load_tracks().docs_paths[0] == "docs/**"  # the built-in file's
     stage, ms = tracks.milestone("hybrid", "checkins")
     assert (stage.id, ms.measure.role, ms.measure.at_least) == ("first", "mentee", 2)
 
@@ -91,3 +94,10 @@ tracks:
 def test_unknown_milestone_names_the_ones_that_exist() -> None:
     with pytest.raises(UserError, match="did you mean 'presented-vision'"):
         load_tracks().milestone("technical", "presented-visoin")
+
+
+def test_docs_paths_that_are_not_a_list_of_globs_are_an_error_on_their_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "tracks:\n  - id: t\n    stages: []\ndocs_paths: {handbook: yes}\n")
+    with pytest.raises(UserError) as err:
+        load_tracks(path)
+    assert (4, "type") in {(p.line, p.code) for p in err.value.problems}

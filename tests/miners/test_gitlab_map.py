@@ -150,6 +150,7 @@ def test_commit_only_when_touching_a_path_group() -> None:
     assert act.parent_title == "Docs: explain rounding"  # reports show a commit by its title
     assert act.actor_login == "ann@acme.example" and act.actor_utc_offset_minutes == 120
     assert act.occurred_at == datetime(2025, 3, 1, 8, tzinfo=UTC) and (act.additions, act.deletions) == (10, 2)
+    assert act.extra["paths"] == ["docs/ledger.md", "b.py", "a.py"]  # later edits of its docs are use of them
     assert gm.commit_activity("g/p", "h", commit, ["src/a.py"], 1, groups) is None
 
 

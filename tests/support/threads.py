@@ -38,15 +38,17 @@ class Threads:
                                     "full_name": full_name, "team": team})
 
     def activity(self, actor: str, number: int | None, kind: str = "pr_comment", at: datetime = T0,
-                 repo: str = "acme/api", author: str | None = None, bot: bool = False) -> str:
+                 repo: str = "acme/api", author: str | None = None, bot: bool = False, body: str = "",
+                 paths: list[str] | None = None) -> str:
+        """One activity; ``paths``: the files it touched (a commit's or PR's file list, as the miners store it)."""
         n = next(self._n)
         aid = f"github:github.com:{kind}:{n}"
         self._insert(m.Activity, {
             "id": aid, "forge": "github", "host": "github.com", "kind": kind, "native_id": str(n), "repo": repo,
             "actor_login": actor, "actor_is_bot": bot, "person_id": None if bot else actor, "occurred_at": at,
             "url": f"https://github.com/{repo}/pull/{number}#event-{n}", "parent_number": number,
-            "parent_title": f"Change {number}", "parent_author": author, "body": "", "content_hash": "x",
-            "mined_at": at, "parent_labels": [], "path_groups": [], "extra": {}})
+            "parent_title": f"Change {number}", "parent_author": author, "body": body, "content_hash": "x",
+            "mined_at": at, "parent_labels": [], "path_groups": [], "extra": {} if paths is None else {"paths": paths}})
         return aid
 
     def thread(self, author: str, merged: bool = False, repo: str = "acme/api", at: datetime = T0) -> int:
