@@ -123,3 +123,11 @@ def test_same_signals_with_the_word_matcher_and_with_re2_alone(synthetic, monkey
                        for r, lv in zip(h.rows, h.levels, strict=True)}
     assert found["module"] == found["off"]
     assert len(found["off"]) > 1000
+
+
+def test_the_word_matcher_is_built_wherever_the_hyperscan_module_is():
+    """Both are optional extensions of one install: a compiler that built one builds the other (it needs no
+    library), so a missing word matcher next to the Hyperscan module is a broken build, not a machine's choice."""
+    if textscan._textscan is None:
+        pytest.skip("rules.matcher._textscan not built here")
+    assert phrasescan.built(), "rules.matcher._phrasescan was not built: reinstall (pip install -e .)"
