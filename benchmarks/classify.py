@@ -189,7 +189,8 @@ def report(args, rules, df, gen_s, enrich_t, match_t, record_t, n_signals, naive
         "# Classification benchmark",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `.venv/bin/python benchmarks/classify.py --n {args.n} "
-        f"--seed {args.seed} --repeat {args.repeat}`, pinned to one core ({cpu}, {os.cpu_count()} cores shared "
+        f"--seed {args.seed} --repeat {args.repeat} --paths {','.join(match_t)}`, pinned to one core ({cpu}, "
+        f"{os.cpu_count()} cores shared "
         f"with other jobs: load average {load}; Python {platform.python_version()}, pandas {pd.__version__}, "
         f"numpy {np.__version__}).",
         "",
