@@ -1,12 +1,14 @@
 """Benchmark: classify generated activity with the full default rule pack, vectorised vs a naive loop.
 
-Usage: .venv/bin/python benchmarks/classify.py [--n 1000000] [--seed 1] [--repeat 3]
+Usage: .venv/bin/python benchmarks/classify.py [--n 1000000] [--seed 1] [--repeat 3] [--paths module,off]
 Writes benchmarks/results/classify.md. Runs pinned to one CPU core. The baseline is rules.naive, a
 per-record interpreter of the same compiled rules (same operator semantics, same RE2 patterns), timed
 in the same process over the same enriched rows; both must produce identical signals, which is checked.
 The vectorised engine is timed with each text path this install has (rules.textscan, LEADSIG_TEXTSCAN):
-the C module on Hyperscan (rules.matcher._textscan, when built), the hyperscan package from PyPI (when installed),
-and RE2 alone (what an install with neither runs), taking turns on the same frame.
+the C modules (phrase families on words by rules.matcher._phrasescan, the other patterns on Hyperscan by
+rules.matcher._textscan, when built), the hyperscan package from PyPI (when installed), and RE2 alone (what an
+install with neither runs), taking turns on the same frame. ``--paths`` keeps some of them (RE2 alone takes
+minutes per run at 1M).
 """
 
 from __future__ import annotations
@@ -101,7 +103,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--paths", default=",".join(PATHS), help="text paths to time, comma-separated: " + ", ".join(PATHS))
     args = ap.parse_args()
+    wanted = [p.strip() for p in args.paths.split(",") if p.strip()]
+    if not wanted or any(p not in PATHS for p in wanted):
+        ap.error(f"--paths: choose from {', '.join(PATHS)}")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     # a cache of this run only: the first run compiles the databases, as a machine's first run ever does
@@ -112,7 +118,9 @@ def main() -> None:
     gen_s = time.perf_counter() - t
     rss_before = rss_mb()
     enrich_times, record_times = [], []
-    paths = [p for p in PATHS if p != "off" and installed(p)] + ["off"]
+    paths = [p for p in PATHS if p in wanted and (p == "off" or installed(p))]
+    if not paths:
+        sys.exit(f"none of --paths {args.paths} is installed here")
     match_times: dict[str, list] = {p: [] for p in paths}
     found: dict[str, set] = {}
     for _ in range(args.repeat):  # the paths take turns, so load on the shared machine falls on each alike
@@ -144,7 +152,8 @@ def main() -> None:
 
 
 PATHS = ("module", "hyperscan", "off")
-LABELS = {"module": "Hyperscan through the C module rules.matcher._textscan",
+LABELS = {"module": "the C modules (phrase families on words by rules.matcher._phrasescan, other patterns on "
+                    "Hyperscan by rules.matcher._textscan)",
           "hyperscan": "Hyperscan through the hyperscan package (PyPI wheel)", "off": "RE2 alone"}
 
 
@@ -180,7 +189,8 @@ def report(args, rules, df, gen_s, enrich_t, match_t, record_t, n_signals, naive
         "# Classification benchmark",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `.venv/bin/python benchmarks/classify.py --n {args.n} "
-        f"--seed {args.seed} --repeat {args.repeat}`, pinned to one core ({cpu}, {os.cpu_count()} cores shared "
+        f"--seed {args.seed} --repeat {args.repeat} --paths {','.join(match_t)}`, pinned to one core ({cpu}, "
+        f"{os.cpu_count()} cores shared "
         f"with other jobs: load average {load}; Python {platform.python_version()}, pandas {pd.__version__}, "
         f"numpy {np.__version__}).",
         "",

@@ -75,14 +75,26 @@ class Frame:
             if name in self.df.columns:
                 self._raw[name] = self.df[name].to_numpy(object)
             elif name.startswith(F.EXTRA_PREFIX):
-                key = name[len(F.EXTRA_PREFIX):]
-                extra = self.df["extra"].to_numpy(object) if "extra" in self.df.columns else [None] * self.n
-                vals = [e.get(key) if isinstance(e, dict) else None for e in extra]
-                self._raw[name] = np.array([tuple(v) if isinstance(v, list) else v for v in vals] + [None],
-                                           dtype=object)[:-1]
+                self._raw[name] = self._extra(name, None)
             else:
                 self._raw[name] = np.full(self.n, None, dtype=object)
         return self._raw[name]
+
+    def raw_at(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """``raw(name)[idx]``; a field of ``extra`` read on those rows only (a rule of one kind reads few)."""
+        if name in self._raw or not name.startswith(F.EXTRA_PREFIX) or name in self.df.columns:
+            return self.raw(name)[idx]
+        return self._extra(name, idx)
+
+    def _extra(self, name: str, idx: np.ndarray | None) -> np.ndarray:
+        key = name[len(F.EXTRA_PREFIX):]
+        if "extra" in self.df.columns:
+            extra = self.df["extra"].to_numpy(object)
+            extra = extra if idx is None else extra[idx]
+        else:
+            extra = [None] * (self.n if idx is None else len(idx))
+        vals = [e.get(key) if isinstance(e, dict) else None for e in extra]
+        return np.array([tuple(v) if isinstance(v, list) else v for v in vals] + [None], dtype=object)[:-1]
 
     def num(self, name: str) -> np.ndarray:
         if name not in self._num:
@@ -235,7 +247,7 @@ class Frame:
 
     def _subset_test(self, cond: Condition, idx: np.ndarray) -> np.ndarray:
         """A test on few rows of a column nobody factorised yet: de-duplicate just those rows."""
-        codes, uniques = pd.factorize(self.raw(cond.field)[idx], use_na_sentinel=True)
+        codes, uniques = pd.factorize(self.raw_at(cond.field, idx), use_na_sentinel=True)
         values = np.empty(len(uniques) + 1, dtype=object)
         values[:-1] = list(uniques)
         values[-1] = None

@@ -42,7 +42,7 @@ import numpy as np
 from leadsig.errors import Problem, UserError
 from leadsig.rules.language.operators import ScanSpec
 from leadsig.rules.language.regex import python_tree
-from leadsig.rules.matcher import scancache
+from leadsig.rules.matcher import phrasescan, scancache
 
 try:  # built by setup.py when Hyperscan is installed (Debian: libhyperscan-dev)
     from leadsig.rules.matcher import _textscan
@@ -109,7 +109,9 @@ def translate(spec: Spec) -> tuple[str, int] | None:
         return "(?:" + "|".join("".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in n) for n in needles) \
             + ")", 0
     pattern = str(value)
-    if not pattern.isascii() or "\x00" in pattern or "{," in pattern:
+    if not pattern.isascii():
+        pattern = ascii_classes(pattern)  # type: ignore[assignment]
+    if pattern is None or "\x00" in pattern or "{," in pattern:
         return None
     import re._constants as c
 
@@ -126,6 +128,50 @@ def translate(spec: Spec) -> tuple[str, int] | None:
         if op_ is c.CATEGORY and av in (c.CATEGORY_SPACE, c.CATEGORY_NOT_SPACE):
             caveats |= VERTICAL_TAB
     return pattern, caveats
+
+
+def ascii_classes(pattern: str) -> str | None:
+    """The pattern as Hyperscan may read it on ASCII texts, or None: non-ASCII characters never match there.
+
+    A non-ASCII member of a character class is dropped (``['’]`` -> ``[']``) and a non-ASCII literal elsewhere
+    becomes ``[\\x80-\\xff]``, a byte no ASCII text has, so its branch fails as RE2's does; Hyperscan only
+    ever sees ASCII texts. A character that case folding relates to an ASCII one (the Kelvin sign, the long
+    s), a range end, an escaped one, a POSIX class or a class left empty keep the pattern on RE2.
+    """
+    if "[:" in pattern:
+        return None
+    out: list[str] = []
+    i, in_class, start, first = 0, False, 0, 0  # first: where the open class's members begin in the pattern
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            if not pattern[i + 1:i + 2].isascii():
+                return None
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch.isascii():
+            if in_class and ch == "]" and i > first:  # a ']' first in a class is one of its members
+                if len(out) == start:
+                    return None  # every member was dropped
+                in_class = False
+            elif not in_class and ch == "[":
+                first = i + (2 if pattern.startswith("[^", i) else 1)
+                out.append(pattern[i:first])
+                start, in_class, i = len(out), True, first
+                continue
+            out.append(ch)
+            i += 1
+            continue
+        if any(c.isascii() for c in ch.lower() + ch.upper() + ch.casefold()):
+            return None
+        if in_class and ((pattern[i - 1] == "-" and i - 2 >= 0 and pattern[i - 2] not in "[^")
+                         or (pattern[i + 1:i + 2] == "-" and pattern[i + 2:i + 3] != "]")):
+            return None
+        if not in_class:
+            out.append("[\\x80-\\xff]")
+        i += 1
+    return None if in_class else "".join(out)
 
 
 def _walk(tree: object, c: object):  # type: ignore[no-untyped-def]
@@ -151,10 +197,57 @@ def plan(specs: tuple[Spec, ...]) -> Plan | None:
 
 @lru_cache(maxsize=32)
 def _plan(specs: tuple[Spec, ...], built: str) -> Plan | None:
-    """Cached per build: rules rarely change in a run. A pattern Hyperscan refuses is dropped, not fatal."""
+    """Cached per build: rules rarely change in a run. A pattern Hyperscan refuses is dropped, not fatal.
+
+    With the C modules, phrase families go to rules.matcher.phrasescan (words, not an NFA) and the rest to
+    Hyperscan; both answer as rows of one matrix.
+    """
+    words = _phrase_specs(specs) if built == "module" else {}
+    hs = _hyperscan_plan(specs, built, set(words))
+    if not words:
+        return hs
+    order = sorted(words)
+    matcher = phrasescan.matcher([words[i] for i in order])
+    width = len(hs.caveats) if hs is not None else 0
+    ids = tuple(width + order.index(i) if i in words else hs.ids[i] if hs is not None else None
+                for i in range(len(specs)))
+    caveats = np.concatenate([hs.caveats if hs is not None else np.zeros(0, np.uint8), np.zeros(len(order), np.uint8)])
+    return Plan(Joined(hs.scanner if hs is not None else None, matcher), ids, caveats)
+
+
+def _phrase_specs(specs: tuple[Spec, ...]) -> dict[int, tuple[phrasescan.Phrase, ...]]:
+    """Specs that are phrase families rules.matcher.phrasescan answers exactly, by position."""
+    if not phrasescan.built():
+        return {}
+    out = {}
+    for i, (kind, value, fold) in enumerate(specs):
+        if kind == "regex" and fold:
+            phrases = phrasescan.parse(str(value))
+            if phrases is not None:
+                out[i] = phrases
+    return out
+
+
+class Joined:
+    """Hyperscan's rows then the phrase matcher's, for the same texts, as one scanner."""
+
+    def __init__(self, hs: object | None, words: object):
+        self.hs, self.words = hs, words
+
+    def scan(self, texts: list[object]) -> tuple[bytearray, bytearray]:
+        matrix, marks = self.words.scan(texts)  # type: ignore[attr-defined]
+        if self.hs is None:
+            return matrix, marks
+        first, flags = self.hs.scan(texts)  # type: ignore[attr-defined]
+        first += matrix
+        return first, flags  # Hyperscan's flags: a superset of the phrase matcher's (UNDECIDED alike)
+
+
+def _hyperscan_plan(specs: tuple[Spec, ...], built: str, skip: set[int]) -> Plan | None:
+    """One Hyperscan database of the specs not in ``skip`` that both engines agree on (ids: None elsewhere)."""
     chosen: dict[int, tuple[str, int]] = {}
     for i, spec in enumerate(specs):
-        t = translate(spec)
+        t = None if i in skip else translate(spec)
         if t is not None:
             chosen[i] = t
     compile_ = _compile_module if built == "module" else PackageScanner
