@@ -16,7 +16,6 @@ import argparse
 import dataclasses
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from monthly_report import timed  # noqa: E402  (the same median-of-repeats timer; run as a script beside it)
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -93,15 +93,6 @@ def _row(aid: str, kind: str, repo: str, pid: str, at: datetime, number: int | N
             "actor_login": pid, "person_id": pid, "occurred_at": at, "url": url, "parent_number": number,
             "parent_title": "Change", "parent_author": pid, "body": body, "content_hash": "x", "mined_at": at,
             "parent_labels": [], "path_groups": [], "extra": {"paths": paths} if paths else {}}
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
 
 
 def main() -> None:
