@@ -8,6 +8,8 @@ answers those texts with RE2 instead: same answers, slower (rules/matcher/textsc
 from setuptools import Extension, setup
 
 setup(ext_modules=[Extension("leadsig.rules.matcher._textscan", ["rules/matcher/_textscan.c"], libraries=["hs"],
+                             depends=["rules/matcher/_scanout.h"],
                              optional=True),
                    Extension("leadsig.rules.matcher._phrasescan", ["rules/matcher/_phrasescan.c"],
+                             depends=["rules/matcher/_scanout.h"],
                              extra_compile_args=["-O2"], optional=True)])

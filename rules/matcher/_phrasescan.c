@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_scanout.h"
+
 #define FLAG_UNDECIDED 1 /* the same bit as _textscan.FLAG_UNDECIDED */
 #define LETTERS 36       /* a-z, 0-9: the children of a trie node */
 #define UNDERSCORE 36
@@ -290,26 +292,16 @@ static PyObject *matcher_scan(Matcher *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts);
     size_t width = (size_t)self->families;
-    if (n > PY_SSIZE_T_MAX / (Py_ssize_t)width) return PyErr_NoMemory();
-    PyObject *matrix = PyByteArray_FromStringAndSize(NULL, 0);
-    PyObject *marks = PyByteArray_FromStringAndSize(NULL, 0);
-    if (!matrix || !marks || PyByteArray_Resize(matrix, n * (Py_ssize_t)width) < 0 ||
-        PyByteArray_Resize(marks, n) < 0) {
-        Py_XDECREF(matrix); Py_XDECREF(marks);
-        return NULL;
-    }
-    unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(matrix);
-    unsigned char *flag = (unsigned char *)PyByteArray_AS_STRING(marks);
-    memset(out, 0, (size_t)n * width);
-    memset(flag, 0, (size_t)n);
+    ScanOut o;
+    if (scanout_new(&o, n, width) < 0) return NULL;
+    PyObject *matrix = o.matrix, *marks = o.marks;
+    unsigned char *out = o.out, *flag = o.flag;
     for (Py_ssize_t row = 0; row < n; row++) {
         PyObject *t = PyList_GET_ITEM(texts, row);
-        if (!PyUnicode_Check(t) || PyUnicode_READY(t) < 0 || !PyUnicode_IS_ASCII(t)) {
-            PyErr_Clear();
-            flag[row] = FLAG_UNDECIDED;
-            continue;
-        }
-        Py_ssize_t ntok = tokenize(self, (const unsigned char *)PyUnicode_DATA(t), PyUnicode_GET_LENGTH(t));
+        Py_ssize_t len;
+        const char *data = scanout_ascii(t, &len);
+        if (!data) { flag[row] = FLAG_UNDECIDED; continue; }
+        Py_ssize_t ntok = tokenize(self, (const unsigned char *)data, len);
         if (ntok < 0) {
             Py_DECREF(matrix); Py_DECREF(marks);
             return PyErr_NoMemory();

@@ -17,6 +17,8 @@
 #include <hs/hs.h>
 #include <string.h>
 
+#include "_scanout.h"
+
 #define FLAG_UNDECIDED 1 /* not a str, or not ASCII: the caller answers this text with RE2 */
 #define FLAG_VT 2        /* contains \v, where PCRE's \s and RE2's \s differ */
 #define FLAG_ENDS_NL 4   /* ends with \n, where PCRE's $ and RE2's $ differ */
@@ -111,26 +113,15 @@ static PyObject *scanner_scan(Scanner *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts);
     size_t width = self->count;
-    if (n > PY_SSIZE_T_MAX / (Py_ssize_t)width) return PyErr_NoMemory();
-    PyObject *matrix = PyByteArray_FromStringAndSize(NULL, 0);
-    PyObject *marks = PyByteArray_FromStringAndSize(NULL, 0);
-    if (!matrix || !marks || PyByteArray_Resize(matrix, n * (Py_ssize_t)width) < 0 ||
-        PyByteArray_Resize(marks, n) < 0) {
-        Py_XDECREF(matrix); Py_XDECREF(marks);
-        return NULL;
-    }
-    unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(matrix);
-    unsigned char *flag = (unsigned char *)PyByteArray_AS_STRING(marks);
-    memset(out, 0, (size_t)n * width);
+    ScanOut o;
+    if (scanout_new(&o, n, width) < 0) return NULL;
+    PyObject *matrix = o.matrix, *marks = o.marks;
+    unsigned char *out = o.out, *flag = o.flag;
     for (Py_ssize_t row = 0; row < n; row++) {
         PyObject *t = PyList_GET_ITEM(texts, row);
-        if (!PyUnicode_Check(t) || PyUnicode_READY(t) < 0 || !PyUnicode_IS_ASCII(t)) {
-            PyErr_Clear();
-            flag[row] = FLAG_UNDECIDED;
-            continue;
-        }
-        const char *data = (const char *)PyUnicode_DATA(t);
-        Py_ssize_t len = PyUnicode_GET_LENGTH(t);
+        Py_ssize_t len;
+        const char *data = scanout_ascii(t, &len);
+        if (!data) { flag[row] = FLAG_UNDECIDED; continue; }
         if (len > 0xFFFFFFFFLL) { flag[row] = FLAG_UNDECIDED; continue; }
         unsigned char f = 0;
         if (len && memchr(data, '\v', (size_t)len)) f |= FLAG_VT;
