@@ -16,9 +16,13 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   until it ends, this stream's watermark comes with its last batch.
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
   reviews so each review gets its inline-comment count; watermark per batch (ascending).
-- issues: ``/issues?state=all&sort=updated&direction=asc&since=`` (PRs appear there too: parent facts).
+- issues: GraphQL ``repository.issues(filterBy: {since:})``, issues only, 74 a point
+  (:mod:`miners.github_graphql_issues`); through REST ``/issues?state=all&sort=updated&direction=asc&since=``,
+  whose pages carry every PR too (parent facts).
 - issue_comments: ``/issues/comments?sort=updated&direction=asc&since=`` (PR conversation and issues).
-- commits: ``/compare/HEAD_BEFORE...BRANCH`` (the commits the default branch gained since the head stored
+- commits: from a clone (:mod:`miners.git_stream`), the linked accounts by GraphQL lookups of one commit per
+  author email (:mod:`miners.github_commit_accounts`; REST: the commit listing). ``commits: api``:
+  ``/compare/HEAD_BEFORE...BRANCH`` (the commits the default branch gained since the head stored
   last time: a PR merged today brings commits dated last week, which a date filter misses), then
   ``/commits/SHA`` (files, line counts) for each; merge commits are skipped (their changes are their
   parents'). The first run, or when the stored head is gone (force push, renamed branch), lists
@@ -37,9 +41,9 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from github import GithubException, UnknownObjectException
 
@@ -58,13 +62,16 @@ from leadsig.batch import (
 from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
+from leadsig.miners import github_graphql_issues as gqi
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
+from leadsig.miners.github_commit_accounts import commit_accounts
 from leadsig.miners.github_conditional import Conditional
 from leadsig.miners.github_mergers import credit_mergers
 from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.github")
+T = TypeVar("T")
 BATCH = 100  # activities' parents per stored batch: small transactions, bounded memory
 
 
@@ -214,7 +221,7 @@ class RepoRun:
     def list_pulls(self) -> list[gql.Pull]:
         """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""
         since = self.since(STREAM_PULLS)
-        pulls = self.graphql_pulls(since) if self.m.use_graphql else None
+        pulls = self.graphql_pulls(since)
         if pulls is None:
             pulls = self.rest_pulls(since)
             credit_mergers(self.gh_repo, pulls, lambda when: self.is_new(STREAM_PULLS, when))
@@ -222,25 +229,21 @@ class RepoRun:
             self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
         return pulls
 
-    def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
-        """None, and REST from then on, when the server refuses the query: an Enterprise Server whose schema
-        lacks these fields (400, GraphQL errors), no token (401: GitHub's GraphQL API needs one), or no
-        GraphQL endpoint at all (an HTTP 404: an old Enterprise Server, a proxy that passes REST only)."""
+    def through_graphql(self, what: str, ask: Callable[[], T]) -> T | None:
+        """``ask()``'s answer, or None (and REST from then on, for every stream of the source) when the server
+        refuses GraphQL (:func:`miners.github_graphql.refused`)."""
+        if not self.m.use_graphql:
+            return None
         try:
-            return list(gql.list_pulls(self.m.gh, self.repo, since))
-        except UnknownObjectException as exc:
-            if _graphql_errors(exc):
-                raise  # GraphQL's NOT_FOUND: the repository does not exist; fail the repo, as REST would
-            log.warning("GitHub GraphQL endpoint not found (HTTP 404) for %s; using REST for this source", self.repo)
-            self.m.use_graphql = False
-            return None
+            return ask()
         except GithubException as exc:
-            if exc.status not in (400, 401):  # HTTP failures were already retried by GithubRetry
+            if not gql.refused(exc, self.repo, what):
                 raise
-            log.warning("GitHub GraphQL rejected the pulls query for %s (%s); using REST for this source",
-                        self.repo, _messages(exc))
             self.m.use_graphql = False
             return None
+
+    def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
+        return self.through_graphql("pulls", lambda: list(gql.list_pulls(self.m.gh, self.repo, since)))
 
     def rest_pulls(self, since: datetime) -> list[gql.Pull]:
         out = []
@@ -308,10 +311,15 @@ class RepoRun:
             yield Batch(self.repo, STREAM_PULLS, self.keep(out), newest if i == len(groups) - 1 else None)
 
     def issues(self) -> Iterator[Batch]:
-        """Issues opened; PRs in the same listing only feed parent facts to the comment stream."""
+        """Issues opened: through GraphQL issues alone (:mod:`miners.github_graphql_issues`), else REST's
+        listing, whose PRs only feed parent facts to the comment stream."""
         since = self.since(STREAM_ISSUES, STREAM_ISSUE_COMMENTS)
-        listing = self.gh_repo.get_issues(state="all", sort="updated", direction="asc", since=since)
-        for page in chunks((raw(i) for i in listing), BATCH):
+        listing: Iterable[dict[str, Any]] | None = self.through_graphql(
+            "issues", lambda: list(gqi.list_issues(self.m.gh, self.repo, since)))
+        if listing is None:
+            listing = (raw(i) for i in self.gh_repo.get_issues(state="all", sort="updated", direction="asc",
+                                                                since=since))
+        for page in chunks(listing, BATCH):
             out = []
             for item in page:
                 parent = cv.parent_of(item)
@@ -386,7 +394,11 @@ class RepoRun:
     def git_batches(self, read: GitRead) -> Iterator[Batch]:
         """Activities of the commits git found; the linked accounts from the commit listing (100 a page)."""
         users: dict[str, Any] = {}
-        if read.commits:
+        by_email = self.through_graphql("commit authors", lambda: commit_accounts(
+            self.m.gh, self.repo, ((c.sha, c.author_email) for c in read.commits))) if read.commits else None
+        if by_email is not None:
+            users = {c.sha: by_email.get(c.author_email) for c in read.commits}
+        elif read.commits:
             since = min(c.committed for c in read.commits)
             listing = self.gh_repo.get_commits(sha=self.fact("default_branch"), since=since)
             users = {raw(c)["sha"]: raw(c).get("author") for c in listing}
@@ -426,20 +438,6 @@ class RepoRun:
         for prefix in prefixes:
             touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
         return [sha for sha in shas if sha in touched]
-
-
-def _graphql_errors(exc: GithubException) -> list[object]:
-    """The ``errors`` of a GraphQL answer; none when the endpoint itself answered an HTTP error."""
-    data = exc.data if isinstance(exc.data, dict) else {}
-    errors = data.get("errors")
-    return errors if isinstance(errors, list) else []
-
-
-def _messages(exc: GithubException) -> str:
-    """The GraphQL error messages of a rejected query (forge text: logged, never evaluated)."""
-    data = exc.data if isinstance(exc.data, dict) else {}
-    errors = data.get("errors") or ([{"message": f"{exc.status} {data['message']}"}] if data.get("message") else [])
-    return "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict))[:300] or str(exc.status)
 
 
 def _committed(c: dict[str, Any]) -> datetime | None:
