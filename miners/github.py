@@ -11,9 +11,8 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   ``/pulls/N/reviews`` per PR, without the PR's files (one ``/pulls/N/files`` call per PR: not made) and
   with only the pending review requests; that listing has no ``merged_by``, so the mergers of PRs merged
   since the last run come from ``/issues/events`` (newest first, read back to the oldest such merge;
-  ``/pulls/N`` for one not reached). Either way reviews are
-  read only for PRs updated after the stored watermark, and as a listing newest-first cannot prove coverage
-  until it ends, this stream's watermark comes with its last batch.
+  ``/pulls/N`` for one not reached). Either way reviews are read only for PRs updated after the stored
+  watermark; this stream's watermark comes with its last batch (newest-first proves nothing until it ends).
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
   reviews so each review gets its inline-comment count; watermark per batch (ascending).
 - issues: GraphQL ``repository.issues(filterBy: {since:})``, issues only, 74 a point
@@ -30,10 +29,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
 
 Probes (:mod:`miners.github_conditional`): before each stream, its newest item is asked with the ETag of
-the last run; a ``304`` (free on GitHub) skips the stream. Nothing new: five 304s, no rate-limit point.
-A stream that changed costs its probe more. Bodies are read from
-the JSON PyGithub received (``_rawData``): touching an absent attribute of a PyGithub object would fetch the
-whole object again.
+the last run; a ``304`` (free on GitHub) skips the stream, and the org listing is asked the same way.
+Nothing new: only 304s, no rate-limit point. Bodies are read from the JSON PyGithub received
+(``_rawData``): touching an absent attribute of a PyGithub object would fetch the whole object again.
 """
 
 from __future__ import annotations
@@ -66,9 +64,10 @@ from leadsig.miners import github_graphql_issues as gqi
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
 from leadsig.miners.github_commit_accounts import commit_accounts
-from leadsig.miners.github_conditional import Conditional
+from leadsig.miners.github_conditional import Conditional, org_repos
 from leadsig.miners.github_mergers import credit_mergers
 from leadsig.miners.paths import PathGroups
+from leadsig.warehouse.listings import Listings
 
 log = logging.getLogger("leadsig.mine.github")
 T = TypeVar("T")
@@ -112,14 +111,22 @@ class GitHubMiner:
         # What the org listing said of each repo (clone URL, default branch, web page): the commit stream needs
         # nothing more, so a listed repo costs no ``/repos/R`` request of its own.
         self.listed: dict[str, dict[str, Any]] = {}
+        self.stored_listings: Listings = {}  # org listing key -> (ETag, repos) of the last run, set by the runner
+        self.fresh_listings: Listings = {}
 
     def list_repos(self) -> list[str]:
-        """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
+        """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs.
+
+        Each org listing is asked with the ETag of the last run (``stored_listings``, kept by the runner): a
+        free 304 reads back the repos stored with it. ``fresh_listings`` is what the runner stores tonight."""
         names: list[str] = []
         with forge_errors():
             for org in self.source.orgs:
-                for r in self.gh.get_organization(org).get_repos(type="all"):
-                    data = raw(r)
+                key = f"/orgs/{org}/repos?type=all"
+                etag, listed = org_repos(self.gh.requester, f"/orgs/{org}/repos", self.source.per_page,
+                                         self.stored_listings.get(key), REPO_FACTS)
+                self.fresh_listings[key] = (etag, listed)
+                for data in listed:
                     names.append(data["full_name"])
                     facts = {k: data.get(k) for k in REPO_FACTS}
                     if all(facts.values()):
@@ -173,9 +180,8 @@ class RepoRun:
     def is_new(self, stream: str, when: datetime | None) -> bool:
         """Updated after the stored watermark, not merely inside the overlap window the runner re-reads.
 
-        Items in the window were read by the previous run at this same ``updated_at``: re-listing them is
-        free (same page), but their per-item calls (reviews, commit files, parents) are skipped, which is
-        what keeps a nothing-new run at one page per listing.
+        Items in the window were read by the previous run at this same ``updated_at``: re-listed (same page),
+        but their per-item calls (reviews, commit files, parents) are skipped.
         """
         mark = self.wm.get(stream)
         return mark is None or when is None or when > mark + self.m.overlap
@@ -221,7 +227,7 @@ class RepoRun:
     def list_pulls(self) -> list[gql.Pull]:
         """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""
         since = self.since(STREAM_PULLS)
-        pulls = self.graphql_pulls(since)
+        pulls = self.through_graphql("pulls", lambda: list(gql.list_pulls(self.m.gh, self.repo, since)))
         if pulls is None:
             pulls = self.rest_pulls(since)
             credit_mergers(self.gh_repo, pulls, lambda when: self.is_new(STREAM_PULLS, when))
@@ -230,8 +236,7 @@ class RepoRun:
         return pulls
 
     def through_graphql(self, what: str, ask: Callable[[], T]) -> T | None:
-        """``ask()``'s answer, or None (and REST from then on, for every stream of the source) when the server
-        refuses GraphQL (:func:`miners.github_graphql.refused`)."""
+        """``ask()``'s answer, or None (REST from then on) when the server refuses GraphQL (``gql.refused``)."""
         if not self.m.use_graphql:
             return None
         try:
@@ -241,9 +246,6 @@ class RepoRun:
                 raise
             self.m.use_graphql = False
             return None
-
-    def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
-        return self.through_graphql("pulls", lambda: list(gql.list_pulls(self.m.gh, self.repo, since)))
 
     def rest_pulls(self, since: datetime) -> list[gql.Pull]:
         out = []

@@ -18,6 +18,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import requests
 from github import Consts
 from github.Requester import Requester
 
@@ -52,3 +53,36 @@ class Conditional:
         if lower.get("etag"):
             self.fresh[key] = lower["etag"]
         return True
+
+
+def conditional_listing(requester: Requester, url: str, params: dict[str, Any],
+                        etag: str | None) -> tuple[str, list[dict[str, Any]]] | None:
+    """A whole listing asked with ``etag`` on its first page: None when unchanged (a free 304), else the new
+    ETag and every item (the further pages through their ``Link`` headers, as PyGithub pages)."""
+    headers = {Consts.REQ_IF_NONE_MATCH: etag} if etag else {}
+    status, answer, body = requester.requestJson("GET", url, parameters=params, headers=headers)
+    if status == 304:
+        return None
+    if status >= 400:
+        raise requester.createException(status, answer, json.loads(body) if body else None)
+    lower = {k.lower(): v for k, v in answer.items()}
+    items: list[dict[str, Any]] = list(json.loads(body) if body else [])
+    link = lower.get("link", "")
+    while link:
+        following = next((x["url"] for x in requests.utils.parse_header_links(link) if x.get("rel") == "next"), None)
+        if following is None:
+            break
+        more, page = requester.requestJsonAndCheck("GET", following)
+        items += page if isinstance(page, list) else []
+        link = {k.lower(): v for k, v in more.items()}.get("link", "")
+    return lower.get("etag") or "", items
+
+
+def org_repos(requester: Requester, path: str, per_page: int, stored: tuple[str, list[dict[str, Any]]] | None,
+              facts: tuple[str, ...]) -> tuple[str, list[dict[str, Any]]]:
+    """(ETag, repos with their ``facts``) of an org listing; the stored answer when it is unchanged (304)."""
+    etag, kept = stored or ("", [])
+    answer = conditional_listing(requester, path, {"type": "all", "per_page": per_page}, etag or None)
+    if answer is None:
+        return etag, kept
+    return answer[0], [{"full_name": d["full_name"], **{k: d.get(k) for k in facts}} for d in answer[1]]
