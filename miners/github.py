@@ -61,11 +61,13 @@ from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
 from leadsig.miners import github_graphql_issues as gqi
+from leadsig.miners import github_pages as pages
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
 from leadsig.miners.github_commit_accounts import commit_accounts
 from leadsig.miners.github_conditional import Conditional, org_repos
 from leadsig.miners.github_mergers import credit_mergers
+from leadsig.miners.github_pages import chunks
 from leadsig.miners.paths import PathGroups
 from leadsig.warehouse.listings import Listings
 
@@ -77,17 +79,6 @@ BATCH = 100  # activities' parents per stored batch: small transactions, bounded
 def raw(obj: Any) -> dict[str, Any]:
     """The JSON a PyGithub object was built from, without triggering a completing request."""
     return obj._rawData  # noqa: SLF001 - the public raw_data property re-fetches partial objects
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    buf: list[Any] = []
-    for item in items:
-        buf.append(item)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
 
 
 REPO_FACTS = ("clone_url", "default_branch", "html_url")  # in the org listing
@@ -203,6 +194,11 @@ class RepoRun:
         stored = any(mark is not None for mark in self.wm.values())  # else cursors were wiped: read it all
         return self.cond.changed(f"{self.gh_repo.url}/{listing}", {**params, "per_page": 1}, ask=stored)
 
+    def listing(self, path: str, since: datetime, **params: Any) -> Iterator[dict[str, Any]]:
+        """A repo listing's items as sent (:mod:`miners.github_pages`: no PyGithub object per item)."""
+        return pages.items(self.m.gh.requester, f"{self.gh_repo.url}/{path}",
+                           {**params, "since": pages.since_param(since), "per_page": self.m.source.per_page})
+
     def mine(self) -> Iterator[Batch]:
         """Review comments before reviews (for their counts); issues before issue comments (for parents).
 
@@ -267,8 +263,8 @@ class RepoRun:
     def review_comments(self, counts: Counter[int]) -> Iterator[Batch]:
         """Repo-wide, ascending; also since the pulls watermark, so re-read reviews get complete counts."""
         since = self.since(STREAM_REVIEW_COMMENTS, STREAM_PULLS)
-        listing = self.gh_repo.get_pulls_comments(sort="updated", direction="asc", since=since)
-        for page in chunks((raw(c) for c in listing), BATCH):
+        listing = self.listing("pulls/comments", sort="updated", direction="asc", since=since)
+        for page in chunks(listing, BATCH):
             out = []
             for c in page:
                 if c.get("pull_request_review_id") is not None:
@@ -319,8 +315,7 @@ class RepoRun:
         listing: Iterable[dict[str, Any]] | None = self.through_graphql(
             "issues", lambda: list(gqi.list_issues(self.m.gh, self.repo, since)))
         if listing is None:
-            listing = (raw(i) for i in self.gh_repo.get_issues(state="all", sort="updated", direction="asc",
-                                                                since=since))
+            listing = self.listing("issues", state="all", sort="updated", direction="asc", since=since)
         for page in chunks(listing, BATCH):
             out = []
             for item in page:
@@ -332,8 +327,8 @@ class RepoRun:
 
     def issue_comments(self) -> Iterator[Batch]:
         since = self.since(STREAM_ISSUE_COMMENTS)
-        listing = self.gh_repo.get_issues_comments(sort="updated", direction="asc", since=since)
-        for page in chunks((raw(c) for c in listing), BATCH):
+        listing = self.listing("issues/comments", sort="updated", direction="asc", since=since)
+        for page in chunks(listing, BATCH):
             out = []
             for c in page:
                 number = cv.number_from_url(c.get("issue_url"))

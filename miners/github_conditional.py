@@ -18,9 +18,11 @@ import json
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import requests
 from github import Consts
 from github.Requester import Requester
+
+from leadsig.miners import github_pages as pages
+from leadsig.miners.github_pages import next_link
 
 
 class Conditional:
@@ -67,14 +69,9 @@ def conditional_listing(requester: Requester, url: str, params: dict[str, Any],
         raise requester.createException(status, answer, json.loads(body) if body else None)
     lower = {k.lower(): v for k, v in answer.items()}
     items: list[dict[str, Any]] = list(json.loads(body) if body else [])
-    link = lower.get("link", "")
-    while link:
-        following = next((x["url"] for x in requests.utils.parse_header_links(link) if x.get("rel") == "next"), None)
-        if following is None:
-            break
-        more, page = requester.requestJsonAndCheck("GET", following)
-        items += page if isinstance(page, list) else []
-        link = {k.lower(): v for k, v in more.items()}.get("link", "")
+    following = next_link(answer)
+    if following is not None:
+        items += list(pages.items(requester, following, {}))
     return lower.get("etag") or "", items
 
 
