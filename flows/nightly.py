@@ -24,7 +24,7 @@ from leadsig.config import SourceConfig, load_config
 from leadsig.errors import RETRIABLE, UserError
 from leadsig.flows.pipeline import Prepared, classify_stage, mining_run, prepare, signals_by_type
 from leadsig.miners.git_stream import FallbackNotice
-from leadsig.miners.runner import RepoResult, SourceResult, make_miner, mine_repo, prune_clones
+from leadsig.miners.runner import RepoResult, SourceResult, list_repos, make_miner, mine_repo, prune_clones
 
 PER_HOST = 2  # concurrent repos per forge host: polite to the forge, and within its secondary limits
 _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
@@ -100,7 +100,7 @@ def _retriable(task_: Any, task_run: Any, state: Any) -> bool:
 def list_repos_task(p: Prepared, source: SourceConfig, since: date | None, log: Attempts) -> list[str]:
     miner = make_miner(p.cfg, source, since or p.cfg.since)
     try:
-        repos = miner.list_repos()
+        repos = list_repos(p.engine, source, miner)
         log.listed.update(getattr(miner, "listed", {}))  # so the repo tasks need not ask again
         return repos
     finally:

@@ -11,14 +11,17 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   ``/pulls/N/reviews`` per PR, without the PR's files (one ``/pulls/N/files`` call per PR: not made) and
   with only the pending review requests; that listing has no ``merged_by``, so the mergers of PRs merged
   since the last run come from ``/issues/events`` (newest first, read back to the oldest such merge;
-  ``/pulls/N`` for one not reached). Either way reviews are
-  read only for PRs updated after the stored watermark, and as a listing newest-first cannot prove coverage
-  until it ends, this stream's watermark comes with its last batch.
+  ``/pulls/N`` for one not reached). Either way reviews are read only for PRs updated after the stored
+  watermark; this stream's watermark comes with its last batch (newest-first proves nothing until it ends).
 - review_comments: ``/pulls/comments?sort=updated&direction=asc&since=`` (repo-wide), read before the
   reviews so each review gets its inline-comment count; watermark per batch (ascending).
-- issues: ``/issues?state=all&sort=updated&direction=asc&since=`` (PRs appear there too: parent facts).
+- issues: GraphQL ``repository.issues(filterBy: {since:})``, issues only, 74 a point
+  (:mod:`miners.github_graphql_issues`); through REST ``/issues?state=all&sort=updated&direction=asc&since=``,
+  whose pages carry every PR too (parent facts).
 - issue_comments: ``/issues/comments?sort=updated&direction=asc&since=`` (PR conversation and issues).
-- commits: ``/compare/HEAD_BEFORE...BRANCH`` (the commits the default branch gained since the head stored
+- commits: from a clone (:mod:`miners.git_stream`), the linked accounts by GraphQL lookups of one commit per
+  author email (:mod:`miners.github_commit_accounts`; REST: the commit listing). ``commits: api``:
+  ``/compare/HEAD_BEFORE...BRANCH`` (the commits the default branch gained since the head stored
   last time: a PR merged today brings commits dated last week, which a date filter misses), then
   ``/commits/SHA`` (files, line counts) for each; merge commits are skipped (their changes are their
   parents'). The first run, or when the stored head is gone (force push, renamed branch), lists
@@ -26,10 +29,9 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
   path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
 
 Probes (:mod:`miners.github_conditional`): before each stream, its newest item is asked with the ETag of
-the last run; a ``304`` (free on GitHub) skips the stream. Nothing new: five 304s, no rate-limit point.
-A stream that changed costs its probe more. Bodies are read from
-the JSON PyGithub received (``_rawData``): touching an absent attribute of a PyGithub object would fetch the
-whole object again.
+the last run; a ``304`` (free on GitHub) skips the stream, and the org listing is asked the same way.
+Nothing new: only 304s, no rate-limit point. Bodies are read from the JSON PyGithub received
+(``_rawData``): touching an absent attribute of a PyGithub object would fetch the whole object again.
 """
 
 from __future__ import annotations
@@ -37,9 +39,9 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from github import GithubException, UnknownObjectException
 
@@ -58,30 +60,25 @@ from leadsig.batch import (
 from leadsig.config import SourceConfig
 from leadsig.miners import github_convert as cv
 from leadsig.miners import github_graphql as gql
+from leadsig.miners import github_graphql_issues as gqi
+from leadsig.miners import github_pages as pages
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
-from leadsig.miners.github_conditional import Conditional
+from leadsig.miners.github_commit_accounts import commit_accounts
+from leadsig.miners.github_conditional import Conditional, org_repos
 from leadsig.miners.github_mergers import credit_mergers
+from leadsig.miners.github_pages import chunks
 from leadsig.miners.paths import PathGroups
+from leadsig.warehouse.listings import Listings
 
 log = logging.getLogger("leadsig.mine.github")
+T = TypeVar("T")
 BATCH = 100  # activities' parents per stored batch: small transactions, bounded memory
 
 
 def raw(obj: Any) -> dict[str, Any]:
     """The JSON a PyGithub object was built from, without triggering a completing request."""
     return obj._rawData  # noqa: SLF001 - the public raw_data property re-fetches partial objects
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    buf: list[Any] = []
-    for item in items:
-        buf.append(item)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
 
 
 REPO_FACTS = ("clone_url", "default_branch", "html_url")  # in the org listing
@@ -105,14 +102,22 @@ class GitHubMiner:
         # What the org listing said of each repo (clone URL, default branch, web page): the commit stream needs
         # nothing more, so a listed repo costs no ``/repos/R`` request of its own.
         self.listed: dict[str, dict[str, Any]] = {}
+        self.stored_listings: Listings = {}  # org listing key -> (ETag, repos) of the last run, set by the runner
+        self.fresh_listings: Listings = {}
 
     def list_repos(self) -> list[str]:
-        """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs."""
+        """Repos of every configured org (archived ones too), plus ``repos``, minus ``exclude`` globs.
+
+        Each org listing is asked with the ETag of the last run (``stored_listings``, kept by the runner): a
+        free 304 reads back the repos stored with it. ``fresh_listings`` is what the runner stores tonight."""
         names: list[str] = []
         with forge_errors():
             for org in self.source.orgs:
-                for r in self.gh.get_organization(org).get_repos(type="all"):
-                    data = raw(r)
+                key = f"/orgs/{org}/repos?type=all"
+                etag, listed = org_repos(self.gh.requester, f"/orgs/{org}/repos", self.source.per_page,
+                                         self.stored_listings.get(key), REPO_FACTS)
+                self.fresh_listings[key] = (etag, listed)
+                for data in listed:
                     names.append(data["full_name"])
                     facts = {k: data.get(k) for k in REPO_FACTS}
                     if all(facts.values()):
@@ -166,9 +171,8 @@ class RepoRun:
     def is_new(self, stream: str, when: datetime | None) -> bool:
         """Updated after the stored watermark, not merely inside the overlap window the runner re-reads.
 
-        Items in the window were read by the previous run at this same ``updated_at``: re-listing them is
-        free (same page), but their per-item calls (reviews, commit files, parents) are skipped, which is
-        what keeps a nothing-new run at one page per listing.
+        Items in the window were read by the previous run at this same ``updated_at``: re-listed (same page),
+        but their per-item calls (reviews, commit files, parents) are skipped.
         """
         mark = self.wm.get(stream)
         return mark is None or when is None or when > mark + self.m.overlap
@@ -189,6 +193,11 @@ class RepoRun:
         """The stream's probe (:mod:`miners.github_conditional`): its newest item, asked conditionally."""
         stored = any(mark is not None for mark in self.wm.values())  # else cursors were wiped: read it all
         return self.cond.changed(f"{self.gh_repo.url}/{listing}", {**params, "per_page": 1}, ask=stored)
+
+    def listing(self, path: str, since: datetime, **params: Any) -> Iterator[dict[str, Any]]:
+        """A repo listing's items as sent (:mod:`miners.github_pages`: no PyGithub object per item)."""
+        return pages.items(self.m.gh.requester, f"{self.gh_repo.url}/{path}",
+                           {**params, "since": pages.since_param(since), "per_page": self.m.source.per_page})
 
     def mine(self) -> Iterator[Batch]:
         """Review comments before reviews (for their counts); issues before issue comments (for parents).
@@ -214,7 +223,7 @@ class RepoRun:
     def list_pulls(self) -> list[gql.Pull]:
         """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""
         since = self.since(STREAM_PULLS)
-        pulls = self.graphql_pulls(since) if self.m.use_graphql else None
+        pulls = self.through_graphql("pulls", lambda: list(gql.list_pulls(self.m.gh, self.repo, since)))
         if pulls is None:
             pulls = self.rest_pulls(since)
             credit_mergers(self.gh_repo, pulls, lambda when: self.is_new(STREAM_PULLS, when))
@@ -222,23 +231,15 @@ class RepoRun:
             self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
         return pulls
 
-    def graphql_pulls(self, since: datetime) -> list[gql.Pull] | None:
-        """None, and REST from then on, when the server refuses the query: an Enterprise Server whose schema
-        lacks these fields (400, GraphQL errors), no token (401: GitHub's GraphQL API needs one), or no
-        GraphQL endpoint at all (an HTTP 404: an old Enterprise Server, a proxy that passes REST only)."""
-        try:
-            return list(gql.list_pulls(self.m.gh, self.repo, since))
-        except UnknownObjectException as exc:
-            if _graphql_errors(exc):
-                raise  # GraphQL's NOT_FOUND: the repository does not exist; fail the repo, as REST would
-            log.warning("GitHub GraphQL endpoint not found (HTTP 404) for %s; using REST for this source", self.repo)
-            self.m.use_graphql = False
+    def through_graphql(self, what: str, ask: Callable[[], T]) -> T | None:
+        """``ask()``'s answer, or None (REST from then on) when the server refuses GraphQL (``gql.refused``)."""
+        if not self.m.use_graphql:
             return None
+        try:
+            return ask()
         except GithubException as exc:
-            if exc.status not in (400, 401):  # HTTP failures were already retried by GithubRetry
+            if not gql.refused(exc, self.repo, what):
                 raise
-            log.warning("GitHub GraphQL rejected the pulls query for %s (%s); using REST for this source",
-                        self.repo, _messages(exc))
             self.m.use_graphql = False
             return None
 
@@ -262,8 +263,8 @@ class RepoRun:
     def review_comments(self, counts: Counter[int]) -> Iterator[Batch]:
         """Repo-wide, ascending; also since the pulls watermark, so re-read reviews get complete counts."""
         since = self.since(STREAM_REVIEW_COMMENTS, STREAM_PULLS)
-        listing = self.gh_repo.get_pulls_comments(sort="updated", direction="asc", since=since)
-        for page in chunks((raw(c) for c in listing), BATCH):
+        listing = self.listing("pulls/comments", sort="updated", direction="asc", since=since)
+        for page in chunks(listing, BATCH):
             out = []
             for c in page:
                 if c.get("pull_request_review_id") is not None:
@@ -308,10 +309,14 @@ class RepoRun:
             yield Batch(self.repo, STREAM_PULLS, self.keep(out), newest if i == len(groups) - 1 else None)
 
     def issues(self) -> Iterator[Batch]:
-        """Issues opened; PRs in the same listing only feed parent facts to the comment stream."""
+        """Issues opened: through GraphQL issues alone (:mod:`miners.github_graphql_issues`), else REST's
+        listing, whose PRs only feed parent facts to the comment stream."""
         since = self.since(STREAM_ISSUES, STREAM_ISSUE_COMMENTS)
-        listing = self.gh_repo.get_issues(state="all", sort="updated", direction="asc", since=since)
-        for page in chunks((raw(i) for i in listing), BATCH):
+        listing: Iterable[dict[str, Any]] | None = self.through_graphql(
+            "issues", lambda: list(gqi.list_issues(self.m.gh, self.repo, since)))
+        if listing is None:
+            listing = self.listing("issues", state="all", sort="updated", direction="asc", since=since)
+        for page in chunks(listing, BATCH):
             out = []
             for item in page:
                 parent = cv.parent_of(item)
@@ -322,8 +327,8 @@ class RepoRun:
 
     def issue_comments(self) -> Iterator[Batch]:
         since = self.since(STREAM_ISSUE_COMMENTS)
-        listing = self.gh_repo.get_issues_comments(sort="updated", direction="asc", since=since)
-        for page in chunks((raw(c) for c in listing), BATCH):
+        listing = self.listing("issues/comments", sort="updated", direction="asc", since=since)
+        for page in chunks(listing, BATCH):
             out = []
             for c in page:
                 number = cv.number_from_url(c.get("issue_url"))
@@ -386,7 +391,11 @@ class RepoRun:
     def git_batches(self, read: GitRead) -> Iterator[Batch]:
         """Activities of the commits git found; the linked accounts from the commit listing (100 a page)."""
         users: dict[str, Any] = {}
-        if read.commits:
+        by_email = self.through_graphql("commit authors", lambda: commit_accounts(
+            self.m.gh, self.repo, ((c.sha, c.author_email) for c in read.commits))) if read.commits else None
+        if by_email is not None:
+            users = {c.sha: by_email.get(c.author_email) for c in read.commits}
+        elif read.commits:
             since = min(c.committed for c in read.commits)
             listing = self.gh_repo.get_commits(sha=self.fact("default_branch"), since=since)
             users = {raw(c)["sha"]: raw(c).get("author") for c in listing}
@@ -426,20 +435,6 @@ class RepoRun:
         for prefix in prefixes:
             touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
         return [sha for sha in shas if sha in touched]
-
-
-def _graphql_errors(exc: GithubException) -> list[object]:
-    """The ``errors`` of a GraphQL answer; none when the endpoint itself answered an HTTP error."""
-    data = exc.data if isinstance(exc.data, dict) else {}
-    errors = data.get("errors")
-    return errors if isinstance(errors, list) else []
-
-
-def _messages(exc: GithubException) -> str:
-    """The GraphQL error messages of a rejected query (forge text: logged, never evaluated)."""
-    data = exc.data if isinstance(exc.data, dict) else {}
-    errors = data.get("errors") or ([{"message": f"{exc.status} {data['message']}"}] if data.get("message") else [])
-    return "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict))[:300] or str(exc.status)
 
 
 def _committed(c: dict[str, Any]) -> datetime | None:

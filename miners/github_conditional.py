@@ -21,6 +21,9 @@ from urllib.parse import urlencode, urlsplit
 from github import Consts
 from github.Requester import Requester
 
+from leadsig.miners import github_pages as pages
+from leadsig.miners.github_pages import next_link
+
 
 class Conditional:
     """The ETags of one repo's listings: ``stored`` from the last run, ``fresh`` to store after this one."""
@@ -52,3 +55,31 @@ class Conditional:
         if lower.get("etag"):
             self.fresh[key] = lower["etag"]
         return True
+
+
+def conditional_listing(requester: Requester, url: str, params: dict[str, Any],
+                        etag: str | None) -> tuple[str, list[dict[str, Any]]] | None:
+    """A whole listing asked with ``etag`` on its first page: None when unchanged (a free 304), else the new
+    ETag and every item (the further pages through their ``Link`` headers, as PyGithub pages)."""
+    headers = {Consts.REQ_IF_NONE_MATCH: etag} if etag else {}
+    status, answer, body = requester.requestJson("GET", url, parameters=params, headers=headers)
+    if status == 304:
+        return None
+    if status >= 400:
+        raise requester.createException(status, answer, json.loads(body) if body else None)
+    lower = {k.lower(): v for k, v in answer.items()}
+    items: list[dict[str, Any]] = list(json.loads(body) if body else [])
+    following = next_link(answer)
+    if following is not None:
+        items += list(pages.items(requester, following, {}))
+    return lower.get("etag") or "", items
+
+
+def org_repos(requester: Requester, path: str, per_page: int, stored: tuple[str, list[dict[str, Any]]] | None,
+              facts: tuple[str, ...]) -> tuple[str, list[dict[str, Any]]]:
+    """(ETag, repos with their ``facts``) of an org listing; the stored answer when it is unchanged (304)."""
+    etag, kept = stored or ("", [])
+    answer = conditional_listing(requester, path, {"type": "all", "per_page": per_page}, etag or None)
+    if answer is None:
+        return etag, kept
+    return answer[0], [{"full_name": d["full_name"], **{k: d.get(k) for k in facts}} for d in answer[1]]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from github import Github
+from github import Github, GithubException, UnknownObjectException
 
 from leadsig.miners.github_convert import ts
 
@@ -231,3 +231,35 @@ def list_pulls(gh: Github, repo: str, since: datetime) -> Iterator[Pull]:
         if not page.get("hasNextPage"):
             return
         variables["after"] = page.get("endCursor")
+
+
+def refused(exc: GithubException, repo: str, what: str) -> bool:
+    """True when the server refused a GraphQL query so that REST must answer instead (said once in the log):
+    an Enterprise Server whose schema lacks these fields (400, GraphQL errors), no token (401: GitHub's GraphQL
+    API needs one), or no GraphQL endpoint at all (an HTTP 404: an old Enterprise Server, a proxy that passes
+    REST only). False for GraphQL's own NOT_FOUND (the repository does not exist: fail it, as REST would) and
+    for HTTP failures GithubRetry already retried."""
+    if isinstance(exc, UnknownObjectException):
+        if _graphql_errors(exc):
+            return False
+        log.warning("GitHub GraphQL endpoint not found (HTTP 404) for %s; using REST for this source", repo)
+        return True
+    if exc.status not in (400, 401):
+        return False
+    log.warning("GitHub GraphQL rejected the %s query for %s (%s); using REST for this source", what, repo,
+                _messages(exc))
+    return True
+
+
+def _graphql_errors(exc: GithubException) -> list[object]:
+    """The ``errors`` of a GraphQL answer; none when the endpoint itself answered an HTTP error."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    errors = data.get("errors")
+    return errors if isinstance(errors, list) else []
+
+
+def _messages(exc: GithubException) -> str:
+    """The GraphQL error messages of a rejected query (forge text: logged, never evaluated)."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    errors = data.get("errors") or ([{"message": f"{exc.status} {data['message']}"}] if data.get("message") else [])
+    return "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict))[:300] or str(exc.status)

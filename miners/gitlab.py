@@ -61,6 +61,13 @@ BATCH_ITEMS = 50  # MRs or issues per stored batch (one transaction, one cursor 
 PROJECT_FACTS = ("http_url_to_repo", "default_branch", "web_url")  # in the group listing, ``simple`` too
 
 
+def fields(obj: Any) -> dict[str, Any]:
+    """What python-gitlab's ``obj.attributes`` gives, without its deep copy of every nested dict on each read
+    (the miner only reads them): a copy per MR, note and commit was a seventh of a GitLab run's time."""
+    d = obj.__dict__
+    return {**(d.get("_parent_attrs") or {}), **d["_attrs"], **d["_updated_attrs"]}
+
+
 def iso(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -104,7 +111,7 @@ class GitLabMiner:
                     iterator=True, **self.opts)
                 for p in listing:
                     names.add(p.path_with_namespace)
-                    facts = {k: p.attributes.get(k) for k in PROJECT_FACTS}
+                    facts = {k: fields(p).get(k) for k in PROJECT_FACTS}
                     if all(facts.values()):
                         self.listed[p.path_with_namespace] = facts
         return sorted(n for n in names if not any(fnmatch.fnmatchcase(n, pat) for pat in self.source.exclude))
@@ -131,12 +138,12 @@ class GitLabMiner:
             notes: list[dict[str, Any]] = []
             approvals = None
             if self.is_new(mark, updated):  # else: only what the listing says (opened, merged)
-                notes = [x.attributes for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True,
+                notes = [fields(x) for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True,
                                                               **self.opts)]
                 if self.approvals_api:
-                    approvals = mr.approvals.get(**self.opts).attributes
-                current.update(self._approvers(repo, mr.attributes, notes, approvals))
-            acts += gm.mr_activities(repo, self.host, mr.attributes, notes, approvals, self.start)
+                    approvals = fields(mr.approvals.get(**self.opts))
+                current.update(self._approvers(repo, fields(mr), notes, approvals))
+            acts += gm.mr_activities(repo, self.host, fields(mr), notes, approvals, self.start)
             n, last = n + 1, updated
             if n % BATCH_ITEMS == 0:
                 yield Batch(repo, STREAM_PULLS, acts, last, current=current)
@@ -156,10 +163,10 @@ class GitLabMiner:
         acts, n, last = [], 0, None
         for issue in self._updated_since(project.issues, mark or self.start, state="all"):
             notes: list[dict[str, Any]] = []
-            if issue.attributes.get("user_notes_count", 1) and self.is_new(mark, gm.parse_ts(issue.updated_at)):
-                notes = [x.attributes for x in issue.notes.list(sort="asc", order_by="created_at", iterator=True,
+            if fields(issue).get("user_notes_count", 1) and self.is_new(mark, gm.parse_ts(issue.updated_at)):
+                notes = [fields(x) for x in issue.notes.list(sort="asc", order_by="created_at", iterator=True,
                                                                  **self.opts)]
-            acts += gm.issue_activities(repo, self.host, issue.attributes, notes, self.start)
+            acts += gm.issue_activities(repo, self.host, fields(issue), notes, self.start)
             n, last = n + 1, gm.parse_ts(issue.updated_at)
             if n % BATCH_ITEMS == 0:
                 yield Batch(repo, STREAM_ISSUES, acts, last)
@@ -190,7 +197,7 @@ class GitLabMiner:
             new = set(shas)
         listed, newest, first = [], None, None
         for c in project.commits.list(since=since, with_stats="true", iterator=True, **self.opts):
-            attrs = c.attributes
+            attrs = fields(c)
             first = first or c.id
             committed = gm.parse_ts(attrs.get("committed_date") or attrs.get("created_at"))
             if new is not None and c.id not in new:
@@ -206,7 +213,7 @@ class GitLabMiner:
         acts = []
         for c in self._path_candidates(project, listed, since):
             diff = c.diff(get_all=True, **self.opts)
-            act = gm.commit_activity(repo, self.host, c.attributes, gm.diff_paths(diff), len(diff), self.groups,
+            act = gm.commit_activity(repo, self.host, fields(c), gm.diff_paths(diff), len(diff), self.groups,
                                      gm.diff_lines(diff))
             if act is not None and act.occurred_at >= self.start:
                 acts.append(act)
@@ -219,7 +226,7 @@ class GitLabMiner:
         if not self.git.usable:
             self.git.fall_back(repo, str(self.git.reason))
             return None
-        attrs = self.listed.get(repo) or self.gl.projects.get(repo, **self.opts).attributes
+        attrs = self.listed.get(repo) or fields(self.gl.projects.get(repo, **self.opts))
         try:
             clone = self.git.repo(repo, attrs["http_url_to_repo"])
             read = self.git.read(clone, attrs["default_branch"], position, mark, mark or self.start, self.overlap,

@@ -137,7 +137,7 @@ def mine_source(
     miner = make_miner(cfg, source, since or cfg.since)
     out = SourceResult(source.name, stats=miner.stats)
     try:
-        repos = [only_repo] if only_repo else miner.list_repos()
+        repos = [only_repo] if only_repo else list_repos(engine, source, miner)
     except Exception as exc:
         out.error = describe(exc)
         return out
@@ -149,6 +149,20 @@ def mine_source(
     if not only_repo:
         prune_clones(source, repos)
     return out
+
+
+def list_repos(engine: Engine, source: SourceConfig, miner: Miner) -> list[str]:
+    """The miner's repos, its org listings asked with the ETags stored last time (a miner that keeps
+    ``stored_listings``: GitHub, where a 304 is free), and tonight's stored for the next run."""
+    from leadsig.warehouse import listings
+
+    if not hasattr(miner, "stored_listings"):
+        return miner.list_repos()
+    miner.stored_listings = listings.get_listings(engine, source.name)
+    repos = miner.list_repos()
+    if miner.fresh_listings != miner.stored_listings:
+        listings.save_listings(engine, source.name, miner.fresh_listings)
+    return repos
 
 
 def prune_clones(source: SourceConfig, repos: list[str]) -> None:

@@ -28,7 +28,7 @@ from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 from leadsig.simulator.github_graphql_sdl import SDL
 from leadsig.simulator.graphql_cost import query_cost
 from leadsig.simulator.http import Request, Response, Router
-from leadsig.simulator.model import GITHUB, Person, PullRequest, Review, iso_z
+from leadsig.simulator.model import GITHUB, Commit, Issue, Person, PullRequest, Review, iso_z
 from leadsig.simulator.org import Org
 
 MAX_PAGE = 100
@@ -49,6 +49,7 @@ def schema() -> GraphQLSchema:
     s.type_map["Actor"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     s.type_map["RequestedReviewer"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     s.type_map["PullRequestTimelineItems"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
+    s.type_map["GitObject"].resolve_type = lambda obj, _info, _t: obj.typename  # type: ignore[attr-defined]
     return s
 
 
@@ -226,6 +227,49 @@ class PullRequestNode:
         return Connection("reviews", items, lambda rv: ReviewNode(rv, self.org, self.web), **page)
 
 
+class CommitNode:
+    """A commit as ``repository.object(oid:)`` gives it: the git author, and the GitHub user its email is
+    linked to. ``GitActor.user`` is a User: a bot's commit has none here (REST's ``author`` names the Bot)."""
+
+    typename = "Commit"
+
+    def __init__(self, c: Commit, web: str) -> None:
+        self.oid = c.sha
+        linked = c.author if c.linked and c.author is not None and not c.author.is_bot else None
+        self.author = {"email": c.author_email, "name": c.author_name,
+                       "user": ActorNode(linked, web) if linked is not None else None}
+
+
+class IssueNode:
+    """An issue (never a PR: GraphQL's ``issues`` lists issues only, unlike REST's issue listing)."""
+
+    def __init__(self, it: Issue, web: str) -> None:
+        self.it = it
+        self.fullDatabaseId = str(it.id)  # noqa: N815
+        self.number, self.title, self.body = it.number, it.title, it.body or ""
+        self.url = f"{web}/{it.repo}/issues/{it.number}"
+        self.createdAt, self.updatedAt = iso_z(it.created_at), iso_z(it.updated_at)  # noqa: N815
+        self.closedAt = iso_z(it.closed_at) if it.closed_at else None  # noqa: N815
+        self.state = "OPEN" if it.state == "open" else "CLOSED"
+        self.author = _actor(it.author, web)
+
+    def labels(self, _info: Any, **page: Any) -> Connection:
+        return Connection("labels", sorted(self.it.labels), lambda n: {"name": n, "color": "ededed"}, **page)
+
+    def assignees(self, _info: Any, **page: Any) -> Connection:
+        return Connection("assignees", [], lambda p: p, **page)  # the simulator assigns nobody (REST: [])
+
+    def comments(self, _info: Any, **page: Any) -> Connection:
+        return Connection("comments", [c for c in self.it.comments if c.kind == "conversation"], lambda c: c, **page)
+
+
+ISSUE_ORDER: dict[str, Callable[[Issue], Any]] = {
+    "CREATED_AT": lambda i: (i.created_at, i.number),
+    "UPDATED_AT": lambda i: (i.updated_at, i.number),
+    "COMMENTS": lambda i: (sum(1 for c in i.comments if c.kind == "conversation"), i.number),
+}
+
+
 PR_ORDER: dict[str, Callable[[PullRequest], Any]] = {
     "CREATED_AT": lambda p: (p.created_at, p.number),
     "UPDATED_AT": lambda p: (p.updated_at, p.number),
@@ -254,6 +298,28 @@ class RepositoryNode:
         order = orderBy or {"field": "CREATED_AT", "direction": "ASC"}
         items.sort(key=PR_ORDER[order["field"]], reverse=order["direction"] == "DESC")
         return Connection("pullRequests", items, lambda p: PullRequestNode(p, self.org, self.web), **page)
+
+    def issues(self, _info: Any, filterBy: dict | None = None, orderBy: dict | None = None,  # noqa: N803
+               labels: list[str] | None = None, states: list[str] | None = None, **page: Any) -> Connection:
+        items = list(self.org.issues.get(self.r.full_name, []))
+        since = (filterBy or {}).get("since")
+        if since is not None:
+            at = datetime.fromisoformat(str(since).replace("Z", "+00:00"))
+            items = [i for i in items if i.updated_at.replace(tzinfo=i.updated_at.tzinfo or UTC) >= at]
+        if states is not None:
+            items = [i for i in items if ("OPEN" if i.state == "open" else "CLOSED") in states]
+        if labels:
+            items = [i for i in items if any(lb in i.labels for lb in labels)]
+        order = orderBy or {"field": "CREATED_AT", "direction": "ASC"}
+        items.sort(key=ISSUE_ORDER[order["field"]], reverse=order["direction"] == "DESC")
+        return Connection("issues", items, lambda i: IssueNode(i, self.web), **page)
+
+    def object(self, _info: Any, oid: str | None = None, expression: str | None = None) -> CommitNode | None:
+        """A commit by its SHA (``expression`` revisions are not served); null when the repo has no such one."""
+        try:
+            return CommitNode(self.org.commit(self.r.full_name, oid or ""), self.web) if oid else None
+        except KeyError:
+            return None
 
 
 class Root:

@@ -44,7 +44,10 @@ enum CommentAuthorAssociation {
 
 type Repository {
   databaseId: Int
+  issues(after: String, before: String, filterBy: IssueFilters, first: Int, labels: [String!], last: Int,
+         orderBy: IssueOrder, states: [IssueState!]): IssueConnection!
   nameWithOwner: String!
+  object(expression: String, oid: GitObjectID): GitObject
   pullRequests(after: String, baseRefName: String, before: String, first: Int, headRefName: String,
                labels: [String!], last: Int, orderBy: IssueOrder,
                states: [PullRequestState!]): PullRequestConnection!
@@ -104,8 +107,55 @@ type LabelConnection {
   totalCount: Int!
 }
 
-type Commit {
+interface GitObject {
   oid: GitObjectID!
+}
+
+type GitActor {
+  email: String
+  name: String
+  user: User
+}
+
+type Commit implements GitObject {
+  author: GitActor
+  oid: GitObjectID!
+}
+
+enum IssueState { CLOSED OPEN }
+input IssueFilters { since: DateTime }
+
+type UserConnection {
+  nodes: [User]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type IssueCommentConnection {
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type IssueConnection {
+  nodes: [Issue]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type Issue {
+  assignees(after: String, before: String, first: Int, last: Int): UserConnection!
+  author: Actor
+  body: String!
+  closedAt: DateTime
+  comments(after: String, before: String, first: Int, last: Int): IssueCommentConnection!
+  createdAt: DateTime!
+  fullDatabaseId: BigInt
+  labels(after: String, before: String, first: Int, last: Int): LabelConnection
+  number: Int!
+  state: IssueState!
+  title: String!
+  updatedAt: DateTime!
+  url: URI!
 }
 
 type PullRequestConnection {

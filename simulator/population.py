@@ -152,7 +152,7 @@ def add_people(org: Org, size: Size, rng: random.Random, start: datetime) -> Non
             Person(
                 key=name.lower().replace(" ", "-"),
                 name=name,
-                email=f"bot{j}@bots.acme.example",
+                email=f"{49699333 + j}+{gh}@users.noreply.github.com",  # how GitHub Apps commit
                 gh_login=gh,
                 gl_username=gl,
                 gh_id=49699333 + j,

@@ -2,3 +2,4 @@
 ``env.py``, ``create_all`` in tests) always holds every table."""
 
 from leadsig.warehouse import etags as _etags  # noqa: F401
+from leadsig.warehouse import listings as _listings  # noqa: F401

@@ -4,7 +4,7 @@ Alembic's environment and the drift test read the metadata from here, so a table
 (sign-offs, ...) is never missed by a migration check.
 """
 
-from leadsig.warehouse import etags, feedback, invites, month_counts, signoff, track_tables
+from leadsig.warehouse import etags, feedback, invites, listings, month_counts, signoff, track_tables
 from leadsig.warehouse.models import Base
 
-__all__ = ["Base", "etags", "feedback", "invites", "month_counts", "signoff", "track_tables"]
+__all__ = ["Base", "etags", "feedback", "invites", "listings", "month_counts", "signoff", "track_tables"]

@@ -251,6 +251,10 @@ def clear_cursors(engine: Engine, source: str | None = None, repo: str | None = 
     from leadsig.warehouse.etags import clear_etags
 
     clear_etags(engine, source, repo)  # an ETag stands for what the cursors say was read
+    if repo is None:
+        from leadsig.warehouse.listings import clear_listings
+
+        clear_listings(engine, source)
     with engine.begin() as conn:
         stmt = m.Cursor.__table__.delete()
         if source:

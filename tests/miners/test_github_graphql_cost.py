@@ -15,3 +15,18 @@ def variables(first: int) -> dict[str, object]:
 def test_a_page_of_pulls_costs_two_points_and_is_the_largest_that_does():
     assert query_cost(gq.PULLS_QUERY, variables(gq.PULLS_PAGE)) == 2
     assert query_cost(gq.PULLS_QUERY, variables(gq.PULLS_PAGE + 1)) == 3
+
+
+def test_a_page_of_issues_costs_one_point_and_is_the_largest_that_does():
+    from leadsig.miners import github_graphql_issues as gi
+
+    v = {"owner": "acme", "name": "api", "first": gi.ISSUES_PAGE, "after": None, "since": None,
+         "labels": gi.LABELS_PAGE, "assignees": gi.ASSIGNEES_PAGE}
+    assert query_cost(gi.ISSUES_QUERY, v) == 1
+    assert query_cost(gi.ISSUES_QUERY, {**v, "first": gi.ISSUES_PAGE + 1}) == 2
+
+
+def test_a_hundred_commit_author_lookups_cost_one_point():
+    from leadsig.miners.github_commit_accounts import ALIASES, _query
+
+    assert query_cost(_query(ALIASES), {}) == 1

@@ -27,7 +27,9 @@ from graphql import (
 )
 from graphql.validation import NoDeprecatedCustomRule
 
+from leadsig.miners.github_commit_accounts import _query as commit_accounts_query
 from leadsig.miners.github_graphql import PULLS_QUERY
+from leadsig.miners.github_graphql_issues import ISSUES_QUERY
 from leadsig.simulator.github_graphql import schema as simulator_schema
 
 SCHEMA_ENV = "LEADSIG_OCTOKIT_GRAPHQL_SCHEMA"
@@ -95,3 +97,13 @@ def test_simulator_schema_is_a_subset_of_githubs():
             members = {m.name for m in r.types}  # type: ignore[attr-defined]
             problems += [f"{name}: {m.name} not a member" for m in t.types if m.name not in members]
     assert problems == []
+
+
+@pytest.mark.parametrize("query", [ISSUES_QUERY, commit_accounts_query(3)], ids=["issues", "commit-authors"])
+def test_issue_and_commit_author_queries_are_valid_against_githubs_schema(query):
+    assert errors(github_schema(), query) == []
+
+
+@pytest.mark.parametrize("query", [ISSUES_QUERY, commit_accounts_query(3)], ids=["issues", "commit-authors"])
+def test_issue_and_commit_author_queries_are_valid_against_the_simulators_schema(query):
+    assert errors(simulator_schema(), query) == []

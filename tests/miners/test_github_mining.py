@@ -81,9 +81,10 @@ def test_second_run_with_nothing_new_adds_nothing_and_costs_no_rate_limit_point(
     sim.reset_requests()
     second = mine(cfg, engine)
     repos = len(sim.org.repos_of(GITHUB))
-    listing = sim.request_count("GET /orgs/{org_name}/repos")  # once per source, not per repo
-    assert sim.request_count() - listing == 5 * repos and sim.statuses[304] == 5 * repos  # five probes
-    assert sim.rate_points() == listing  # every probe a 304: no point per repo
+    assert sim.request_count("GET /orgs/{org_name}/repos") == 1  # once per source, asked with its ETag
+    assert sim.request_count() == 5 * repos + 1 and sim.statuses[304] == 5 * repos + 1  # five probes a repo
+    assert sim.rate_points() == 0  # every probe and the org listing a 304: not one point
+    assert len(second.repos) == repos  # the repos the stored listing names
     assert sum(r.stored for r in second.repos) <= len(before)  # re-read overlap only, upserted in place
     with engine.connect() as conn:
         after = conn.execute(select(m.Activity.id, m.Activity.content_hash).order_by(m.Activity.id)).all()
@@ -110,8 +111,9 @@ def test_late_review_on_an_old_pr_and_an_edited_comment_are_picked_up(sim, tmp_p
     assert (late.state, late.parent_number, late.repo) == ("changes_requested", old_pr.number, old_pr.repo)
     assert rows[(k.ISSUE_COMMENT, str(old_comment.id))].body == "Edited: the fix is in #3."
     assert rows[(k.REVIEW_COMMENT, str(old_inline.id))].body == "Edited inline remark."
-    if graphql:  # one page of PRs for the repo with the late review (it nested there); the other repo's
-        assert sim.request_count("POST /graphql") == 1  # pulls probe was unchanged (a 304)
+    if graphql:  # one page of PRs for the repo with the late review (it nested there; the other repo's pulls
+        # probe was unchanged, a 304), and at most one page of issues per repo whose issue probe changed
+        assert sim.request_count("POST /graphql") <= 1 + len(sim.org.repos_of(GITHUB))
         assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0
     else:
         assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 1  # only the touched PR
@@ -142,10 +144,14 @@ def test_enterprise_server_base_url(sim, tmp_path):
 
 
 def test_pull_streams_cost_a_graphql_page_per_fifty_prs_and_no_per_pr_calls(sim, tmp_path):
+    from leadsig.miners.github_graphql_issues import ISSUES_PAGE
+
     cfg = make_config(tmp_path, sim.url)
     mine(cfg, open_warehouse(cfg.warehouse))
     pages = sum(-(-len(sim.org.pulls[r.full_name]) // 50) for r in sim.org.repos_of(GITHUB))
-    assert sim.request_count("POST /graphql") == pages
+    issue_pages = sum(max(1, -(-len(sim.org.issues.get(r.full_name, [])) // ISSUES_PAGE))
+                      for r in sim.org.repos_of(GITHUB))
+    assert sim.request_count("POST /graphql") == pages + issue_pages
     pulls_listings = [path for _, path, _ in sim.log if path.split("?")[0].endswith("/pulls")]
     assert all("per_page=1&" in p or p.endswith("per_page=1") for p in pulls_listings)  # the probes only
     assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == 0

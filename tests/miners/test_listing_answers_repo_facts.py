@@ -11,6 +11,7 @@ import pytest
 
 from leadsig.flows.nightly import Attempts
 from leadsig.simulator import ForgeSimulator
+from leadsig.warehouse.db import open_warehouse
 from tests.miners.test_git_commits import commits, config
 from tests.support.mining import FORGES, first_run
 
@@ -50,7 +51,8 @@ def test_the_nightly_flow_hands_the_listing_to_each_repo_task(sim, tmp_path):
 
     cfg = config(tmp_path, sim.url, "gitlab", "git", "w")
     log = Attempts()
-    repos = list_repos_task.fn(SimpleNamespace(cfg=cfg), cfg.sources[0], None, log)
+    prepared = SimpleNamespace(cfg=cfg, engine=open_warehouse(cfg.warehouse))
+    repos = list_repos_task.fn(prepared, cfg.sources[0], None, log)
     worker = make_miner(cfg, cfg.sources[0], cfg.since)
     log.adopt(worker)
     assert set(worker.listed) == set(repos) and all(worker.listed[r]["http_url_to_repo"] for r in repos)
