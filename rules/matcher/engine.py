@@ -23,7 +23,7 @@ from leadsig.rules.language.expr import And, Node, Not, Or, Ref
 from leadsig.rules.language.model import Condition, Rule
 from leadsig.rules.language.operators import PHRASES_MAX_MEM
 from leadsig.rules.language.regex import Regex, RegexError
-from leadsig.rules.matcher import textscan
+from leadsig.rules.matcher import prune, textscan
 from leadsig.rules.matcher.scan import candidates, contains_many, regex_many, scannable, union_pattern
 
 SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
@@ -47,6 +47,8 @@ class Frame:
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
         self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
+        self._open: dict[int, tuple[Rule, np.ndarray]] = {}  # id(rule) -> (rule, rows its texts may decide)
+        self._rules: list[Rule] = []  # the rules prescan read, by position
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -61,6 +63,21 @@ class Frame:
         mask = np.zeros(self.n, bool)  # ascending positions without a sort
         for part in parts:
             mask[part] = True
+        return np.flatnonzero(mask)
+
+    def open_rows(self, rule: Rule) -> np.ndarray:
+        """Rows of the rule's kinds that its cheap conditions leave open (rules.matcher.prune), ascending."""
+        got = self._open.get(id(rule))
+        if got is None or got[0] is not rule:
+            idx = self.rows_of(rule.kinds)
+            got = self._open[id(rule)] = (rule, prune.open_rows(rule.match, rule.conditions, idx, self.test))
+        return got[1]
+
+    def rows_for(self, rules: list[Rule]) -> np.ndarray:
+        """The union of the rules' open rows, ascending."""
+        mask = np.zeros(self.n, bool)
+        for rule in rules:
+            mask[self.open_rows(rule)] = True
         return np.flatnonzero(mask)
 
     def occurred(self, rows: np.ndarray) -> list[Any]:
@@ -165,15 +182,16 @@ class Frame:
         not installed or switched off, get one RE2 pass over the union of their patterns instead: each rule's
         regex then only runs on the texts where some pattern may match.
         """
-        texts: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
+        texts: dict[str, dict[str, tuple[Condition, set[int]]]] = {}  # field -> signature -> (test, rules)
         uses: dict[str, set[str]] = {}
-        for rule in rules:
+        for i, rule in enumerate(rules):
             tests = [*rule.conditions.values(), *(s.test for s in rule.impact if s.test is not None)]
             for c in tests:
                 uses.setdefault(c.field, set()).add(c.signature())
                 if _scan_spec(c) is not None:
-                    texts.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
+                    texts.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].add(i)
         self._uses = {name: len(sigs) for name, sigs in uses.items()}
+        self._rules = rules
         for name, conds in texts.items():
             answered = self._scan_texts(name, conds)
             f = F.lookup(name)
@@ -181,7 +199,7 @@ class Frame:
                     and _scan_spec(v[0])[0] == "regex" and scannable(_scan_spec(v[0])[1])}
             self._union_prefilter(name, rest)
 
-    def _scan_texts(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> set[str]:
+    def _scan_texts(self, name: str, conds: dict[str, tuple[Condition, set[int]]]) -> set[str]:
         """Fill the cache with Hyperscan's answers for ``conds``; the signatures it answered.
 
         One database per column, every text scanned once for all its conditions. (A database per activity
@@ -195,7 +213,7 @@ class Frame:
         mine = [(s, j) for s, j in zip(sigs, p.ids, strict=True) if j is not None]
         # a column whose every test is answered here is scanned row by row: cheaper than de-duplicating
         codes, values = self.cat(name, identity=len(mine) == self._uses.get(name))
-        rows = self.rows_of(tuple(sorted({k for s, _ in mine for k in conds[s][1]})))
+        rows = self.rows_for([self._rules[i] for i in sorted({i for s, _ in mine for i in conds[s][1]})])
         todo = _distinct(codes[rows])
         grid = textscan.answers(p, values[todo].tolist())
         table = np.full((len(grid), len(values)), -1, np.int8)
@@ -204,7 +222,7 @@ class Frame:
             self._cache[(name, s)] = table[j]
         return {s for s, _ in mine}
 
-    def _union_prefilter(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> None:
+    def _union_prefilter(self, name: str, conds: dict[str, tuple[Condition, set[int]]]) -> None:
         if len(conds) < 2 or name in self._prefilter:
             return
         pats = sorted({_scan_spec(c)[1:] for c, _ in conds.values()})
@@ -212,7 +230,7 @@ class Frame:
             union = Regex(union_pattern(pats), max_mem=UNION_MEM)
         except RegexError:
             return  # too big to compile as one: every condition scans on its own
-        rows = self.rows_of(tuple(sorted({k for _, kinds in conds.values() for k in kinds})))
+        rows = self.rows_for([self._rules[i] for i in sorted({i for _, used in conds.values() for i in used})])
         codes, values = self.cat(name)
         todo = _distinct(codes[rows])
         strs, present, lens = self._texts(name, values, todo)
@@ -389,7 +407,7 @@ def evaluate(frame: Frame, node: Node, conds: dict[str, Condition], idx: np.ndar
 
 
 def match_rule(frame: Frame, rule: Rule) -> Hits:
-    idx = frame.rows_of(rule.kinds)
+    idx = frame.open_rows(rule)
     rows = idx[evaluate(frame, rule.match, rule.conditions, idx)] if idx.size else idx
     levels = np.full(len(rows), None, dtype=object)
     steps = np.full(len(rows), -1, dtype=np.int16)
