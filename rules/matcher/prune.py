@@ -21,12 +21,25 @@ import numpy as np
 
 from leadsig.rules.language import fields as F
 from leadsig.rules.language import operators as O
-from leadsig.rules.language.expr import And, Node, Not, Or, Ref
+from leadsig.rules.language.expr import And, Node, Not, Or, Ref, refs
 from leadsig.rules.language.model import Condition
 
 TEXT_COST = 8  # operators.plain_cost: substring tests on strings and anything on free text cost this or more
 
 Test = Callable[[Condition, np.ndarray], np.ndarray]
+
+
+_SIGNATURES: dict[int, tuple[Condition, str]] = {}
+
+
+def signature(c: Condition) -> str:
+    """``c.signature()`` (a JSON dump), computed once per condition object: tests ask for it on every call."""
+    got = _SIGNATURES.get(id(c))
+    if got is None or got[0] is not c:
+        if len(_SIGNATURES) > 4096:  # rules loaded again and again (tests): keep the memo small
+            _SIGNATURES.clear()
+        got = _SIGNATURES[id(c)] = (c, c.signature())
+    return got[1]
 
 
 def deferred(c: Condition) -> bool:
@@ -38,9 +51,30 @@ def deferred(c: Condition) -> bool:
     return op.scan is not None and c.ftype in O.TEXTUAL
 
 
-def open_rows(node: Node, conds: dict[str, Condition], idx: np.ndarray, test: Test) -> np.ndarray:
-    """The rows of ``idx`` where ``node`` may hold once the deferred conditions are known."""
-    return _Bounds(conds, test).maybe(node, idx)
+def open_rows(node: Node, conds: dict[str, Condition], idx: np.ndarray, test: Test,
+              known: frozenset[str] = frozenset()) -> np.ndarray:
+    """The rows of ``idx`` where ``node`` may hold once the deferred conditions are known.
+
+    ``known``: signatures of text tests already answered on these rows (a first scan): read like cheap ones.
+    """
+    return _Bounds(conds, test, known).maybe(node, idx)
+
+
+def first_tests(node: Node, conds: dict[str, Condition], known: frozenset[str]) -> set[str]:
+    """Text tests worth scanning before the others: those of a part of the top-level ``and`` that must hold.
+
+    Each such part with text tests that are not ``known`` narrows the rows the rule's other text tests are
+    scanned on: every part of one such test, and otherwise the part with the fewest.
+    """
+    b = _Bounds(conds, lambda c, idx: idx, known)
+    items = node.items if isinstance(node, And) else (node,)
+    parts = [p for p in (_open_refs(i, b) for i in items if not isinstance(i, Not)) if p]
+    chosen = [p for p in parts if len(p) == 1] or sorted(parts, key=len)[:1]
+    return {sig for p in chosen for sig in p}
+
+
+def _open_refs(node: Node, b: _Bounds) -> set[str]:
+    return {signature(b.conds[r.name]) for r in refs(node) if b.deferred(b.conds[r.name])}
 
 
 class _Bounds:
@@ -50,17 +84,38 @@ class _Bounds:
     only for the cheap tests that can rule rows out.
     """
 
-    def __init__(self, conds: dict[str, Condition], test: Test):
-        self.conds, self.test = conds, test
+    def __init__(self, conds: dict[str, Condition], test: Test, known: frozenset[str]):
+        self.conds, self.test, self.known = conds, test, known
         self._open: dict[Node, bool] = {}
         self._unsure: dict[Node, bool] = {}
+        self._cost: dict[Node, int] = {}
+
+    def deferred(self, c: Condition) -> bool:
+        return deferred(c) and (not self.known or signature(c) not in self.known)
+
+    def cost(self, node: Node) -> int:
+        """Rough cost per row, as the engine orders and/or: a text test already answered is a table look-up."""
+        got = self._cost.get(node)
+        if got is None:
+            if isinstance(node, Ref):
+                c = self.conds[node.name]
+                got = 0 if self.deferred(c) else 1 if deferred(c) else O.get(c.op).cost(c)
+            elif isinstance(node, Not):
+                got = self.cost(node.item)
+            else:
+                got = sum(self.cost(i) for i in node.items)
+            self._cost[node] = got
+        return got
+
+    def ordered(self, node: And | Or) -> list[Node]:
+        return sorted(node.items, key=self.cost)
 
     def always_maybe(self, node: Node) -> bool:
         """True when no row can be ruled out without the texts."""
         got = self._open.get(node)
         if got is None:
             if isinstance(node, Ref):
-                got = deferred(self.conds[node.name])
+                got = self.deferred(self.conds[node.name])
             elif isinstance(node, Not):
                 got = self.never_sure(node.item)
             elif isinstance(node, And):
@@ -75,7 +130,7 @@ class _Bounds:
         got = self._unsure.get(node)
         if got is None:
             if isinstance(node, Ref):
-                got = deferred(self.conds[node.name])
+                got = self.deferred(self.conds[node.name])
             elif isinstance(node, Not):
                 got = self.always_maybe(node.item)
             elif isinstance(node, And):
@@ -94,11 +149,11 @@ class _Bounds:
         if isinstance(node, Not):
             return _minus(idx, self.sure(node.item, idx))
         if isinstance(node, And):
-            for item in node.items:
+            for item in self.ordered(node):
                 idx = self.maybe(item, idx)
             return idx
         assert isinstance(node, Or)
-        return self._union(idx, [lambda rows, i=i: self.maybe(i, rows) for i in node.items])
+        return self._union(idx, [lambda rows, i=i: self.maybe(i, rows) for i in self.ordered(node)])
 
     def sure(self, node: Node, idx: np.ndarray) -> np.ndarray:
         """The rows of ``idx`` where ``node`` holds whatever the texts say."""
@@ -109,11 +164,12 @@ class _Bounds:
         if isinstance(node, Not):
             return _minus(idx, self.maybe(node.item, idx))
         if isinstance(node, And):
-            for item in node.items:
+            for item in self.ordered(node):
                 idx = self.sure(item, idx)
             return idx
         assert isinstance(node, Or)
-        return self._union(idx, [lambda rows, i=i: self.sure(i, rows) for i in node.items if not self.never_sure(i)])
+        return self._union(idx, [lambda rows, i=i: self.sure(i, rows) for i in self.ordered(node)
+                                 if not self.never_sure(i)])
 
     @staticmethod
     def _union(idx: np.ndarray, parts: list[Callable[[np.ndarray], np.ndarray]]) -> np.ndarray:

@@ -215,6 +215,19 @@ def _plan(specs: tuple[Spec, ...], built: str) -> Plan | None:
     return Plan(Joined(hs.scanner if hs is not None else None, matcher), ids, caveats)
 
 
+def by_words(spec: Spec | None) -> bool:
+    """True where this install answers the spec with the word matcher (a phrase family, the C modules)."""
+    if spec is None or engine() != "module" or not phrasescan.built():
+        return False
+    kind, value, fold = spec
+    return kind == "regex" and fold and _parsed(str(value)) is not None
+
+
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str) -> tuple[phrasescan.Phrase, ...] | None:
+    return phrasescan.parse(pattern)
+
+
 def _phrase_specs(specs: tuple[Spec, ...]) -> dict[int, tuple[phrasescan.Phrase, ...]]:
     """Specs that are phrase families rules.matcher.phrasescan answers exactly, by position."""
     if not phrasescan.built():
@@ -234,11 +247,11 @@ class Joined:
     def __init__(self, hs: object | None, words: object):
         self.hs, self.words = hs, words
 
-    def scan(self, texts: list[object]) -> tuple[bytearray, bytearray]:
-        matrix, marks = self.words.scan(texts)  # type: ignore[attr-defined]
+    def scan(self, texts: list[object], rows: np.ndarray | None = None) -> tuple[bytearray, bytearray]:
+        matrix, marks = self.words.scan(texts, rows)  # type: ignore[attr-defined]
         if self.hs is None:
             return matrix, marks
-        first, flags = self.hs.scan(texts)  # type: ignore[attr-defined]
+        first, flags = self.hs.scan(texts, rows)  # type: ignore[attr-defined]
         first += matrix
         return first, flags  # Hyperscan's flags: a superset of the phrase matcher's (UNDECIDED alike)
 
@@ -310,8 +323,15 @@ class PackageScanner:
         self.count = len(patterns)
         self.db = _package_database(patterns, flags)
 
-    def scan(self, texts: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    def scan(self, texts: list[object], rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(int8 matrix pattern x text, uint8 FLAG bits per text), as _textscan.Scanner.scan gives them."""
+        if rows is not None:  # only these texts: -1 (not answered) for every other one, as the C module does
+            matrix, marks = self.scan([texts[r] for r in rows.tolist()])
+            full = np.full((self.count, len(texts)), -1, np.int8)
+            full[:, rows] = matrix
+            flags = np.zeros(len(texts), np.uint8)
+            flags[rows] = marks
+            return full, flags
         n = len(texts)
         ok = [t.__class__ is str and t.isascii() for t in texts]  # type: ignore[attr-defined]
         strs: list[str] = texts if all(ok) else [t if k else "" for t, k in zip(texts, ok, strict=True)]  # type: ignore
@@ -371,9 +391,15 @@ def _text_flags(blob: bytes, strs: list[str], ok: list[bool]) -> np.ndarray:
     return marks
 
 
-def answers(p: Plan, texts: list[object]) -> np.ndarray:
-    """int8 matrix (pattern id, text): 1 match, 0 no match, -1 not answered here (ask RE2)."""
-    matrix, marks = p.scanner.scan(texts)  # type: ignore[attr-defined]
+def answers(p: Plan, texts: list[object], rows: np.ndarray | None = None) -> np.ndarray:
+    """int8 matrix (pattern id, text): 1 match, 0 no match, -1 not answered here (ask RE2).
+
+    ``rows`` (positions in ``texts``): read only those; every other text is -1. A column of distinct texts
+    is passed whole with the rows a pass needs, so the answers land in the column's own positions.
+    """
+    if rows is not None:
+        rows = np.ascontiguousarray(rows, np.int64)
+    matrix, marks = p.scanner.scan(texts, rows)  # type: ignore[attr-defined]
     width = len(p.caveats)
     out = np.frombuffer(matrix, np.int8).reshape(width, len(texts))
     flags = np.frombuffer(marks, np.uint8)
