@@ -61,20 +61,31 @@ def open_rows(node: Node, conds: dict[str, Condition], idx: np.ndarray, test: Te
 
 
 def first_tests(node: Node, conds: dict[str, Condition], known: frozenset[str]) -> set[str]:
-    """Text tests worth scanning before the others: those of a part of the top-level ``and`` that must hold.
+    """Text tests worth scanning before the others: a set that, all false, makes ``node`` false.
 
-    Each such part with text tests that are not ``known`` narrows the rows the rule's other text tests are
-    scanned on: every part of one such test, and otherwise the part with the fewest.
+    Scanned first, they narrow the rows the rule's other text tests are read on. Such a set is found in the
+    tree: one test; for an ``and``, every part that one test decides, else its part with the smallest set;
+    for an ``or``, the sets of all its parts; a ``not`` over text tests has none. Cheap and ``known`` tests
+    are free (they are answered when the rows narrow).
     """
-    b = _Bounds(conds, lambda c, idx: idx, known)
-    items = node.items if isinstance(node, And) else (node,)
-    parts = [p for p in (_open_refs(i, b) for i in items if not isinstance(i, Not)) if p]
-    chosen = [p for p in parts if len(p) == 1] or sorted(parts, key=len)[:1]
-    return {sig for p in chosen for sig in p}
+    got = _cut(node, _Bounds(conds, lambda c, idx: idx, known))
+    return got or set()
 
 
-def _open_refs(node: Node, b: _Bounds) -> set[str]:
-    return {signature(b.conds[r.name]) for r in refs(node) if b.deferred(b.conds[r.name])}
+def _cut(node: Node, b: _Bounds) -> set[str] | None:
+    if isinstance(node, Ref):
+        c = b.conds[node.name]
+        return {signature(c)} if b.deferred(c) else set()
+    if isinstance(node, Not):
+        return None if any(b.deferred(b.conds[r.name]) for r in refs(node.item)) else set()
+    cuts = [_cut(i, b) for i in node.items]
+    if isinstance(node, Or):
+        return None if any(c is None for c in cuts) else {s for c in cuts for s in c}  # type: ignore[union-attr]
+    parts = [c for c in cuts if c]
+    if not parts:
+        return set()
+    ones = [c for c in parts if len(c) == 1]
+    return {s for c in ones for s in c} if ones else min(parts, key=len)
 
 
 class _Bounds:
