@@ -68,11 +68,11 @@ static int scanout_new(ScanOut *o, Py_ssize_t n, size_t width, const RowSet *rs)
         memset(o->out, 0, (size_t)n * width);
         return 0;
     }
-    memset(o->out, 0xFF, (size_t)n * width);
-    for (size_t id = 0; id < width; id++) {
-        unsigned char *line = o->out + id * (size_t)n;
-        for (Py_ssize_t k = 0; k < rs->count; k++) line[rs->at[k]] = 0;
-    }
+    if (!width) return 0;
+    unsigned char *first = o->out; /* one pattern's line, then copied: the rest are the same */
+    memset(first, 0xFF, (size_t)n);
+    for (Py_ssize_t k = 0; k < rs->count; k++) first[rs->at[k]] = 0;
+    for (size_t id = 1; id < width; id++) memcpy(o->out + id * (size_t)n, first, (size_t)n);
     return 0;
 }
 

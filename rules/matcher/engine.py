@@ -47,6 +47,7 @@ class Frame:
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
         self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
+        self._identity: set[str] = set()  # fields whose codes are the row positions (cat with identity)
         self._lists: dict[str, tuple[np.ndarray, list[Any]]] = {}  # field -> (values, the same as a list)
         self._open: dict[int, tuple[Rule, np.ndarray]] = {}  # id(rule) -> (rule, rows its texts may decide)
         self.kind_rows = self._kind_rows()
@@ -137,6 +138,7 @@ class Frame:
                 values[:-1] = self.raw(name)
                 values[-1] = None  # a missing value keeps its own row's code; tests read None as missing
                 self._cat[name] = (np.arange(self.n), values)
+                self._identity.add(name)
                 return self._cat[name]
             codes, uniques = pd.factorize(self.raw(name), use_na_sentinel=True)
             values = np.empty(len(uniques) + 1, dtype=object)
@@ -161,15 +163,17 @@ class Frame:
         answers = self._cache.get(key)
         if answers is None:
             answers = self._cache[key] = np.full(len(values), -1, np.int8)
-        u = codes[idx]
-        todo = u[answers[u] < 0]
-        if todo.size:
-            todo = _distinct(todo)
-            pre = self._prefilter.get(cond.field)
-            if pre is not None and key[1] in pre[0]:
-                maybe = pre[1][todo]
-                answers[todo[~maybe]] = 0
-                todo = todo[maybe]
+        u = idx if cond.field in self._identity else codes[idx]
+        got = answers[u]
+        missing = got < 0
+        if not missing.any():
+            return got == 1
+        todo = _distinct(u[missing])
+        pre = self._prefilter.get(cond.field)
+        if pre is not None and key[1] in pre[0]:
+            maybe = pre[1][todo]
+            answers[todo[~maybe]] = 0
+            todo = todo[maybe]
         if todo.size:
             answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
