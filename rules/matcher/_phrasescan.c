@@ -285,36 +285,40 @@ static void begin(Matcher *self, Py_ssize_t k, Py_ssize_t ntok, unsigned char *o
     }
 }
 
-/* Matcher.scan(texts: list) -> (matrix: bytearray families * len(texts), flags: bytearray len(texts)),
- * laid out as _textscan.Scanner.scan lays them out. */
+/* Matcher.scan(texts: list, rows=None) -> (matrix: bytearray families * len(texts), flags: bytearray
+ * len(texts)), laid out as _textscan.Scanner.scan lays them out (rows: read only those texts, the same way). */
 static PyObject *matcher_scan(Matcher *self, PyObject *args) {
-    PyObject *texts;
-    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    PyObject *texts, *rows = NULL;
+    if (!PyArg_ParseTuple(args, "O!|O", &PyList_Type, &texts, &rows)) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts);
     size_t width = (size_t)self->families;
+    RowSet rs;
+    if (rowset_get(rows, n, &rs) < 0) return NULL;
     ScanOut o;
-    if (scanout_new(&o, n, width) < 0) return NULL;
+    if (scanout_new(&o, n, width, &rs) < 0) { rowset_release(&rs); return NULL; }
     PyObject *matrix = o.matrix, *marks = o.marks;
     unsigned char *out = o.out, *flag = o.flag;
-    for (Py_ssize_t row = 0; row < n; row++) {
+    for (Py_ssize_t i = 0; i < rs.count; i++) {
+        Py_ssize_t row = rowset_at(&rs, i);
         PyObject *t = PyList_GET_ITEM(texts, row);
         Py_ssize_t len;
         const char *data = scanout_ascii(t, &len);
         if (!data) { flag[row] = FLAG_UNDECIDED; continue; }
         Py_ssize_t ntok = tokenize(self, (const unsigned char *)data, len);
         if (ntok < 0) {
-            Py_DECREF(matrix); Py_DECREF(marks);
+            Py_DECREF(matrix); Py_DECREF(marks); rowset_release(&rs);
             return PyErr_NoMemory();
         }
         memset(self->done, 0, width);
         for (Py_ssize_t k = 0; k < ntok; k++)
             if (self->tok[k].starts) begin(self, k, ntok, out + row, (size_t)n);
     }
+    rowset_release(&rs);
     return Py_BuildValue("(NN)", matrix, marks);
 }
 
 static PyMethodDef matcher_methods[] = {
-    {"scan", (PyCFunction)matcher_scan, METH_VARARGS, "scan(texts) -> (matrix, flags)"},
+    {"scan", (PyCFunction)matcher_scan, METH_VARARGS, "scan(texts, rows=None) -> (matrix, flags)"},
     {NULL, NULL, 0, NULL},
 };
 

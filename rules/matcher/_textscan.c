@@ -105,19 +105,23 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     return 0;
 }
 
-/* Scanner.scan(texts: list) -> (matrix: bytearray count * len(texts), flags: bytearray len(texts))
+/* Scanner.scan(texts: list, rows=None) -> (matrix: bytearray count * len(texts), flags: bytearray len(texts))
  * matrix[id * len(texts) + row] is 1 where pattern id matched the text (one contiguous run of answers per
- * pattern); flags holds the FLAG_* bits per text. */
+ * pattern); flags holds the FLAG_* bits per text. ``rows`` (int64 positions): read only those texts, and
+ * leave 0xFF in every other text's answers. */
 static PyObject *scanner_scan(Scanner *self, PyObject *args) {
-    PyObject *texts;
-    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    PyObject *texts, *rows = NULL;
+    if (!PyArg_ParseTuple(args, "O!|O", &PyList_Type, &texts, &rows)) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts);
     size_t width = self->count;
+    RowSet rs;
+    if (rowset_get(rows, n, &rs) < 0) return NULL;
     ScanOut o;
-    if (scanout_new(&o, n, width) < 0) return NULL;
+    if (scanout_new(&o, n, width, &rs) < 0) { rowset_release(&rs); return NULL; }
     PyObject *matrix = o.matrix, *marks = o.marks;
     unsigned char *out = o.out, *flag = o.flag;
-    for (Py_ssize_t row = 0; row < n; row++) {
+    for (Py_ssize_t k = 0; k < rs.count; k++) {
+        Py_ssize_t row = rowset_at(&rs, k);
         PyObject *t = PyList_GET_ITEM(texts, row);
         Py_ssize_t len;
         const char *data = scanout_ascii(t, &len);
@@ -130,11 +134,12 @@ static PyObject *scanner_scan(Scanner *self, PyObject *args) {
         Hit hit = {out + row, (size_t)n};
         hs_error_t rc = hs_scan(self->db, data, (unsigned int)len, 0, self->scratch, on_match, &hit);
         if (rc != HS_SUCCESS) {
-            Py_DECREF(matrix); Py_DECREF(marks);
+            Py_DECREF(matrix); Py_DECREF(marks); rowset_release(&rs);
             PyErr_Format(PyExc_RuntimeError, "hyperscan scan failed with code %d", (int)rc);
             return NULL;
         }
     }
+    rowset_release(&rs);
     return Py_BuildValue("(NN)", matrix, marks);
 }
 
@@ -153,7 +158,7 @@ static PyObject *scanner_serialize(Scanner *self, PyObject *Py_UNUSED(ignored)) 
 }
 
 static PyMethodDef scanner_methods[] = {
-    {"scan", (PyCFunction)scanner_scan, METH_VARARGS, "Per-text pattern answers for a list of str."},
+    {"scan", (PyCFunction)scanner_scan, METH_VARARGS, "Per-text pattern answers for a list of str (rows: which)."},
     {"serialize", (PyCFunction)scanner_serialize, METH_NOARGS, "The compiled database as bytes, for load()."},
     {NULL, NULL, 0, NULL},
 };

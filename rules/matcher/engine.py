@@ -23,7 +23,7 @@ from leadsig.rules.language.expr import And, Node, Not, Or, Ref
 from leadsig.rules.language.model import Condition, Rule
 from leadsig.rules.language.operators import PHRASES_MAX_MEM
 from leadsig.rules.language.regex import Regex, RegexError
-from leadsig.rules.matcher import textscan
+from leadsig.rules.matcher import prune, stages, textscan
 from leadsig.rules.matcher.scan import candidates, contains_many, regex_many, scannable, union_pattern
 
 SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
@@ -47,6 +47,9 @@ class Frame:
         self._text_info: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
         self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
+        self._identity: set[str] = set()  # fields whose codes are the row positions (cat with identity)
+        self._lists: dict[str, tuple[np.ndarray, list[Any]]] = {}  # field -> (values, the same as a list)
+        self._open: dict[int, tuple[Rule, np.ndarray]] = {}  # id(rule) -> (rule, rows its texts may decide)
         self.kind_rows = self._kind_rows()
 
     def _kind_rows(self) -> dict[str, np.ndarray]:
@@ -61,6 +64,21 @@ class Frame:
         mask = np.zeros(self.n, bool)  # ascending positions without a sort
         for part in parts:
             mask[part] = True
+        return np.flatnonzero(mask)
+
+    def open_rows(self, rule: Rule) -> np.ndarray:
+        """Rows of the rule's kinds that its cheap conditions leave open (rules.matcher.prune), ascending."""
+        got = self._open.get(id(rule))
+        if got is None or got[0] is not rule:
+            idx = self.rows_of(rule.kinds)
+            got = self._open[id(rule)] = (rule, prune.open_rows(rule.match, rule.conditions, idx, self.test))
+        return got[1]
+
+    def rows_for(self, rules: list[Rule]) -> np.ndarray:
+        """The union of the rules' open rows, ascending."""
+        mask = np.zeros(self.n, bool)
+        for rule in rules:
+            mask[self.open_rows(rule)] = True
         return np.flatnonzero(mask)
 
     def occurred(self, rows: np.ndarray) -> list[Any]:
@@ -120,6 +138,7 @@ class Frame:
                 values[:-1] = self.raw(name)
                 values[-1] = None  # a missing value keeps its own row's code; tests read None as missing
                 self._cat[name] = (np.arange(self.n), values)
+                self._identity.add(name)
                 return self._cat[name]
             codes, uniques = pd.factorize(self.raw(name), use_na_sentinel=True)
             values = np.empty(len(uniques) + 1, dtype=object)
@@ -140,19 +159,21 @@ class Frame:
                 self._uses.get(cond.field, 2) < 2 and len(idx) * 2 < self.n)):
             return self._subset_test(cond, idx)
         codes, values = self.cat(cond.field)
-        key = (cond.field, cond.signature())
+        key = (cond.field, prune.signature(cond))
         answers = self._cache.get(key)
         if answers is None:
             answers = self._cache[key] = np.full(len(values), -1, np.int8)
-        u = codes[idx]
-        todo = u[answers[u] < 0]
-        if todo.size:
-            todo = _distinct(todo)
-            pre = self._prefilter.get(cond.field)
-            if pre is not None and key[1] in pre[0]:
-                maybe = pre[1][todo]
-                answers[todo[~maybe]] = 0
-                todo = todo[maybe]
+        u = idx if cond.field in self._identity else codes[idx]
+        got = answers[u]
+        missing = got < 0
+        if not missing.any():
+            return got == 1
+        todo = _distinct(u[missing])
+        pre = self._prefilter.get(cond.field)
+        if pre is not None and key[1] in pre[0]:
+            maybe = pre[1][todo]
+            answers[todo[~maybe]] = 0
+            todo = todo[maybe]
         if todo.size:
             answers[todo] = self._answer(cond, values, todo)
         return answers[u] == 1
@@ -160,59 +181,59 @@ class Frame:
     def prescan(self, rules: list[Rule]) -> None:
         """Answer the text conditions of all rules together, a column at a time, before any rule runs.
 
-        With Hyperscan (rules.textscan), each text is scanned once for every condition on its column, and
-        the answers wait in the cache. Conditions it cannot answer, or every condition where Hyperscan is
-        not installed or switched off, get one RE2 pass over the union of their patterns instead: each rule's
-        regex then only runs on the texts where some pattern may match.
+        rules.matcher.stages decides which texts each scan reads (the rows the rules' cheap conditions leave
+        open) and in which order; the answers wait in the cache.
         """
-        texts: dict[str, dict[str, tuple[Condition, set[str]]]] = {}
-        uses: dict[str, set[str]] = {}
-        for rule in rules:
-            tests = [*rule.conditions.values(), *(s.test for s in rule.impact if s.test is not None)]
-            for c in tests:
-                uses.setdefault(c.field, set()).add(c.signature())
-                if _scan_spec(c) is not None:
-                    texts.setdefault(c.field, {}).setdefault(c.signature(), (c, set()))[1].update(rule.kinds)
-        self._uses = {name: len(sigs) for name, sigs in uses.items()}
-        for name, conds in texts.items():
-            answered = self._scan_texts(name, conds)
-            f = F.lookup(name)
-            rest = {sig: v for sig, v in conds.items() if sig not in answered and f is not None and f.distinct
-                    and _scan_spec(v[0])[0] == "regex" and scannable(_scan_spec(v[0])[1])}
-            self._union_prefilter(name, rest)
+        stages.prescan(self, rules)
 
-    def _scan_texts(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> set[str]:
-        """Fill the cache with Hyperscan's answers for ``conds``; the signatures it answered.
+    def count_uses(self, uses: dict[str, int]) -> None:
+        """Distinct tests per field across the rules: decides per-row scans and subset tests."""
+        self._uses = uses
 
-        One database per column, every text scanned once for all its conditions. (A database per activity
-        kind, each with only its rules' patterns, scans about 5% faster but compiles three times longer:
-        a one-off nightly run comes out slower.)
+    def narrow(self, rule: Rule, rows: np.ndarray) -> None:
+        """The rule's open rows are now ``rows`` (a subset of them, ascending: a first scan ruled others out)."""
+        self._open[id(rule)] = (rule, rows)
+
+    def scan_texts(self, name: str, conds: dict[str, Condition], rows: np.ndarray) -> set[str]:
+        """Fill the cache with Hyperscan's answers for ``conds`` on ``rows``; the signatures it answered.
+
+        One database per column and pass, every text scanned once for all its conditions. (A database per
+        activity kind, each with only its rules' patterns, scans about 5% faster but compiles three times
+        longer: a one-off nightly run comes out slower.)
         """
         sigs = sorted(conds)
-        p = textscan.plan(tuple(_scan_spec(conds[s][0]) for s in sigs))
+        p = textscan.plan(tuple(_scan_spec(conds[s]) for s in sigs))
         if p is None:
             return set()
         mine = [(s, j) for s, j in zip(sigs, p.ids, strict=True) if j is not None]
         # a column whose every test is answered here is scanned row by row: cheaper than de-duplicating
         codes, values = self.cat(name, identity=len(mine) == self._uses.get(name))
-        rows = self.rows_of(tuple(sorted({k for s, _ in mine for k in conds[s][1]})))
         todo = _distinct(codes[rows])
-        grid = textscan.answers(p, values[todo].tolist())
-        table = np.full((len(grid), len(values)), -1, np.int8)
-        table[:, todo] = grid
+        if len(todo) * 4 > len(values):  # most of the column: scanned in place, answers in the values' positions
+            table = textscan.answers(p, self._listed(name, values), todo)
+        else:
+            table = np.full((len(p.caveats), len(values)), -1, np.int8)
+            table[:, todo] = textscan.answers(p, values[todo].tolist())
         for s, j in mine:
             self._cache[(name, s)] = table[j]
         return {s for s, _ in mine}
 
-    def _union_prefilter(self, name: str, conds: dict[str, tuple[Condition, set[str]]]) -> None:
+    def _listed(self, name: str, values: np.ndarray) -> list[Any]:
+        """``values`` as a list, kept for the column's next pass (a list of a million texts costs a few ms)."""
+        got = self._lists.get(name)
+        if got is None or got[0] is not values:
+            got = self._lists[name] = (values, values.tolist())
+        return got[1]
+
+    def union_prefilter(self, name: str, conds: dict[str, Condition], rows: np.ndarray) -> None:
+        """One RE2 pass over the union of ``conds``' patterns on ``rows`` marks the texts where any may match."""
         if len(conds) < 2 or name in self._prefilter:
             return
-        pats = sorted({_scan_spec(c)[1:] for c, _ in conds.values()})
+        pats = sorted({_scan_spec(c)[1:] for c in conds.values()})
         try:
             union = Regex(union_pattern(pats), max_mem=UNION_MEM)
         except RegexError:
             return  # too big to compile as one: every condition scans on its own
-        rows = self.rows_of(tuple(sorted({k for _, kinds in conds.values() for k in kinds})))
         codes, values = self.cat(name)
         todo = _distinct(codes[rows])
         strs, present, lens = self._texts(name, values, todo)
@@ -389,7 +410,7 @@ def evaluate(frame: Frame, node: Node, conds: dict[str, Condition], idx: np.ndar
 
 
 def match_rule(frame: Frame, rule: Rule) -> Hits:
-    idx = frame.rows_of(rule.kinds)
+    idx = frame.open_rows(rule)
     rows = idx[evaluate(frame, rule.match, rule.conditions, idx)] if idx.size else idx
     levels = np.full(len(rows), None, dtype=object)
     steps = np.full(len(rows), -1, dtype=np.int16)

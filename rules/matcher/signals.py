@@ -30,7 +30,7 @@ def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
         if whole and (x == np.trunc(x)).all() and (np.abs(x) < 2**53).all():
             return x.astype(np.int64).tolist()  # the common case, without a Python step per value
         return [None if v != v else int(v) if v.is_integer() else v for v in x.tolist()]
-    raw = frame.raw(field)[rows].tolist()
+    raw = frame.raw_at(field, rows).tolist()  # a field of ``extra`` read on these rows, not the whole column
     if f is not None and f.type in (F.STR, F.TEXT) and set(map(type, raw)) == {str} and \
             max(map(len, raw)) <= MAX_WHY_TEXT:
         return raw
