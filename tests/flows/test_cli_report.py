@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from clirun import run_cli, write_config
 from sqlalchemy import insert
 
-from leadsig.flows.cli import main
 from leadsig.warehouse import models as m
 from leadsig.warehouse.db import open_warehouse
 
@@ -33,21 +32,12 @@ def config(tmp_path):
             "evidence_url": "https://github.com/acme/api/pull/1#pullrequestreview-1", "occurred_at": AT,
             "summary": "reviewed", "why": {}, "classified_at": AT}])
     engine.dispose()
-    path = tmp_path / "leadsig.yaml"
-    path.write_text("warehouse: sqlite:///w.db\nreports: {out_dir: out, min_group_size: 1}\n")
-    return path
+    return write_config(tmp_path, "warehouse: sqlite:///w.db\nreports: {out_dir: out, min_group_size: 1}\n")
 
-
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["leadsig", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
 
 
 def test_monthly_writes_three_formats(monkeypatch, capsys, config):
-    code, out, _ = _run(monkeypatch, capsys, "report", "monthly", "--month", "2026-10", "--config", str(config))
+    code, out, _ = run_cli(monkeypatch, capsys, "report", "monthly", "--month", "2026-10", "--config", str(config))
     assert code == 0
     for fmt, ext in (("md", "md"), ("html", "html"), ("csv", "csv")):
         path = config.parent / "out" / f"leadsig-2026-10.{ext}"
@@ -56,7 +46,7 @@ def test_monthly_writes_three_formats(monkeypatch, capsys, config):
 
 
 def test_packet_writes_markdown_and_html(monkeypatch, capsys, config):
-    code, out, _ = _run(monkeypatch, capsys, "report", "packet", "--person", "ana", "--config", str(config))
+    code, out, _ = run_cli(monkeypatch, capsys, "report", "packet", "--person", "ana", "--config", str(config))
     assert code == 0
     md, html = (Path(line.split(": ", 1)[1]) for line in out.splitlines())
     assert out.startswith("md: ") and md.suffix == ".md" and html.suffix == ".html"
@@ -70,6 +60,6 @@ def test_packet_writes_markdown_and_html(monkeypatch, capsys, config):
     (("packet", "--person", "anna"), "did you mean 'ana' ("),
 ])
 def test_user_errors_exit_2_with_a_hint(monkeypatch, capsys, config, args, needle):
-    code, _, err = _run(monkeypatch, capsys, "report", *args, "--config", str(config))
+    code, _, err = run_cli(monkeypatch, capsys, "report", *args, "--config", str(config))
     assert code == 2 and needle in err
     assert not (config.parent / "out").exists()

@@ -4,13 +4,12 @@ attestation and withdrawal stored, in the access log, the export, and gone after
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_cli, write_config
 from sqlalchemy import select
 
-from leadsig.flows.cli import main
 from leadsig.roster import load_roster
 from leadsig.warehouse import people
 from leadsig.warehouse.db import open_warehouse
@@ -37,48 +36,38 @@ people:
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    (tmp_path / "people.yaml").write_text(ROSTER)
-    path = tmp_path / "leadsig.yaml"
-    path.write_text("warehouse: sqlite:///w.db\nroster: people.yaml\nreports: {out_dir: out}\n")
-    return path
+    return write_config(tmp_path, "warehouse: sqlite:///w.db\nroster: people.yaml\nreports: {out_dir: out}\n", ROSTER)
 
-
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["leadsig", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
 
 
 def test_validate_names_file_and_line_of_a_mistake(monkeypatch, capsys, tmp_path: Path) -> None:
     bad = tmp_path / "tracks.yaml"
     bad.write_text("tracks:\n  - id: ops\n    stages:\n      - id: s1\n        months: 3\n        milestones:\n"
                    "          - id: m1\n            measured: {signals: [mentors_in_review], at_least: 1}\n")
-    code, _, err = _run(monkeypatch, capsys, "tracks", "validate", str(bad), "--config", str(tmp_path / "none.yaml"))
+    code, _, err = run_cli(monkeypatch, capsys, "tracks", "validate", str(bad), "--config", str(tmp_path / "none.yaml"))
     assert code == 2
     assert f"{bad}:8:" in err and "unknown-indicator" in err and "mentors_in_reviews" in err
 
 
 def test_validate_the_built_in_track(monkeypatch, capsys, tmp_path: Path) -> None:
-    code, out, _ = _run(monkeypatch, capsys, "tracks", "validate", "--config", str(tmp_path / "none.yaml"))
+    code, out, _ = run_cli(monkeypatch, capsys, "tracks", "validate", "--config", str(tmp_path / "none.yaml"))
     assert code == 0 and "1 track(s), 12 milestones" in out
 
 
 def test_a_roster_stage_the_track_does_not_have_is_a_located_error(monkeypatch, capsys, config: Path) -> None:
     (config.parent / "people.yaml").write_text(ROSTER.replace("stage: emerging", "stage: emergent"))
-    code, _, err = _run(monkeypatch, capsys, "milestone", "status", "--person", "ana", "--config", str(config))
+    code, _, err = run_cli(monkeypatch, capsys, "milestone", "status", "--person", "ana", "--config", str(config))
     assert code == 2 and "people.yaml:7:" in err and "did you mean 'emerging'" in err
 
 
 def test_attest_withdraw_are_stored_logged_exported_and_forgotten(monkeypatch, capsys, config: Path) -> None:
     url = "https://docs.example/vision-deck"
     args = ["--person", "ana", "--milestone", "presented-vision", "--config", str(config), "--as", "lead"]
-    code, _, _ = _run(monkeypatch, capsys, "milestone", "attest", *args, "--evidence", url, "--by", "Dana")
+    code, _, _ = run_cli(monkeypatch, capsys, "milestone", "attest", *args, "--evidence", url, "--by", "Dana")
     assert code == 0
-    code, _, _ = _run(monkeypatch, capsys, "milestone", "withdraw", *args, "--by", "Dana")
+    code, _, _ = run_cli(monkeypatch, capsys, "milestone", "withdraw", *args, "--by", "Dana")
     assert code == 0
-    code, _, err = _run(monkeypatch, capsys, "milestone", "withdraw", *args, "--by", "Dana")
+    code, _, err = run_cli(monkeypatch, capsys, "milestone", "withdraw", *args, "--by", "Dana")
     assert code == 2 and "no standing attestation" in err
     engine = open_warehouse(f"sqlite:///{config.parent / 'w.db'}")
     with engine.connect() as conn:
@@ -105,6 +94,6 @@ def test_attest_withdraw_are_stored_logged_exported_and_forgotten(monkeypatch, c
     ("presented-vision", "cy", "opted out"),
 ])
 def test_attest_refuses_what_cannot_be_attested(monkeypatch, capsys, config, milestone, person, says) -> None:
-    code, _, err = _run(monkeypatch, capsys, "milestone", "attest", "--person", person, "--milestone", milestone,
+    code, _, err = run_cli(monkeypatch, capsys, "milestone", "attest", "--person", person, "--milestone", milestone,
                         "--evidence", "https://x.example/a", "--by", "Dana", "--config", str(config))
     assert code == 2 and says in err

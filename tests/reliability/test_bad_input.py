@@ -3,9 +3,9 @@ argument, and leaves the warehouse exactly as it was."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import clirun
 import pytest
 from dumps import dump
 from factories import make_activity, make_person, make_resolver
@@ -101,14 +101,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_cli(
     argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> tuple[int, str]:
-    from leadsig.flows.cli import main
-
     monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["leadsig", *argv])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out = capsys.readouterr()
-    return int(exit_.value.code or 0), out.err + out.out
+    code, out, err = clirun.run_cli(monkeypatch, capsys, *argv)
+    return code, err + out
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
