@@ -61,7 +61,8 @@ def test_commit_files_become_sizes_and_path_groups(tmp_path):
     got, _ = results(tmp_path, [docs_commit_item("guide"), docs_commit_item("tiny", labels=[], additions=5)])
     [signal] = got["guide"].signals
     assert signal["rule_id"] == "writes_documentation.docs_commit"
-    assert signal["why"]["conditions"] == {"docs": ["docs"], "substantial": 120, "says_docs": "Add the on-call guide"}
+    assert signal["why"]["conditions"] == {"docs": ["docs"], "substantial": 120, "says_docs": "Add the on-call guide",
+                                           "docs_first": "Add the on-call guide"}
     assert got["tiny"].signals == []
 
 
