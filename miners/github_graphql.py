@@ -161,12 +161,8 @@ def _reviewers(nodes: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, A
             [{"slug": r["slug"]} for r in asked if r.get("__typename") == "Team" and r.get("slug")])
 
 
-def pull_rest(node: dict[str, Any]) -> dict[str, Any]:
-    """The REST shape, plus what REST's listing lacks: ``files`` (first FILES_PAGE, as ``/pulls/N/files``
-    names them) and ``review_requested`` (everyone the timeline says was asked, reviewed since or not)."""
-    pending, teams = _reviewers((node.get("reviewRequests") or {}).get("nodes") or [])
-    ever, ever_teams = _reviewers((node.get("timelineItems") or {}).get("nodes") or [])
-    files = (node.get("files") or {}).get("nodes")
+def item_rest(node: dict[str, Any]) -> dict[str, Any]:
+    """The REST fields issues and pulls share, from either GraphQL node (one mapping, so both streams agree)."""
     return {
         "id": _id(node),
         "number": node["number"],
@@ -175,13 +171,24 @@ def pull_rest(node: dict[str, Any]) -> dict[str, Any]:
         "html_url": node.get("url"),
         "created_at": node.get("createdAt"),
         "updated_at": node.get("updatedAt"),
-        "merged_at": node.get("mergedAt"),
         "closed_at": node.get("closedAt"),
         "state": "open" if node.get("state") == "OPEN" else "closed",
-        "draft": bool(node.get("isDraft")),
         "user": actor(node.get("author")),
-        "merged_by": actor(node.get("mergedBy")),
         "labels": [{"name": lb["name"]} for lb in (node.get("labels") or {}).get("nodes") or [] if lb],
+    }
+
+
+def pull_rest(node: dict[str, Any]) -> dict[str, Any]:
+    """The REST shape, plus what REST's listing lacks: ``files`` (first FILES_PAGE, as ``/pulls/N/files``
+    names them) and ``review_requested`` (everyone the timeline says was asked, reviewed since or not)."""
+    pending, teams = _reviewers((node.get("reviewRequests") or {}).get("nodes") or [])
+    ever, ever_teams = _reviewers((node.get("timelineItems") or {}).get("nodes") or [])
+    files = (node.get("files") or {}).get("nodes")
+    return {
+        **item_rest(node),
+        "merged_at": node.get("mergedAt"),
+        "draft": bool(node.get("isDraft")),
+        "merged_by": actor(node.get("mergedBy")),
         "requested_reviewers": pending,
         "requested_teams": teams,
         "review_requested": ever,

@@ -18,7 +18,7 @@ from typing import Any
 
 from github import Github
 
-from leadsig.miners.github_graphql import _id, actor
+from leadsig.miners.github_graphql import item_rest
 
 log = logging.getLogger("leadsig.mine.github")
 
@@ -57,17 +57,7 @@ query LeadsigIssues($owner: String!, $name: String!, $first: Int!, $after: Strin
 def issue_rest(node: dict[str, Any]) -> dict[str, Any]:
     """The REST issue fields the converters read (no ``pull_request`` key: an issue)."""
     return {
-        "id": _id(node),
-        "number": node["number"],
-        "title": node.get("title"),
-        "body": node.get("body"),
-        "html_url": node.get("url"),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
-        "closed_at": node.get("closedAt"),
-        "state": "open" if node.get("state") == "OPEN" else "closed",
-        "user": actor(node.get("author")),
-        "labels": [{"name": lb["name"]} for lb in (node.get("labels") or {}).get("nodes") or [] if lb],
+        **item_rest(node),
         "assignees": [{"login": a["login"]} for a in (node.get("assignees") or {}).get("nodes") or []
                       if a and a.get("login")],
         "comments": (node.get("comments") or {}).get("totalCount"),
