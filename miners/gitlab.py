@@ -90,7 +90,7 @@ class GitLabMiner:
         self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
         # MRs with their notes through GraphQL (``graphql: false`` on the source, or a refusal: REST)
-        self.graphql: glq.GitLabGraphQL | None = glq.GitLabGraphQL(source, self.stats) if source.graphql else None
+        self.graphql: glq.GitLabGraphQL | None = glq.GitLabGraphQL(self.gl, self.opts) if source.graphql else None
         self.git = GitCommits(source, "oauth2")  # commits from a clone unless git cannot be used
         # What the group listing said of each project (clone URL, default branch, web URL): the commit stream
         # needs nothing more, so a listed project costs no project request of its own.
@@ -162,7 +162,6 @@ class GitLabMiner:
             except glq.Unavailable as exc:
                 log.warning("%s; using REST for %s", exc, "this source" if exc.whole_source else repo)
                 if exc.whole_source:
-                    self.graphql.close()
                     self.graphql = None
         for mr in self._updated_since(project.mergerequests, since, state="all"):
             attrs = fields(mr)

@@ -28,11 +28,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import gitlab
-import httpx
 import requests
 from gitlab import const as gl_const
 from gitlab.exceptions import GitlabAuthenticationError, GitlabConnectionError, GitlabError, GitlabParsingError
-from gql.transport.exceptions import TransportError
 
 from leadsig.batch import MiningStats
 from leadsig.config import SourceConfig
@@ -43,7 +41,6 @@ from leadsig.miners.answers import refuse_cross_host, send_checked
 log = logging.getLogger("leadsig.mine.gitlab")
 RETRYABLE = set(gl_const.RETRYABLE_TRANSIENT_ERROR_CODES)
 TRANSPORT_ERRORS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.Timeout)
-GRAPHQL_TRANSPORT = (httpx.HTTPError, TransportError)  # the GraphQL client's (httpx, gql) dropped/garbled answers
 
 
 class CountingSession(requests.Session):
@@ -130,8 +127,7 @@ def asked_wait(headers: Any) -> float | None:
 def translate(exc: Exception, session: requests.Session | None = None) -> ForgeError:
     """The named error for what python-gitlab or requests raised (``session``: the wait a 429 asked for)."""
     message = redact(str(exc))  # a forge may echo the credential: Prefect's states and events keep this text
-    if isinstance(exc, requests.RequestException | json.JSONDecodeError | GitlabParsingError | GitlabConnectionError
-                  | httpx.HTTPError | TransportError):
+    if isinstance(exc, requests.RequestException | json.JSONDecodeError | GitlabParsingError | GitlabConnectionError):
         return Transient(message)  # dropped, timed out, truncated or not JSON
     code = getattr(exc, "response_code", None)
     if isinstance(exc, GitlabAuthenticationError) or code in (401, 403):
@@ -148,7 +144,7 @@ def forge_errors(session: requests.Session | None = None) -> Iterator[None]:
     """The miner's boundary: library exceptions leave it as :class:`leadsig.errors.ForgeError`."""
     try:
         yield
-    except (GitlabError, requests.RequestException, json.JSONDecodeError, *GRAPHQL_TRANSPORT) as exc:
+    except (GitlabError, requests.RequestException, json.JSONDecodeError) as exc:
         raise translate(exc, session) from exc
 
 

@@ -16,12 +16,12 @@ The answers are turned into the dicts python-gitlab gives for the REST listing a
 numeric ids out of the global ids), so :mod:`miners.gitlab_map` makes the same activities from either
 path. What GraphQL says better than REST: a user's ``bot`` flag (REST's embedded users have none).
 
-Client: python-gitlab's :class:`gitlab.GraphQL` (gql over httpx) with an httpx client of ours whose hooks count
-every request into ``MiningStats`` and drop ``RateLimit-Reset`` from 5xx answers (python-gitlab would
-otherwise sleep until the rate window resets, as :mod:`miners.gitlab_client` explains for REST).
-python-gitlab retries 429s and 5xx; a dropped connection or a 200 that is not JSON (gql's transport and
-protocol errors) it does not, so :meth:`GitLabGraphQL.ask` retries those with python-gitlab's own
-``utils.Retry`` backoff.
+Client: python-gitlab's own HTTP layer (``Gitlab.http_post`` to the absolute GraphQL URL), not its
+``gitlab.GraphQL``: that one runs on httpx (gql's transport), outside the ``requests`` session that counts
+every request, records the waits of its retries, asks a non-JSON 200 again and refuses a redirect to another
+host while the token is on (:mod:`miners.gitlab_client`, :mod:`miners.answers`); on the session, GraphQL
+requests get all of that, python-gitlab's retries (429s, 5xx, dropped connections) and its error types.
+What is ours: the query text, cursor paging, and the mapping below.
 
 Refusals (:class:`Unavailable`; the miner then uses REST and says so once): no GraphQL endpoint (HTTP 404,
 400, 405 or 401: an old or locked-down GitLab, a proxy that passes REST only) or a query the server refuses
@@ -36,27 +36,24 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import gitlab
-import httpx
-from gitlab import const as gl_const
-from gitlab import utils as gl_utils
 from gitlab.exceptions import GitlabAuthenticationError, GitlabHttpError
-from gql.transport.exceptions import TransportError, TransportProtocolError, TransportQueryError
 
-from leadsig.batch import MiningStats
-from leadsig.config import SourceConfig
 from leadsig.logs import redact
-from leadsig.miners.gitlab_client import expected_wait
 
 log = logging.getLogger("leadsig.mine.gitlab")
 MR_PAGE = 50  # MRs a request: a page of 50 with 50 notes each scores about 120 of GitLab's 250 complexity
 NOTE_PAGE = 50
 REFUSING_STATUSES = (400, 401, 404, 405)
-RETRYABLE = set(gl_const.RETRYABLE_TRANSIENT_ERROR_CODES)
 
 USER = "id username name bot"
 NOTE = f"id body system createdAt updatedAt resolvable resolved author {{ {USER} }} " \
        "position { newPath oldPath newLine oldLine }"
-NOTES = f"notes(first: {NOTE_PAGE}, after: $notesAfter) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {NOTE} }} }}"
+
+
+def notes_field() -> str:
+    """A page of notes (the page size read at call time: tests shrink it to make notes go on)."""
+    page = "pageInfo { hasNextPage endCursor }"
+    return f"notes(first: {NOTE_PAGE}, after: $notesAfter) {{ {page} nodes {{ {NOTE} }} }}"
 
 
 def mr_query(approvals: bool) -> str:
@@ -72,15 +69,16 @@ def mr_query(approvals: bool) -> str:
         labels(first: 100) {{ nodes {{ title }} }}
         reviewers(first: 100) {{ nodes {{ {USER} }} }}
         {approved}
-        {NOTES}
+        {notes_field()}
       }}
     }}
   }}
 }}"""
 
 
-MORE_NOTES = f"""query leadsigMoreNotes($path: ID!, $iid: String!, $notesAfter: String) {{
-  project(fullPath: $path) {{ mergeRequest(iid: $iid) {{ {NOTES} }} }}
+def more_notes_query() -> str:
+    return f"""query leadsigMoreNotes($path: ID!, $iid: String!, $notesAfter: String) {{
+  project(fullPath: $path) {{ mergeRequest(iid: $iid) {{ {notes_field()} }} }}
 }}"""
 
 
@@ -136,54 +134,23 @@ def _nodes(conn: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 class GitLabGraphQL:
-    """python-gitlab's GraphQL client on a counting httpx client; errors as the module docstring says."""
+    """GraphQL queries through python-gitlab's HTTP layer; errors as the module docstring says."""
 
-    def __init__(self, source: SourceConfig, stats: MiningStats) -> None:
-        self.stats = stats
-        self.max_retries = source.max_retries
-        self._failures = 0
-        token = source.token() if source.token_env else None
-        headers = {"User-Agent": gl_const.USER_AGENT, **({"Authorization": f"Bearer {token}"} if token else {})}
-        self.http = httpx.Client(headers=headers, timeout=source.timeout,
-                                 event_hooks={"request": [self._count], "response": [self._observe]})
-        self.client = gitlab.GraphQL(source.url, client=self.http, max_retries=source.max_retries,
-                                     obey_rate_limit=True, retry_transient_errors=True)
-
-    def close(self) -> None:
-        self.http.close()
-
-    def _count(self, request: httpx.Request) -> None:
-        self.stats.requests += 1
-
-    def _observe(self, response: httpx.Response) -> None:
-        """Note the wait python-gitlab is about to sleep for a retried answer (REST's session does the same)."""
-        status = response.status_code
-        if status != 429 and status in RETRYABLE:
-            response.headers.pop("RateLimit-Reset", None)  # else python-gitlab sleeps until the window resets
-        if status == 429 or status in RETRYABLE:
-            self.stats.retries += 1
-            self.stats.waits.append((f"HTTP {status}", expected_wait(self._failures, response.headers)))
-            self._failures += 1
-        else:
-            self._failures = 0
+    def __init__(self, gl: gitlab.Gitlab, opts: dict[str, Any]) -> None:
+        self.gl, self.opts = gl, opts
+        self.url = f"{gl.url}/api/graphql"
 
     def ask(self, query: str, variables: dict[str, Any], repo: str) -> dict[str, Any]:
-        """One query's ``data``; retried on a dropped connection or a body that is not JSON."""
-        retry = gl_utils.Retry(max_retries=self.max_retries, retry_transient_errors=True)
-        while True:
-            try:
-                return self.client.execute(query, variable_values=variables)
-            except TransportQueryError as exc:
-                raise Unavailable(f"GitLab GraphQL refused the query for {repo}: {_messages(exc)}") from exc
-            except (GitlabHttpError, GitlabAuthenticationError) as exc:
-                if exc.response_code in REFUSING_STATUSES:
-                    raise Unavailable(f"GitLab GraphQL endpoint answered HTTP {exc.response_code} for {repo}") from exc
-                raise
-            except (httpx.TransportError, TransportProtocolError, TransportError) as exc:
-                if not retry.handle_retry():
-                    raise
-                self.stats.retries += 1
-                log.info("GitLab GraphQL %s for %s; retrying", type(exc).__name__, repo)
+        """One query's ``data`` (python-gitlab retried what it retries; the session checked the body)."""
+        try:
+            answer = self.gl.http_post(self.url, post_data={"query": query, "variables": variables}, **self.opts)
+        except (GitlabHttpError, GitlabAuthenticationError) as exc:
+            if exc.response_code in REFUSING_STATUSES:
+                raise Unavailable(f"GitLab GraphQL endpoint answered HTTP {exc.response_code} for {repo}") from exc
+            raise
+        if not isinstance(answer, dict) or answer.get("errors") or not isinstance(answer.get("data"), dict):
+            raise Unavailable(f"GitLab GraphQL refused the query for {repo}: {_messages(answer)}")
+        return answer["data"]
 
     def merge_requests(self, repo: str, since: str, wants_notes: Callable[[dict[str, Any]], bool],
                        approvals: bool) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]] | None,
@@ -191,7 +158,7 @@ class GitLabGraphQL:
         """(MR, its notes or None when not wanted, approvals answer or None), oldest update first."""
         query, after = mr_query(approvals), None
         while True:
-            data = self.ask(query, {"path": repo, "since": since, "after": after}, repo)
+            data = self.ask(query, {"path": repo, "since": since, "after": after, "notesAfter": None}, repo)
             if data.get("project") is None:
                 raise Unavailable(f"GitLab GraphQL does not see project {repo}", whole_source=False)
             conn = data["project"]["mergeRequests"] or {}
@@ -209,15 +176,15 @@ class GitLabGraphQL:
         conn = node.get("notes") or {}
         notes = [rest_note(n) for n in _nodes(conn)]
         while (conn.get("pageInfo") or {}).get("hasNextPage"):
-            data = self.ask(MORE_NOTES, {"path": repo, "iid": node["iid"],
+            data = self.ask(more_notes_query(), {"path": repo, "iid": node["iid"],
                                          "notesAfter": conn["pageInfo"]["endCursor"]}, repo)
             conn = (((data.get("project") or {}).get("mergeRequest")) or {}).get("notes") or {}
             notes += [rest_note(n) for n in _nodes(conn)]
         return notes
 
 
-def _messages(exc: TransportQueryError) -> str:
+def _messages(answer: object) -> str:
     """The GraphQL error messages (forge text: logged, never evaluated)."""
-    errors = exc.errors or []
-    text = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
-    return redact(text[:300] or str(exc))
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    text = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors or [])
+    return redact(text[:300] or "no data in the answer")
