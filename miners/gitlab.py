@@ -2,7 +2,10 @@
 
 Streams (cursor per source, project and stream; the runner subtracts the overlap before handing them in):
 
-``pulls``    merge requests listed with ``updated_after=<watermark>&order_by=updated_at&sort=asc``; for
+``pulls``    through GraphQL (:mod:`miners.gitlab_graphql`, unless ``graphql: false`` or the server refuses
+             it): the project's MRs updated since the watermark, oldest update first, 50 a request with
+             their notes nested (and ``approvedBy`` with ``approvals_api: true``). Through REST: merge
+             requests listed with ``updated_after=<watermark>&order_by=updated_at&sort=asc``; for
              each MR listed (so: only MRs updated since the watermark) one notes call (all notes, system
              ones too: the "approved"/"unapproved this merge request" ones are the approvals; the
              approvals API is read too only when the source sets ``approvals_api: true``). Yields pr_opened,
@@ -33,7 +36,8 @@ pages after it shift and one item could be skipped. An item seen twice in one li
 the listing is then read once more from the moved item's old ``updated_at``, skipping what was done.
 
 Requests: a run with nothing new costs three requests per project (one listing per stream). A full run
-costs about one request per MR plus one per issue with notes and one per default-branch commit.
+costs one request per 50 MRs (REST: one per MR) plus one per issue with notes, and for commits the
+project's clone (REST: one per default-branch commit).
 """
 
 from __future__ import annotations
