@@ -2,7 +2,10 @@
 
 Streams (cursor per source, project and stream; the runner subtracts the overlap before handing them in):
 
-``pulls``    merge requests listed with ``updated_after=<watermark>&order_by=updated_at&sort=asc``; for
+``pulls``    through GraphQL (:mod:`miners.gitlab_graphql`, unless ``graphql: false`` or the server refuses
+             it): the project's MRs updated since the watermark, oldest update first, 50 a request with
+             their notes nested (and ``approvedBy`` with ``approvals_api: true``). Through REST: merge
+             requests listed with ``updated_after=<watermark>&order_by=updated_at&sort=asc``; for
              each MR listed (so: only MRs updated since the watermark) one notes call (all notes, system
              ones too: the "approved"/"unapproved this merge request" ones are the approvals; the
              approvals API is read too only when the source sets ``approvals_api: true``). Yields pr_opened,
@@ -33,14 +36,15 @@ pages after it shift and one item could be skipped. An item seen twice in one li
 the listing is then read once more from the moved item's old ``updated_at``, skipping what was done.
 
 Requests: a run with nothing new costs three requests per project (one listing per stream). A full run
-costs about one request per MR plus one per issue with notes and one per default-branch commit.
+costs one request per 50 MRs (REST: one per MR) plus one per issue with notes, and for commits the
+project's clone (REST: one per default-branch commit).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +53,7 @@ from gitlab.exceptions import GitlabError
 from leadsig.activity import PR_REVIEW, activity_id
 from leadsig.batch import OVERLAP, STREAM_COMMITS, STREAM_ISSUES, STREAM_PULLS, Batch, MiningStats, ThreadPart
 from leadsig.config import SourceConfig
+from leadsig.miners import gitlab_graphql as glq
 from leadsig.miners import gitlab_map as gm
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.gitlab_client import call_opts, forge_errors, make_client
@@ -56,6 +61,7 @@ from leadsig.miners.paths import PathGroups
 
 log = logging.getLogger("leadsig.mine.gitlab")
 BATCH_ITEMS = 50  # MRs or issues per stored batch (one transaction, one cursor move)
+MergeRequest = tuple[dict[str, Any], list[dict[str, Any]] | None, dict[str, Any] | None]  # MR, notes, approvals
 
 
 PROJECT_FACTS = ("http_url_to_repo", "default_branch", "web_url")  # in the group listing, ``simple`` too
@@ -87,6 +93,8 @@ class GitLabMiner:
         # MR's system notes alone (see miners.gitlab_map).
         self.approvals_api = source.approvals_api  # approvals come from system notes unless the source asks
         self.overlap: timedelta = OVERLAP  # the runner moved each watermark back by this much
+        # MRs with their notes through GraphQL (``graphql: false`` on the source, or a refusal: REST)
+        self.graphql: glq.GitLabGraphQL | None = glq.GitLabGraphQL(self.gl, self.opts) if source.graphql else None
         self.git = GitCommits(source, "oauth2")  # commits from a clone unless git cannot be used
         # What the group listing said of each project (clone URL, default branch, web URL): the commit stream
         # needs nothing more, so a listed project costs no project request of its own.
@@ -133,23 +141,42 @@ class GitLabMiner:
     def _pulls(self, project: Any, repo: str, mark: datetime | None) -> Iterator[Batch]:
         acts, n, last = [], 0, None
         current: dict[ThreadPart, set[str]] = {}
-        for mr in self._updated_since(project.mergerequests, mark or self.start, state="all"):
-            updated = gm.parse_ts(mr.updated_at)
-            notes: list[dict[str, Any]] = []
-            approvals = None
-            if self.is_new(mark, updated):  # else: only what the listing says (opened, merged)
-                notes = [fields(x) for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True,
-                                                              **self.opts)]
-                if self.approvals_api:
-                    approvals = fields(mr.approvals.get(**self.opts))
-                current.update(self._approvers(repo, fields(mr), notes, approvals))
-            acts += gm.mr_activities(repo, self.host, fields(mr), notes, approvals, self.start)
+        for mr, notes, approvals in self._merge_requests(project, repo, mark):
+            updated = gm.parse_ts(mr.get("updated_at"))
+            if notes is not None:  # else (not new): only what the listing says (opened, merged)
+                current.update(self._approvers(repo, mr, notes, approvals))
+            acts += gm.mr_activities(repo, self.host, mr, notes or [], approvals, self.start)
             n, last = n + 1, updated
             if n % BATCH_ITEMS == 0:
                 yield Batch(repo, STREAM_PULLS, acts, last, current=current)
                 acts, current = [], {}
         if acts or last:
             yield Batch(repo, STREAM_PULLS, acts, last, current=current)
+
+    def _merge_requests(self, project: Any, repo: str, mark: datetime | None) -> Iterator[MergeRequest]:
+        """(MR, notes or None when not new, approvals answer or None): through GraphQL (notes nested) unless
+        the source or the server says no, then REST from the last MR GraphQL gave (one notes call per MR)."""
+        since = mark or self.start
+        if self.graphql is not None:
+            try:
+                for item in self.graphql.merge_requests(repo, iso(since), self._new_mr(mark), self.approvals_api):
+                    yield item
+                    since = max(since, gm.parse_ts(item[0].get("updated_at")) or since)
+                return
+            except glq.Unavailable as exc:
+                log.warning("%s; using REST for %s", exc, "this source" if exc.whole_source else repo)
+                if exc.whole_source:
+                    self.graphql = None
+        for mr in self._updated_since(project.mergerequests, since, state="all"):
+            attrs = fields(mr)
+            if not self.is_new(mark, gm.parse_ts(mr.updated_at)):
+                yield attrs, None, None
+                continue
+            notes = [fields(x) for x in mr.notes.list(sort="asc", order_by="created_at", iterator=True, **self.opts)]
+            yield attrs, notes, fields(mr.approvals.get(**self.opts)) if self.approvals_api else None
+
+    def _new_mr(self, mark: datetime | None) -> Callable[[dict[str, Any]], bool]:
+        return lambda mr: self.is_new(mark, gm.parse_ts(mr.get("updated_at")))
 
     def _approvers(self, repo: str, mr: dict[str, Any], notes: list[dict[str, Any]], approvals: dict[str, Any] | None
                    ) -> dict[ThreadPart, set[str]]:

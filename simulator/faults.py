@@ -35,6 +35,7 @@ class Switches:
     fault_seed: int = 1234
     failing: tuple[str, ...] = ()  # API paths containing one of these (e.g. "acme/api") always get a 503
     graphql_absent: bool = False  # /graphql answers 404, as an Enterprise Server or a proxy without GraphQL
+    gitlab_graphql_absent: bool = False  # GitLab's /api/graphql answers 404 (a GitLab or proxy without it)
     git_needs_token: bool = False  # git over HTTP answers 401 without a token (a private repository)
     graphql_needs_token: bool = False  # as github.com: anonymous GraphQL gets a 401 (off: tests mine anonymously)
     # what a real forge, or a proxy in front of it, sometimes does to a client that did nothing wrong

@@ -1,6 +1,7 @@
 """The forge simulator's HTTP server: GitHub REST v3 at ``/`` and ``/api/v3``, GitHub GraphQL at ``/graphql``
 (``/api/graphql`` Enterprise Server style, as PyGithub derives it from an ``.../api/v3`` base URL), GitLab v4
-at ``/api/v4``.
+at ``/api/v4`` and GitLab GraphQL at ``/api/graphql`` (a body asking GitLab's root fields, such as
+``project(fullPath:)``, goes to :mod:`gitlab_graphql`; any other to GitHub's).
 
 Usage::
 
@@ -41,6 +42,7 @@ from leadsig.simulator import (
     github_graphql,
     github_peer_routes,
     github_routes,
+    gitlab_graphql,
     gitlab_peer_routes,
     gitlab_routes,
     graphql_cost,
@@ -57,6 +59,7 @@ GITHUB_DOCS = "https://docs.github.com/rest"
 ENTERPRISE_PREFIX = "/api/v3"
 ENTERPRISE_GRAPHQL = "/api/graphql"
 GRAPHQL_KEY = "POST /graphql"
+GITLAB_GRAPHQL_KEY = "POST " + gitlab_graphql.PATH
 GITLAB_PREFIX = "/api/v4"
 
 
@@ -67,6 +70,7 @@ def _router() -> Router:
     github_peer_routes.register(router)
     github_graphql.register(router)
     gitlab_routes.register(router)
+    gitlab_graphql.register(router)
     gitlab_peer_routes.register(router)
     html_pages.register(router)  # last: its templates are the most general
     return router
@@ -196,9 +200,10 @@ class ForgeSimulator:
         prefix, path = "", raw_path
         if raw_path == ENTERPRISE_PREFIX or raw_path.startswith(ENTERPRISE_PREFIX + "/"):
             prefix, path = ENTERPRISE_PREFIX, raw_path[len(ENTERPRISE_PREFIX) :] or "/"
-        elif raw_path.rstrip("/") == ENTERPRISE_GRAPHQL:
-            prefix, path = "/api", "/graphql"
-        forge = "gitlab" if path.startswith(GITLAB_PREFIX + "/") else "github"
+        elif raw_path.rstrip("/") == ENTERPRISE_GRAPHQL:  # GitLab's GraphQL path too: the query tells them apart
+            is_gitlab = method == "POST" and gitlab_graphql.claims(body)
+            prefix, path = ("", gitlab_graphql.PATH) if is_gitlab else ("/api", "/graphql")
+        forge = "gitlab" if path.startswith(GITLAB_PREFIX + "/") or path == gitlab_graphql.PATH else "github"
         req = Request(
             method=method,
             raw_path=raw_path,
@@ -219,6 +224,10 @@ class ForgeSimulator:
             return resp
         key = f"{method} {found[0].template}" if found else f"{method} <unmatched>"
         if key == GRAPHQL_KEY and self.switches.graphql_absent:
+            resp = _error(forge, 404, "Not Found")
+            self._finish(key, req, resp, Decision(), forge)
+            return resp
+        if key == GITLAB_GRAPHQL_KEY and self.switches.gitlab_graphql_absent:
             resp = _error(forge, 404, "Not Found")
             self._finish(key, req, resp, Decision(), forge)
             return resp

@@ -45,7 +45,7 @@ class SourceConfig:
     seconds_between_requests: float | None = None  # None: library default (PyGithub 0.25 s)
     max_retries: int = 8
     timeout: float = 30.0
-    graphql: bool = True  # github: pulls stream through GraphQL (needs a token); false forces REST
+    graphql: bool = True  # pulls stream through GraphQL (github: needs a token; gitlab: MRs with notes); false: REST
     approvals_api: bool = False  # gitlab: also read the approvals API (one more call per MR; notes suffice)
     commits: str = "git"  # git: commits from a clone in git_cache; api: one API request per commit, as before
     git_cache: Path | None = None  # the config's git_cache (set by load_config); None: commits through the API

@@ -14,7 +14,7 @@ SOURCE_KEYS = {"kind", "name", "url", "token_env", "orgs", "repos", "groups", "p
                "seconds_between_requests", "max_retries", "timeout", "graphql", "approvals_api", "commits"}
 NUMBERS = (("per_page", int, 1), ("max_retries", int, 0), ("seconds_between_requests", (int, float), 0),
            ("timeout", (int, float), 0))
-FORGE_SWITCHES = (("graphql", "github"), ("approvals_api", "gitlab"))
+FORGE_SWITCHES = (("graphql", ("github", "gitlab")), ("approvals_api", ("gitlab",)))  # key, kinds that take it
 OTHER_FORGE_KEY = {"groups": "orgs", "projects": "repos", "orgs": "groups", "repos": "projects"}
 
 
@@ -122,11 +122,11 @@ def _numbers(c: Collector, node: dict, dotted: str, src: SourceConfig) -> None:
 
 
 def _switches(c: Collector, node: dict, dotted: str, src: SourceConfig) -> None:
-    for key, forge_of_key in FORGE_SWITCHES:
+    for key, kinds in FORGE_SWITCHES:
         if key not in node:
             continue
         v = node[key]
-        if src.kind != forge_of_key:
+        if src.kind not in kinds:
             c.at(node, key, f"{dotted}.{key}", f"{src.kind} sources have no {key} setting", hint="remove it",
                  code="unknown-key", value=False)
         elif not isinstance(v, bool):

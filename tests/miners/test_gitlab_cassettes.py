@@ -1,7 +1,8 @@
 """The python-gitlab-facing code replayed from vcrpy cassettes (pytest-recording), with no server and no token.
 
 Cassettes live in tests/cassettes/gitlab and are recorded from the forge simulator. Replay matches on
-method, path and query only, so the recording's host and port do not matter; the recording's base URL
+method, path, query and body (the GraphQL queries share one path), so the recording's host and port do
+not matter; the recording's base URL
 inside bodies and Link headers is rewritten to ``FAKE`` on record. CI (``CI`` set) replays with recording
 off; locally a missing cassette is recorded once. PRIVATE-TOKEN and Authorization headers are filtered.
 """
@@ -39,7 +40,7 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture
 def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
-    return HOSTS.vcr_config(request, ["authorization", "private-token"], ["method", "path", "query"])
+    return HOSTS.vcr_config(request, ["authorization", "private-token"], ["method", "path", "query", "body"])
 
 
 @pytest.fixture
