@@ -159,8 +159,9 @@ class IssueCommentNode:
 
 
 def _conversation(comments: Sequence[Comment], web: str, page: dict[str, Any]) -> Connection:
-    """Conversation comments oldest first (GitHub's order), review comments apart."""
-    items = sorted((c for c in comments if c.kind == "conversation"), key=lambda c: (c.created_at, c.id))
+    """Conversation comments in the order of the REST listing ``/issues/N/comments`` (ascending id: GitHub's
+    order of creation), review comments apart."""
+    items = sorted((c for c in comments if c.kind == "conversation"), key=lambda c: c.id)
     return Connection("comments", items, lambda c: IssueCommentNode(c, web), **page)
 
 
