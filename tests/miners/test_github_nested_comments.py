@@ -79,6 +79,17 @@ def test_an_item_with_more_comments_than_a_nested_page_is_listed_whole_through_r
     assert sim.request_count("GET /repos/{owner}/{repo}/issues/{number}/comments") == crowded
 
 
+def test_when_the_issue_query_is_refused_after_the_pulls_the_comments_come_from_rest(sim, tmp_path, monkeypatch):
+    """The PR pages brought their comments but the issues' did not: the REST listing answers for both."""
+    from leadsig.miners import github_graphql_issues
+
+    monkeypatch.setattr(github_graphql_issues, "ISSUES_NESTED_QUERY",
+                        github_graphql_issues.ISSUES_NESTED_QUERY.replace("closedAt", "closedAtX"))
+    engine = first_run(make_config(tmp_path, sim.url))
+    assert {kind: stored(engine, kind) for kind in truth(sim)} == truth(sim)
+    assert listings(sim)
+
+
 def test_the_next_run_lists_new_comments_since_the_watermark_without_nesting(sim, tmp_path):
     cfg = make_config(tmp_path, sim.url)
     engine = first_run(cfg)
