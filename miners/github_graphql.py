@@ -1,4 +1,4 @@
-"""The pulls stream through GitHub's GraphQL API: pull requests with their reviews nested, 49 per request.
+"""The pulls stream through GitHub's GraphQL API: pull requests with their reviews nested, 29 per point.
 
 REST has no repository-wide review listing, so each PR costs one ``/pulls/N/reviews`` call there; here one
 request brings a page of PRs and the first ``REVIEWS_PAGE`` reviews of each, with each review's inline
@@ -43,11 +43,10 @@ log = logging.getLogger("leadsig.mine.github")
 def largest_page(connections: int) -> int:
     """Items per page for a 1-point query whose items each hold ``connections`` bounded connections.
 
-    GitHub charges (1 + connections x items) / 100 requests, rounded to the nearest point (at least 1). A page
-    of n items at p points reads n / p items a point, and n grows by only 100 / connections a point while
-    the rounding gives the first point 49 requests for free: 1-point pages read the most items per point
-    (PRs: 29 a point at 1 point, 24.5 at 2 (49 PRs), 22.3 at 3). Strictly under 1.5 so no rounding rule
-    can make it 2.
+    GitHub charges (1 + connections x items) / 100 requests, rounded to the nearest point (at least 1): a
+    p-point page holds up to (100p + 48) / connections items, so the 48 requests that round down are worth
+    most on a 1-point page, which reads the most items per point (PRs, 5 connections: 29 a point at 1 point,
+    24.5 at 2 (49 PRs), 23 at 3 (69 PRs)). Kept strictly under 1.5 so no rounding rule can make it 2.
     """
     return (149 - 1) // connections
 
