@@ -6,8 +6,9 @@ Mines the simulator's "large" org (seed 42: 20 GitHub repos, 5,200 PRs) over HTT
 in the same run:
 
 - PR streams: the same org mined with the pulls stream forced to REST (``graphql: false``: the PR listing
-  plus one ``/reviews`` call per PR) against the default GraphQL pulls stream (50 PRs a request, reviews
-  nested); a per-PR strategy (reviews + review comments + conversation comments per PR) is counted too;
+  plus one ``/reviews`` call per PR) against the default GraphQL pulls stream (1-point pages: 29 PRs, 24
+  with a first run's conversation comments; reviews nested); a per-PR strategy (reviews + review comments +
+  conversation comments per PR) is counted too;
 - commits: every commit's file list (default path groups, which include ``**/*.md``: no folder filter
   possible) against folder-only groups, where ``/commits?path=FOLDER`` listings pick candidates first.
 
@@ -157,7 +158,8 @@ def main() -> None:
         f"{pr_share / n_pr:.3f} | <= 1.05 | per-PR comment calls: {naive_pr / n_pr:.3f} |",
         f"| floor through REST: one `/reviews` per PR + full pages of PRs, review and PR comments | "
         f"{floor / n_pr:.3f} | | {floor} requests |",
-        f"| GraphQL pages of the pulls stream (50 PRs each, reviews nested) | {full['/graphql']} | | "
+        f"| GraphQL pages of the pulls and issues streams (1 point each; reviews, first-run comments nested) | "
+        f"{full['/graphql']} | | "
         f"REST: {rest['pulls']} PR pages + {rest['pulls/{number}/reviews']} `/reviews` calls |",
         f"| requests per path-group commit, default groups ({commit_req} / {commit_hits}) | "
         f"{commit_req / max(1, commit_hits):.2f} | - | every commit's files: this is it |",

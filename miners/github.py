@@ -3,7 +3,7 @@ nothing is new.
 
 Request plan for one repo (``since`` = the stream's watermark, already moved back by the runner's overlap):
 
-- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 49 PRs a request with their reviews,
+- pulls: GraphQL ``repository.pullRequests(orderBy: UPDATED_AT DESC)``, 29 PRs a point with their reviews,
   first 100 changed files and review-request events nested (:mod:`miners.github_graphql`); paging stops at
   the first PR older than ``since``. A PR with more reviews than one nested page gets them from
   ``/pulls/N/reviews``. With ``graphql: false`` on the source (or when the server rejects the query: an old
@@ -18,15 +18,12 @@ Request plan for one repo (``since`` = the stream's watermark, already moved bac
 - issues: GraphQL ``repository.issues(filterBy: {since:})``, issues only, 74 a point
   (:mod:`miners.github_graphql_issues`); through REST ``/issues?state=all&sort=updated&direction=asc&since=``,
   whose pages carry every PR too (parent facts).
-- issue_comments: ``/issues/comments?sort=updated&direction=asc&since=`` (PR conversation and issues).
+- issue_comments: ``/issues/comments?sort=updated&direction=asc&since=`` (PR conversation and issues); on a
+  first run through GraphQL, nested in the PR and issue pages instead (:mod:`miners.github_conversation`).
 - commits: from a clone (:mod:`miners.git_stream`), the linked accounts by GraphQL lookups of one commit per
-  author email (:mod:`miners.github_commit_accounts`; REST: the commit listing). ``commits: api``:
-  ``/compare/HEAD_BEFORE...BRANCH`` (the commits the default branch gained since the head stored
-  last time: a PR merged today brings commits dated last week, which a date filter misses), then
-  ``/commits/SHA`` (files, line counts) for each; merge commits are skipped (their changes are their
-  parents'). The first run, or when the stored head is gone (force push, renamed branch), lists
-  ``/commits?since=`` instead and learns the branch (one ``/repos/R`` request) and its head. When every
-  path group is a folder, ``/commits?path=FOLDER`` listings pick the candidates first.
+  author email (:mod:`miners.github_commit_accounts`; REST: the commit listing). ``commits: api``: the
+  commits the branch gained since the stored head (:meth:`RepoRun.landed_since_head`; by date on a first run),
+  then ``/commits/SHA`` (files, line counts) for each but merges (their changes are their parents').
 
 Probes (:mod:`miners.github_conditional`): before each stream, its newest item is asked with the ETag of
 the last run; a ``304`` (free on GitHub) skips the stream, and the org listing is asked the same way.
@@ -43,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from github import GithubException, UnknownObjectException
+from github import GithubException
 
 from leadsig import activity as k
 from leadsig.activity import Activity
@@ -65,7 +62,9 @@ from leadsig.miners import github_pages as pages
 from leadsig.miners.git_stream import GitCommits, GitRead, GitUnavailable
 from leadsig.miners.github_client import forge_errors, make_github
 from leadsig.miners.github_commit_accounts import commit_accounts
+from leadsig.miners.github_commits_api import BATCH, api_commits, raw
 from leadsig.miners.github_conditional import Conditional, org_repos
+from leadsig.miners.github_conversation import ISSUES, PULLS, Conversation
 from leadsig.miners.github_mergers import credit_mergers
 from leadsig.miners.github_pages import chunks
 from leadsig.miners.paths import PathGroups
@@ -73,13 +72,6 @@ from leadsig.warehouse.listings import Listings
 
 log = logging.getLogger("leadsig.mine.github")
 T = TypeVar("T")
-BATCH = 100  # activities' parents per stored batch: small transactions, bounded memory
-
-
-def raw(obj: Any) -> dict[str, Any]:
-    """The JSON a PyGithub object was built from, without triggering a completing request."""
-    return obj._rawData  # noqa: SLF001 - the public raw_data property re-fetches partial objects
-
 
 REPO_FACTS = ("clone_url", "default_branch", "html_url")  # in the org listing
 
@@ -158,6 +150,8 @@ class RepoRun:
         self.wm = watermarks
         self.positions = positions or {}
         self.parents: dict[int, cv.Parent] = {}
+        first = watermarks.get(STREAM_ISSUE_COMMENTS) is None and watermarks.get(STREAM_PULLS) is None
+        self.conversation = Conversation(f"{self.gh_repo.url}/issues") if first and miner.use_graphql else None
 
     # ------------------------------------------------------------------ helpers
     def fact(self, key: str) -> str:
@@ -223,13 +217,18 @@ class RepoRun:
     def list_pulls(self) -> list[gql.Pull]:
         """PRs updated since the watermark, newest first: GraphQL (reviews nested) unless it is off."""
         since = self.since(STREAM_PULLS)
-        pulls = self.through_graphql("pulls", lambda: list(gql.list_pulls(self.m.gh, self.repo, since)))
+        pulls = self.through_graphql("pulls", lambda: list(gql.list_pulls(self.m.gh, self.repo, since,
+                                                                          self.nest(PULLS))))
         if pulls is None:
             pulls = self.rest_pulls(since)
             credit_mergers(self.gh_repo, pulls, lambda when: self.is_new(STREAM_PULLS, when))
         for pull in pulls:
             self.parents[int(pull.data["number"])] = cv.parent_of(pull.data, is_pr=True)
         return pulls
+
+    def nest(self, listing: str) -> Callable[[int, dict[str, Any]], None] | None:
+        """Where ``listing``'s nested conversation comments go on a first run; None: not nested."""
+        return self.conversation.collector(listing) if self.conversation is not None else None
 
     def through_graphql(self, what: str, ask: Callable[[], T]) -> T | None:
         """``ask()``'s answer, or None (REST from then on) when the server refuses GraphQL (``gql.refused``)."""
@@ -241,6 +240,8 @@ class RepoRun:
             if not gql.refused(exc, self.repo, what):
                 raise
             self.m.use_graphql = False
+            if self.conversation is not None:
+                self.conversation.refused(what)
             return None
 
     def rest_pulls(self, since: datetime) -> list[gql.Pull]:
@@ -313,7 +314,7 @@ class RepoRun:
         listing, whose PRs only feed parent facts to the comment stream."""
         since = self.since(STREAM_ISSUES, STREAM_ISSUE_COMMENTS)
         listing: Iterable[dict[str, Any]] | None = self.through_graphql(
-            "issues", lambda: list(gqi.list_issues(self.m.gh, self.repo, since)))
+            "issues", lambda: list(gqi.list_issues(self.m.gh, self.repo, since, self.nest(ISSUES))))
         if listing is None:
             listing = self.listing("issues", state="all", sort="updated", direction="asc", since=since)
         for page in chunks(listing, BATCH):
@@ -327,7 +328,11 @@ class RepoRun:
 
     def issue_comments(self) -> Iterator[Batch]:
         since = self.since(STREAM_ISSUE_COMMENTS)
-        listing = self.listing("issues/comments", sort="updated", direction="asc", since=since)
+        if self.conversation is not None and self.conversation.complete:  # a first run: read nested
+            listing = self.conversation.listing(since, lambda n: pages.items(
+                self.m.gh.requester, f"{self.gh_repo.url}/issues/{n}/comments", {"per_page": self.m.source.per_page}))
+        else:
+            listing = self.listing("issues/comments", sort="updated", direction="asc", since=since)
         for page in chunks(listing, BATCH):
             out = []
             for c in page:
@@ -345,34 +350,7 @@ class RepoRun:
         if read is not None:
             yield from self.git_batches(read)
             return
-        landed = self.landed_since_head()
-        if landed is None:  # first run, or the stored head is gone: by date
-            since = self.since(STREAM_COMMITS)
-            listed = [raw(c) for c in self.gh_repo.get_commits(since=since)]
-            fresh = [c for c in listed if self.is_new(STREAM_COMMITS, _committed(c))]
-            head = f"{listed[0]['sha']} {self.fact('default_branch')}" if listed else None  # newest first
-        else:
-            listed, head = landed
-            fresh = listed  # every commit the branch gained is new, whatever its date
-            since = min((d for d in map(_committed, listed) if d is not None), default=self.since(STREAM_COMMITS))
-        wanted = [c["sha"] for c in fresh if len(c.get("parents") or []) <= 1]  # a merge's changes are its parents'
-        wanted = self.path_candidates(wanted, since)
-        newest = max((d for d in map(_committed, listed) if d is not None), default=None)
-        mark = self.wm.get(STREAM_COMMITS)
-        if newest is not None and mark is not None:  # a late old-dated commit must not move the watermark back
-            newest = max(newest, mark + self.m.overlap)
-        groups = list(chunks(wanted, BATCH)) or [[]]
-        for i, shas in enumerate(groups):
-            out = []
-            for sha in shas:
-                full = self.gh_repo.get_commit(sha).raw_data  # lazy object: raw_data fetches it
-                hit = self.m.groups.match(f.get("filename", "") for f in full.get("files") or [])
-                if hit:
-                    out.append(cv.commit_activity(self.m.host, self.repo, full, hit,
-                                                  self.m.groups.lines(cv.file_lines(full))))
-            last = i == len(groups) - 1
-            yield Batch(self.repo, STREAM_COMMITS, self.keep(out), newest if last else None,
-                        head if last and newest is not None else None)
+        yield from api_commits(self)
 
     def git_read(self) -> GitRead | None:
         """The commit stream from the clone, or None (said once per run): through the API."""
@@ -409,36 +387,6 @@ class RepoRun:
             last = i == len(groups) - 1
             yield Batch(self.repo, STREAM_COMMITS, self.keep(group), read.newest if last else None,
                         read.head if last and read.newest is not None else None)
-
-    def landed_since_head(self) -> tuple[list[dict[str, Any]], str | None] | None:
-        """(commits the default branch gained since the stored head, the new head), or None: list by date."""
-        stored = self.positions.get(STREAM_COMMITS, "").split()
-        if len(stored) != 2:
-            return None
-        sha, branch = stored
-        try:
-            landed = [raw(c) for c in self.gh_repo.compare(sha, branch).commits]
-        except UnknownObjectException:  # force-pushed away, or the branch renamed
-            log.info("%s: stored head %s of %s is gone; listing commits by date", self.repo, sha[:12], branch)
-            return None
-        return landed, (f"{landed[-1]['sha']} {branch}" if landed else None)
-
-    def path_candidates(self, shas: list[str], since: datetime) -> list[str]:
-        """When every group is a folder, a path-filtered listing per folder beats one request per commit."""
-        folders = self.m.groups.folder_prefixes()
-        if not folders or not shas:
-            return shas
-        prefixes = sorted({p for ps in folders.values() for p in ps})
-        if len(prefixes) >= len(shas):
-            return shas
-        touched: set[str] = set()
-        for prefix in prefixes:
-            touched |= {raw(c)["sha"] for c in self.gh_repo.get_commits(since=since, path=prefix)}
-        return [sha for sha in shas if sha in touched]
-
-
-def _committed(c: dict[str, Any]) -> datetime | None:
-    return cv.ts(((c.get("commit") or {}).get("committer") or {}).get("date"))
 
 
 def _newest(items: list[dict[str, Any]]) -> datetime | None:

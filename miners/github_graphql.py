@@ -1,4 +1,4 @@
-"""The pulls stream through GitHub's GraphQL API: pull requests with their reviews nested, 49 per request.
+"""The pulls stream through GitHub's GraphQL API: pull requests with their reviews nested, 29 per point.
 
 REST has no repository-wide review listing, so each PR costs one ``/pulls/N/reviews`` call there; here one
 request brings a page of PRs and the first ``REVIEWS_PAGE`` reviews of each, with each review's inline
@@ -17,16 +17,17 @@ groups, which REST would read with one ``/pulls/N/files`` call per PR) and the r
 timeline (GitHub drops a reviewer from ``reviewRequests`` once they have reviewed; the events keep them).
 
 Cost by GitHub's documented formula (each bounded connection needs one request per parent node: 1 for the
-PRs, 50 each for labels, review requests, reviews, files and review-request events; ``comments
-{ totalCount }`` fetches no nodes): 1 + 5 x 49 = 246 requests / 100, i.e. 2 points per request of GraphQL's
-5,000 points an hour (a full run of 5,200 PRs uses about 240). The simulator charges the same
-(``simulator/graphql_cost.py``).
+PRs, 1 per PR for each of labels, review requests, reviews, files and review-request events; ``comments
+{ totalCount }`` fetches no nodes): a page of n PRs costs (1 + 5n) / 100 requests rounded to the nearest
+point. Pages are sized by :func:`largest_page`: 29 PRs for 1 point. On a first run the PRs' conversation
+comments come nested too (one connection more per PR, :mod:`miners.github_conversation`): 24 PRs a point.
+The simulator charges the same (``simulator/graphql_cost.py``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,18 +38,30 @@ from leadsig.miners.github_convert import ts
 
 log = logging.getLogger("leadsig.mine.github")
 
-# PRs per request: the largest page that costs 2 points. GitHub charges (1 + 5 x PRs) requests / 100, rounded
-# to the nearest point: 49 PRs cost 2.46 -> 2 points, 50 cost 2.51 -> 3. A repo's PRs take as many pages at 49
-# as at 50 whenever the last page is not full, so 49 spends a third less of the GraphQL budget.
-PULLS_PAGE = 49
+
+
+def largest_page(connections: int) -> int:
+    """Items per page for a 1-point query whose items each hold ``connections`` bounded connections.
+
+    GitHub charges (1 + connections x items) / 100 requests, rounded to the nearest point (at least 1): a
+    p-point page holds up to (100p + 48) / connections items, so the 48 requests that round down are worth
+    most on a 1-point page, which reads the most items per point (PRs, 5 connections: 29 a point at 1 point,
+    24.5 at 2 (49 PRs), 23 at 3 (69 PRs)). Kept strictly under 1.5 so no rounding rule can make it 2.
+    """
+    return (149 - 1) // connections
+
+
+PULLS_PAGE = largest_page(5)  # labels, review requests, files, review-request events, reviews: 29
+PULLS_PAGE_NESTED = largest_page(6)  # and the conversation comments (a first run): 24
+COMMENTS_PAGE = 100  # conversation comments per PR or issue inline (the bound costs nothing more); overflow: REST
 REVIEWS_PAGE = 40  # reviews per PR inline; a PR with more gets its reviews through REST instead
 LABELS_PAGE = 100
 REQUESTS_PAGE = 100  # pending review requests, and review-request events of the timeline
 FILES_PAGE = 100  # changed files per PR (path and line counts); a bigger PR keeps its first 100
 
-PULLS_QUERY = """
+_PULLS = """
 query LeadsigPulls($owner: String!, $name: String!, $first: Int!, $after: String, $reviews: Int!,
-                   $labels: Int!, $requests: Int!, $files: Int!) {
+                   $labels: Int!, $requests: Int!, $files: Int!__COMMENTS_VAR__) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     pullRequests(first: $first, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
@@ -68,7 +81,7 @@ query LeadsigPulls($owner: String!, $name: String!, $first: Int!, $after: String
         additions
         deletions
         changedFiles
-        files(first: $files) { nodes { path additions deletions } }
+__COMMENTS__        files(first: $files) { nodes { path additions deletions } }
         author { __typename login }
         mergedBy { __typename login }
         labels(first: $labels) { nodes { name } }
@@ -115,6 +128,32 @@ fragment LeadsigReview on PullRequestReview {
   comments { totalCount }
 }
 """
+
+# A conversation comment (``IssueComment``: on an issue or a PR), mapped to REST's shape by
+# :func:`miners.github_conversation.comment_rest`.
+COMMENT_FRAGMENT = """
+fragment LeadsigComment on IssueComment {
+  fullDatabaseId
+  body
+  url
+  createdAt
+  updatedAt
+  authorAssociation
+  author { __typename login }
+}
+"""
+NESTED_COMMENTS = "comments(first: $comments) { pageInfo { hasNextPage } nodes { ...LeadsigComment } }"
+
+
+def _pulls_query(nested: bool) -> str:
+    if not nested:
+        return _PULLS.replace("__COMMENTS_VAR__", "").replace("__COMMENTS__", "")
+    return _PULLS.replace("__COMMENTS_VAR__", ", $comments: Int!").replace(
+        "__COMMENTS__", f"        {NESTED_COMMENTS}\n") + COMMENT_FRAGMENT
+
+
+PULLS_QUERY = _pulls_query(nested=False)
+PULLS_NESTED_QUERY = _pulls_query(nested=True)  # a first run: each PR's conversation comments too
 
 
 @dataclass
@@ -209,19 +248,24 @@ def pull_of(node: dict[str, Any]) -> Pull:
     return Pull(pull_rest(node), nested)
 
 
-def list_pulls(gh: Github, repo: str, since: datetime) -> Iterator[Pull]:
+def list_pulls(gh: Github, repo: str, since: datetime,
+               on_comments: Callable[[int, dict[str, Any]], None] | None = None) -> Iterator[Pull]:
     """PRs updated at or after ``since``, newest-updated first, through PyGithub's requester.
 
     ``graphql_query`` goes through the same requester as REST calls, so GithubRetry (5xx, dropped
     connections, secondary and primary limits) and the request counter apply to it unchanged.
+    ``on_comments``: each PR's nested conversation-comment connection goes to it (the query nests them).
     """
     owner, name = repo.split("/", 1)
-    variables: dict[str, Any] = {"owner": owner, "name": name, "first": PULLS_PAGE, "after": None,
-                                 "reviews": REVIEWS_PAGE, "labels": LABELS_PAGE, "requests": REQUESTS_PAGE,
-                                 "files": FILES_PAGE}
+    nested = on_comments is not None
+    variables: dict[str, Any] = {"owner": owner, "name": name, "first": PULLS_PAGE_NESTED if nested else PULLS_PAGE,
+                                 "after": None, "reviews": REVIEWS_PAGE, "labels": LABELS_PAGE,
+                                 "requests": REQUESTS_PAGE, "files": FILES_PAGE,
+                                 **({"comments": COMMENTS_PAGE} if nested else {})}
+    query = PULLS_NESTED_QUERY if nested else PULLS_QUERY
     seen: set[int] = set()
     while True:
-        _, body = gh.requester.graphql_query(PULLS_QUERY, variables)
+        _, body = gh.requester.graphql_query(query, variables)
         data = body.get("data") or {}
         log.debug("GitHub GraphQL %s: rate limit %s", repo, data.get("rateLimit"))
         conn = (data.get("repository") or {}).get("pullRequests") or {}
@@ -233,6 +277,8 @@ def list_pulls(gh: Github, repo: str, since: datetime) -> Iterator[Pull]:
                 return
             if node["number"] not in seen:  # a PR updated while paging moves up; it was already read
                 seen.add(node["number"])
+                if on_comments is not None:
+                    on_comments(node["number"], node.get("comments") or {})
                 yield pull_of(node)
         page = conn.get("pageInfo") or {}
         if not page.get("hasNextPage"):

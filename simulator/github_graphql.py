@@ -28,7 +28,7 @@ from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 from leadsig.simulator.github_graphql_sdl import SDL
 from leadsig.simulator.graphql_cost import query_cost
 from leadsig.simulator.http import Request, Response, Router
-from leadsig.simulator.model import GITHUB, Commit, Issue, Person, PullRequest, Review, iso_z
+from leadsig.simulator.model import GITHUB, Comment, Commit, Issue, Person, PullRequest, Review, iso_z
 from leadsig.simulator.org import Org
 
 MAX_PAGE = 100
@@ -145,6 +145,26 @@ class ReviewRequestedNode:
         self.requestedReviewer = ActorNode(p, web)  # noqa: N815
 
 
+class IssueCommentNode:
+    """A conversation comment of an issue or PR; ``url`` and ids as REST's ``issue_comment_json`` gives them."""
+
+    def __init__(self, c: Comment, web: str) -> None:
+        kind = "pull" if c.parent_type == "pull" else "issues"
+        self.fullDatabaseId = str(c.id)  # noqa: N815
+        self.body = c.body or ""
+        self.url = f"{web}/{c.repo}/{kind}/{c.number}#issuecomment-{c.id}"
+        self.createdAt, self.updatedAt = iso_z(c.created_at), iso_z(c.updated_at)  # noqa: N815
+        self.author = _actor(c.author, web)
+        self.authorAssociation = "MEMBER"  # noqa: N815
+
+
+def _conversation(comments: Sequence[Comment], web: str, page: dict[str, Any]) -> Connection:
+    """Conversation comments in the order of the REST listing ``/issues/N/comments`` (ascending id: GitHub's
+    order of creation), review comments apart."""
+    items = sorted((c for c in comments if c.kind == "conversation"), key=lambda c: c.id)
+    return Connection("comments", items, lambda c: IssueCommentNode(c, web), **page)
+
+
 class ReviewNode:
     def __init__(self, rv: Review, org: Org, web: str) -> None:
         self.rv, self.org, self.web = rv, org, web
@@ -179,6 +199,9 @@ class PullRequestNode:
         self.isDraft = False  # noqa: N815
         self.author = _actor(pr.author, web)
         self.mergedBy = _actor(pr.merged_by, web) if pr.merged_at else None  # noqa: N815
+
+    def comments(self, _info: Any, **page: Any) -> Connection:
+        return _conversation(self.pr.comments, self.web, page)
 
     def labels(self, _info: Any, **page: Any) -> Connection:
         return Connection("labels", sorted(self.pr.labels), lambda n: {"name": n, "color": "ededed"}, **page)
@@ -244,7 +267,7 @@ class IssueNode:
     """An issue (never a PR: GraphQL's ``issues`` lists issues only, unlike REST's issue listing)."""
 
     def __init__(self, it: Issue, web: str) -> None:
-        self.it = it
+        self.it, self.web = it, web
         self.fullDatabaseId = str(it.id)  # noqa: N815
         self.number, self.title, self.body = it.number, it.title, it.body or ""
         self.url = f"{web}/{it.repo}/issues/{it.number}"
@@ -260,7 +283,7 @@ class IssueNode:
         return Connection("assignees", [], lambda p: p, **page)  # the simulator assigns nobody (REST: [])
 
     def comments(self, _info: Any, **page: Any) -> Connection:
-        return Connection("comments", [c for c in self.it.comments if c.kind == "conversation"], lambda c: c, **page)
+        return _conversation(self.it.comments, self.web, page)
 
 
 ISSUE_ORDER: dict[str, Callable[[Issue], Any]] = {

@@ -131,7 +131,18 @@ type UserConnection {
   totalCount: Int!
 }
 
+type IssueComment {
+  author: Actor
+  authorAssociation: CommentAuthorAssociation!
+  body: String!
+  createdAt: DateTime!
+  fullDatabaseId: BigInt
+  updatedAt: DateTime!
+  url: URI!
+}
+
 type IssueCommentConnection {
+  nodes: [IssueComment]
   pageInfo: PageInfo!
   totalCount: Int!
 }
@@ -199,6 +210,7 @@ type PullRequest {
   body: String!
   changedFiles: Int!
   closedAt: DateTime
+  comments(after: String, before: String, first: Int, last: Int): IssueCommentConnection!
   createdAt: DateTime!
   databaseId: Int @deprecated(reason: "`databaseId` will be removed because it does not support 64-bit signed \
 integer identifiers. Use `fullDatabaseId` instead. Removal on 2024-07-01 UTC.")

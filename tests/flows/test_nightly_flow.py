@@ -119,7 +119,8 @@ def test_a_refused_graphql_query_is_not_asked_again_for_every_repo(
     from leadsig.flows.nightly import PER_HOST, nightly
     from leadsig.miners import github_graphql
 
-    monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
+    for query in ("PULLS_QUERY", "PULLS_NESTED_QUERY"):  # a first run asks the one nesting comments
+        monkeypatch.setattr(github_graphql, query, getattr(github_graphql, query).replace("isDraft", "isDraftX"))
     with ForgeSimulator(size="small", seed=11) as sim:
         cfg = write_sim_config(tmp_path / "leadsig.yaml", sim.url, sqlite_url, gitlab=False)
         state = nightly(config_path=str(cfg), return_state=True)

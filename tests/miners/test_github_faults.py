@@ -96,6 +96,7 @@ def test_graphql_pages_ride_out_5xx_dropped_connections_and_secondary_limits(sim
     from leadsig.miners.github import GitHubMiner, RepoRun
 
     monkeypatch.setattr(github_graphql, "PULLS_PAGE", 5)  # several pages from one repo
+    monkeypatch.setattr(github_graphql, "PULLS_PAGE_NESTED", 5)  # (a first run nests the comments)
     src = SourceConfig(kind="github", url=sim.url, name="gh", repos=["acme/api"], seconds_between_requests=0)
 
     def pulls() -> tuple[list, GitHubMiner]:

@@ -23,6 +23,7 @@ def test_a_404_from_the_graphql_endpoint_falls_back_to_rest_for_the_source(sim, 
     with caplog.at_level("WARNING", logger="leadsig.mine.github"):
         engine = first_run(github_config(tmp_path, sim.url))
     assert set(stored(engine, k.PR_REVIEW)) == {str(r.id) for r in sim.org.all_reviews()}
+    assert set(stored(engine, k.PR_COMMENT)) == {str(c.id) for c in sim.org.all_pr_comments(GITHUB)}
     assert sim.request_count("POST /graphql") == 1  # asked once, then REST for every repo of the source
     assert "endpoint not found (HTTP 404)" in caplog.text and "using REST" in caplog.text
     merged = {f"{p.repo}#{p.number}": p.merged_by.gh_login for p in sim.org.all_pulls(GITHUB) if p.merged_at}

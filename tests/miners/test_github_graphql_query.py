@@ -28,8 +28,8 @@ from graphql import (
 from graphql.validation import NoDeprecatedCustomRule
 
 from leadsig.miners.github_commit_accounts import _query as commit_accounts_query
-from leadsig.miners.github_graphql import PULLS_QUERY
-from leadsig.miners.github_graphql_issues import ISSUES_QUERY
+from leadsig.miners.github_graphql import PULLS_NESTED_QUERY, PULLS_QUERY
+from leadsig.miners.github_graphql_issues import ISSUES_NESTED_QUERY, ISSUES_QUERY
 from leadsig.simulator.github_graphql import schema as simulator_schema
 
 SCHEMA_ENV = "LEADSIG_OCTOKIT_GRAPHQL_SCHEMA"
@@ -50,12 +50,17 @@ def errors(schema: GraphQLSchema, query: str) -> list[str]:
     return [e.message for e in validate(schema, parse(query), RULES)]
 
 
-def test_pulls_query_is_valid_against_githubs_schema():
-    assert errors(github_schema(), PULLS_QUERY) == []
+PULLS = pytest.mark.parametrize("query", [PULLS_QUERY, PULLS_NESTED_QUERY], ids=["pulls", "pulls-with-comments"])
 
 
-def test_pulls_query_is_valid_against_the_simulators_schema():
-    assert errors(simulator_schema(), PULLS_QUERY) == []
+@PULLS
+def test_pulls_query_is_valid_against_githubs_schema(query):
+    assert errors(github_schema(), query) == []
+
+
+@PULLS
+def test_pulls_query_is_valid_against_the_simulators_schema(query):
+    assert errors(simulator_schema(), query) == []
 
 
 def test_a_wrong_field_or_a_deprecated_one_is_caught():
@@ -99,11 +104,15 @@ def test_simulator_schema_is_a_subset_of_githubs():
     assert problems == []
 
 
-@pytest.mark.parametrize("query", [ISSUES_QUERY, commit_accounts_query(3)], ids=["issues", "commit-authors"])
+OTHERS = pytest.mark.parametrize("query", [ISSUES_QUERY, ISSUES_NESTED_QUERY, commit_accounts_query(3)],
+                                 ids=["issues", "issues-with-comments", "commit-authors"])
+
+
+@OTHERS
 def test_issue_and_commit_author_queries_are_valid_against_githubs_schema(query):
     assert errors(github_schema(), query) == []
 
 
-@pytest.mark.parametrize("query", [ISSUES_QUERY, commit_accounts_query(3)], ids=["issues", "commit-authors"])
+@OTHERS
 def test_issue_and_commit_author_queries_are_valid_against_the_simulators_schema(query):
     assert errors(simulator_schema(), query) == []

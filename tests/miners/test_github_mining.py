@@ -143,13 +143,15 @@ def test_enterprise_server_base_url(sim, tmp_path):
     assert sim.request_count("POST /graphql") > 0  # PyGithub's GraphQL URL for an .../api/v3 base: /api/graphql
 
 
-def test_pull_streams_cost_a_graphql_page_per_fifty_prs_and_no_per_pr_calls(sim, tmp_path):
-    from leadsig.miners.github_graphql_issues import ISSUES_PAGE
+def test_pull_streams_cost_a_graphql_page_per_page_of_prs_and_no_per_pr_calls(sim, tmp_path):
+    """A first run: PR and issue pages with their conversation comments nested, no per-PR call."""
+    from leadsig.miners.github_graphql import PULLS_PAGE_NESTED
+    from leadsig.miners.github_graphql_issues import ISSUES_PAGE_NESTED
 
     cfg = make_config(tmp_path, sim.url)
     mine(cfg, open_warehouse(cfg.warehouse))
-    pages = sum(-(-len(sim.org.pulls[r.full_name]) // 50) for r in sim.org.repos_of(GITHUB))
-    issue_pages = sum(max(1, -(-len(sim.org.issues.get(r.full_name, [])) // ISSUES_PAGE))
+    pages = sum(-(-len(sim.org.pulls[r.full_name]) // PULLS_PAGE_NESTED) for r in sim.org.repos_of(GITHUB))
+    issue_pages = sum(max(1, -(-len(sim.org.issues.get(r.full_name, [])) // ISSUES_PAGE_NESTED))
                       for r in sim.org.repos_of(GITHUB))
     assert sim.request_count("POST /graphql") == pages + issue_pages
     pulls_listings = [path for _, path, _ in sim.log if path.split("?")[0].endswith("/pulls")]
@@ -286,10 +288,13 @@ def test_a_server_that_rejects_the_graphql_query_gets_rest_instead(sim, tmp_path
     """An Enterprise Server whose schema lacks a field answers with GraphQL errors: REST takes over."""
     from leadsig.miners import github_graphql
 
-    monkeypatch.setattr(github_graphql, "PULLS_QUERY", github_graphql.PULLS_QUERY.replace("isDraft", "isDraftX"))
+    for query in ("PULLS_QUERY", "PULLS_NESTED_QUERY"):  # a first run asks the one nesting comments
+        monkeypatch.setattr(github_graphql, query, getattr(github_graphql, query).replace("isDraft", "isDraftX"))
     cfg = make_config(tmp_path, sim.url)
     engine = first_run(cfg)
-    assert stored(engine, k.PR_REVIEW) == expected(sim, sim.url)[k.PR_REVIEW]
+    truth = expected(sim, sim.url)
+    for kind in (k.PR_REVIEW, k.PR_COMMENT, k.ISSUE_COMMENT):  # comments: from REST's listing, not nested
+        assert stored(engine, kind) == truth[kind], kind
     assert sim.request_count("POST /graphql") == 1  # asked once, then REST for the rest of the source
     assert sim.request_count("GET /repos/{owner}/{repo}/pulls/{number}/reviews") == len(sim.org.all_pulls(GITHUB))
     assert "isDraftX" in caplog.text and "using REST" in caplog.text
