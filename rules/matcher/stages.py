@@ -52,10 +52,10 @@ def prescan(frame: Any, rules: list[Rule]) -> None:
         part = {s: v for s, v in conds.items() if s in first}
         if part:
             answered[name] = frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, _rows(frame, rules, part))
-    known = frozenset(s for got in answered.values() for s in got)
-    if known:
-        for rule in rules:
-            frame.narrow(rule, prune.open_rows(rule.match, rule.conditions, frame.open_rows(rule), frame.test, known))
+    _narrow(frame, rules, answered)
+    for _ in range(MORE_CUTS):
+        if not _next_cut(frame, rules, texts, answered):
+            break
     for name, conds in texts.items():
         part = {s: v for s, v in conds.items() if s not in answered[name]}
         if part:
@@ -64,6 +64,50 @@ def prescan(frame: Any, rules: list[Rule]) -> None:
         rest = {s: v for s, v in conds.items() if s not in answered[name] and f is not None and f.distinct
                 and spec(v[0])[0] == "regex" and scannable(spec(v[0])[1])}
         frame.union_prefilter(name, {s: c for s, (c, _) in rest.items()}, _rows(frame, rules, rest))
+
+
+MORE_CUTS = 2  # passes between the first and the last, each reading only the rows a wide-open rule still has
+WIDE = 8  # a rule is wide open when more than 1/WIDE of its kinds' rows are still open after a pass
+WIDE_MIN = 2000  # ... and at least this many: a pass over fewer rows costs more in overhead than it saves
+
+
+def _narrow(frame: Any, rules: list[Rule], answered: dict[str, set[str]]) -> None:
+    """Each rule's open rows, read again with every answer so far."""
+    known = frozenset(s for got in answered.values() for s in got)
+    if known:
+        for rule in rules:
+            frame.narrow(rule, prune.open_rows(rule.match, rule.conditions, frame.open_rows(rule), frame.test, known))
+
+
+def _next_cut(frame: Any, rules: list[Rule], texts: Tests, answered: dict[str, set[str]]) -> bool:
+    """Scan the next cut of each rule still open on many rows, on those rows only; False: nothing to scan.
+
+    Why: a rule's first cut can be weak (``(busy or busy_text) and ...``, where the cheap ``busy`` holds on
+    most rows), and then the last pass reads every remaining pattern on most texts for that one rule. Its
+    next cut, with the answers so far known, narrows it first (the default pack at 200,000 activities: the
+    last pass read 95,801 bodies with 84 patterns; now 89,513 with 6, then 19,646 with 78).
+    """
+    known = frozenset(s for got in answered.values() for s in got)
+    wide = [r for r in rules if _wide(frame, r)]
+    cut: set[str] = set()
+    for rule in wide:
+        cut |= prune.first_tests(rule.match, rule.conditions, known) - known
+    scanned = False
+    for name, conds in texts.items():
+        part = {s: v for s, v in conds.items() if s in cut and s not in answered[name]}
+        if part:
+            rows = frame.rows_for([r for r in wide if any(rules.index(r) in used for _, used in part.values())])
+            answered[name] |= frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, rows)
+            scanned = True
+    if scanned:
+        _narrow(frame, rules, answered)
+    return scanned
+
+
+def _wide(frame: Any, rule: Rule) -> bool:
+    """Open on more than 1/WIDE of its kinds' rows, and on WIDE_MIN rows or more."""
+    size = frame.open_rows(rule).size
+    return size >= WIDE_MIN and size * WIDE > frame.rows_of(rule.kinds).size
 
 
 def spec(c: Condition) -> O.ScanSpec | None:
