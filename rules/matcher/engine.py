@@ -48,6 +48,7 @@ class Frame:
         self._prefilter: dict[str, tuple[set[str], np.ndarray]] = {}  # field -> (signatures, may-match mask)
         self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
         self._identity: set[str] = set()  # fields whose codes are the row positions (cat with identity)
+        self._asked: dict[str, int] = {}  # extra.* field -> rows read so far through raw_at
         self._lists: dict[str, tuple[np.ndarray, list[Any]]] = {}  # field -> (values, the same as a list)
         self._open: dict[int, tuple[Rule, np.ndarray]] = {}  # id(rule) -> (rule, rows its texts may decide)
         self.kind_rows = self._kind_rows()
@@ -99,20 +100,33 @@ class Frame:
         return self._raw[name]
 
     def raw_at(self, name: str, idx: np.ndarray) -> np.ndarray:
-        """``raw(name)[idx]``; a field of ``extra`` read on those rows only (a rule of one kind reads few)."""
+        """``raw(name)[idx]``; a field of ``extra`` read on those rows only (a rule of one kind reads few).
+
+        Once the rows asked for add up to half the column, the whole column is read once and kept: several
+        rules' cheap conditions on one ``extra`` field (each on tens of thousands of rows) read it again and
+        again otherwise.
+        """
         if name in self._raw or not name.startswith(F.EXTRA_PREFIX) or name in self.df.columns:
+            return self.raw(name)[idx]
+        asked = self._asked[name] = self._asked.get(name, 0) + len(idx)
+        if asked * 2 > self.n:
             return self.raw(name)[idx]
         return self._extra(name, idx)
 
     def _extra(self, name: str, idx: np.ndarray | None) -> np.ndarray:
         key = name[len(F.EXTRA_PREFIX):]
         if "extra" in self.df.columns:
-            extra = self.df["extra"].to_numpy(object)
+            extra = self.raw("extra")
             extra = extra if idx is None else extra[idx]
         else:
             extra = [None] * (self.n if idx is None else len(idx))
-        vals = [e.get(key) if isinstance(e, dict) else None for e in extra]
-        return np.array([tuple(v) if isinstance(v, list) else v for v in vals] + [None], dtype=object)[:-1]
+        try:  # enrich gives every row a dict: no type test per row
+            vals = [e.get(key) for e in extra]
+        except AttributeError:
+            vals = [e.get(key) if isinstance(e, dict) else None for e in extra]
+        if any(issubclass(t, list) for t in set(map(type, vals))):
+            vals = [tuple(v) if isinstance(v, list) else v for v in vals]
+        return np.array([*vals, None], dtype=object)[:-1]  # the None keeps tuples from becoming a second axis
 
     def num(self, name: str) -> np.ndarray:
         if name not in self._num:
