@@ -99,8 +99,8 @@ def _next_cut(frame: Any, rules: list[Rule], texts: Tests, answered: dict[str, s
             rows = frame.rows_for([r for r in wide if any(rules.index(r) in used for _, used in part.values())])
             answered[name] |= frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, rows)
             scanned = True
-    if scanned:
-        _narrow(frame, rules, answered)
+    if scanned:  # only the wide rules: the others' rows are few already, and the last pass reads them as they are
+        _narrow(frame, wide, answered)
     return scanned
 
 
