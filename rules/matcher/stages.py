@@ -97,8 +97,9 @@ def _next_cut(frame: Any, rules: list[Rule], texts: Tests, answered: dict[str, s
         part = {s: v for s, v in conds.items() if s in cut and s not in answered[name]}
         if part:
             rows = frame.rows_for([r for r in wide if any(rules.index(r) in used for _, used in part.values())])
-            answered[name] |= frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, rows)
-            scanned = True
+            got = frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, rows)
+            answered[name] |= got
+            scanned |= bool(got)  # RE2 alone answers nothing here: no pass, no narrowing
     if scanned:  # only the wide rules: the others' rows are few already, and the last pass reads them as they are
         _narrow(frame, wide, answered)
     return scanned
