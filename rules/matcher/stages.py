@@ -8,8 +8,10 @@ of them together). So no scan reads every text of a column:
    families in one pass over the words, whatever their number) and, for each rule, the patterns of a part
    of its top-level ``and`` that must hold (prune.first_tests);
 2. with those answers and the cheap conditions known, each rule's rows narrow to those where the rule may
-   still hold (rules.matcher.prune: its open rows), and a second pass reads only those with every other
-   pattern.
+   still hold (rules.matcher.prune: its open rows);
+3. a rule still open on many of its rows gets its next cut scanned on those rows, and narrows again
+   (``_next_cut``: a weak first cut otherwise makes the last pass read every other pattern on most texts);
+4. a last pass reads only the open rows with every other pattern.
 
 (Ruling rows out with the cheap conditions before the first pass as well cost more than it saved: it left
 88% of the texts to read, on the default pack.) Without the C modules (RE2 alone) there is no first pass:
@@ -36,7 +38,7 @@ Tests = dict[str, dict[str, tuple[Condition, set[int]]]]  # field -> signature -
 
 
 def prescan(frame: Any, rules: list[Rule]) -> None:
-    """Answer the text tests of ``rules`` on ``frame`` (an engine.Frame) in two passes, a column at a time."""
+    """Answer the text tests of ``rules`` on ``frame`` (an engine.Frame) in passes, a column at a time."""
     texts, uses = _text_tests(rules)
     frame.count_uses(uses)
     first: set[str] = set()
