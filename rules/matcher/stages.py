@@ -98,8 +98,8 @@ def _next_cut(frame: Any, rules: list[Rule], texts: Tests, answered: dict[str, s
     for name, conds in texts.items():
         part = {s: v for s, v in conds.items() if s in cut and s not in answered[name]}
         if part:
-            rows = frame.rows_for([r for r in wide if any(rules.index(r) in used for _, used in part.values())])
-            got = frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, rows)
+            # the rows of every rule using these tests, as in the first pass: a test counts as answered from now on
+            got = frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, _rows(frame, rules, part))
             answered[name] |= got
             scanned |= bool(got)  # RE2 alone answers nothing here: no pass, no narrowing
     if scanned:  # only the wide rules: the others' rows are few already, and the last pass reads them as they are
