@@ -82,7 +82,7 @@ def _narrow(frame: Any, rules: list[Rule], answered: dict[str, set[str]]) -> Non
 
 
 def _next_cut(frame: Any, rules: list[Rule], texts: Tests, answered: dict[str, set[str]]) -> bool:
-    """Scan the next cut of each rule still open on many rows, on those rows only; False: nothing to scan.
+    """Scan the next cut of each rule still open on many rows, on the open rows of the rules using it; False: none.
 
     Why: a rule's first cut can be weak (``(busy or busy_text) and ...``, where the cheap ``busy`` holds on
     most rows), and then the last pass reads every remaining pattern on most texts for that one rule. Its
