@@ -1,0 +1,82 @@
+"""The passes between the first and the last, and tests on a column read per subset or whole, change no answer.
+
+rules.matcher.stages scans the next cut of a rule still open on many rows before the last pass; the engine
+factorises a column once the rows tested on it add up to half of it (Frame._few, Frame.raw_at). The naive
+loop is the reference.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from leadsig.rules.language.loader import load_rules
+from leadsig.rules.matcher import naive, prune, stages, textscan
+from leadsig.rules.matcher.engine import Frame, match_all
+from leadsig.rules.matcher.enrich import enrich
+from leadsig.rules.matcher.synthetic import generate
+
+
+@pytest.fixture(scope="module")
+def world():
+    tables = generate(1500, seed=33)
+    df = enrich(tables["activities"], tables["people"], tables["identities"], tables["repositories"])
+    rules = load_rules(["default"], Path(".")).enabled()
+    expected = {(i, rule_id, lv) for i, rec in enumerate(df.to_dict("records"))
+                for rule_id, lv in naive.classify_record(rules, rec)}
+    return df, rules, expected
+
+
+def _found(frame: Frame, rules: list) -> set:
+    return {(int(r), h.rule.id, str(lv)) for h in match_all(frame, rules)
+            for r, lv in zip(h.rows, h.levels, strict=True)}
+
+
+@pytest.mark.parametrize("wide", [10**9, 8])
+def test_scanning_the_next_cut_of_wide_open_rules_keeps_the_naive_answers(world, monkeypatch, wide):
+    """Every rule with an open row counts as wide open, or those open on 1/8 of their kinds: answers stay."""
+    if textscan._textscan is None:
+        pytest.skip("rules.matcher._textscan not built here")
+    df, rules, expected = world
+    monkeypatch.setenv(textscan.ENV, "module")
+    monkeypatch.setattr(stages, "WIDE_MIN", 0)
+    monkeypatch.setattr(stages, "WIDE", wide)
+    passes: list[bool] = []
+    real = stages._next_cut
+
+    def spy(*args, **kwargs):
+        passes.append(real(*args, **kwargs))
+        return passes[-1]
+
+    monkeypatch.setattr(stages, "_next_cut", spy)
+    frame = Frame(df)
+    assert _found(frame, rules) == expected
+    assert passes and passes[0]  # a pass between the first and the last did read texts
+    assert sum(frame.open_rows(r).size for r in rules) < sum(frame.rows_of(r.kinds).size for r in rules)
+
+
+def test_without_the_c_modules_there_is_no_middle_pass_and_the_answers_stay(world, monkeypatch):
+    df, rules, expected = world
+    monkeypatch.setenv(textscan.ENV, "off")
+    monkeypatch.setattr(stages, "WIDE_MIN", 0)
+    assert _found(Frame(df), rules) == expected
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_a_cheap_test_answers_alike_per_subset_or_on_the_whole_column(world, monkeypatch, few):
+    """The rows of each rule's kinds, in random subsets, read per subset (few) or factorised whole."""
+    df, rules, _ = world
+    conds = [c for r in rules for c in r.conditions.values() if not prune.deferred(c)]
+    assert any(c.field.startswith("extra.") for c in conds)
+    fresh, forced = Frame(df), Frame(df)
+    monkeypatch.setattr(Frame, "_few", lambda self, name, idx: few)
+    rnd = random.Random(4)
+    for c in conds:
+        idx = np.array(sorted(rnd.sample(range(fresh.n), rnd.randint(1, fresh.n // 9))), np.int64)
+        expected = np.array([naive.test(c, rec) for rec in df.iloc[idx].to_dict("records")], bool)
+        assert np.array_equal(forced.test(c, idx), expected), c
+        if c.field.startswith("extra."):
+            assert forced.raw_at(c.field, idx).tolist() == fresh.raw(c.field)[idx].tolist(), c
