@@ -14,8 +14,15 @@ from leadsig.logs import remember_secret
 
 DEFAULT_PATH_GROUPS: dict[str, list[str]] = {
     "docs": ["docs/**", "**/*.md", "**/*.rst", "adr/**"],
-    "ci": [".github/workflows/**", ".gitlab-ci.yml"],
-    "process": ["CONTRIBUTING*", "CODEOWNERS", ".github/*TEMPLATE*", "**/CODEOWNERS"],
+    "ci": [
+        ".github/workflows/**", ".gitlab-ci.yml", ".gitlab/ci/**", ".circleci/**", ".buildkite/**", "Jenkinsfile",
+        "azure-pipelines.yml", ".pre-commit-config.yaml",
+    ],
+    "process": [
+        "CONTRIBUTING*", "CODEOWNERS", "**/CODEOWNERS", ".github/*TEMPLATE*", ".github/*template*",
+        ".github/ISSUE_TEMPLATE/**", ".github/PULL_REQUEST_TEMPLATE/**", ".gitlab/issue_templates/**",
+        ".gitlab/merge_request_templates/**",
+    ],
 }
 DEFAULT_BOT_PATTERNS = ["*[bot]", "dependabot*", "renovate*", "*-bot", "github-actions*", "ghost"]
 DEFAULT_MIN_GROUP = 5
