@@ -27,6 +27,7 @@ from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
 from leadsig.simulator.github_graphql_sdl import SDL
 from leadsig.simulator.graphql_cost import query_cost
+from leadsig.simulator.graphql_result import answer_body
 from leadsig.simulator.http import Request, Response, Router
 from leadsig.simulator.model import GITHUB, Comment, Commit, Issue, Person, PullRequest, Review, iso_z
 from leadsig.simulator.org import Org
@@ -380,12 +381,7 @@ def execute(org: Org, req: Request, budget: dict[str, Any] | None = None) -> Res
     result = graphql_sync(schema(), query, root_value=Root(org, req, budget),
                           variable_values=payload.get("variables") or None,
                           operation_name=payload.get("operationName"))
-    body: dict[str, Any] = {}
-    if result.errors:
-        body["errors"] = [_error_json(e) for e in result.errors]
-    if result.data is not None or not result.errors:
-        body = {"data": result.data, **body}
-    return Response(200, body, {"X-GitHub-Media-Type": "github.v4; format=json"})
+    return Response(200, answer_body(result, _error_json), {"X-GitHub-Media-Type": "github.v4; format=json"})
 
 
 def _error_json(e: GraphQLError) -> dict[str, Any]:

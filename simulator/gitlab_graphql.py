@@ -46,6 +46,7 @@ from graphql import (
 )
 
 from leadsig.simulator import gitlab_render as glr
+from leadsig.simulator.graphql_result import answer_body
 from leadsig.simulator.http import Request, Response, Router
 from leadsig.simulator.model import GITLAB, Comment, Person, PullRequest, iso_z
 from leadsig.simulator.org import Org
@@ -393,12 +394,7 @@ def execute(org: Org, req: Request) -> Response:
         return Response(200, {"errors": [{"message": msg}]})
     result = graphql_sync(schema(), query, root_value=Root(org, req, score), variable_values=variables or None,
                           operation_name=payload.get("operationName"))
-    body: dict[str, Any] = {}
-    if result.errors:
-        body["errors"] = [_error_json(e) for e in result.errors]
-    if result.data is not None or not result.errors:
-        body = {"data": result.data, **body}
-    return Response(200, body)
+    return Response(200, answer_body(result, _error_json))
 
 
 def _error_json(e: GraphQLError) -> dict[str, Any]:
