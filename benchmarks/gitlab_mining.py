@@ -59,7 +59,7 @@ def run(sim: ForgeSimulator, cfg: Config) -> tuple[SourceResult, Counter[str], f
 
 def per_stream(counts: Counter[str]) -> dict[str, int]:
     def stream(template: str) -> str:
-        if "/merge_requests" in template:
+        if "/merge_requests" in template or template.endswith("/graphql"):  # GraphQL carries the MRs and notes
             return "pulls (MR listing, notes)"
         if "/issues" in template:
             return "issues (listing, notes)"
