@@ -50,16 +50,18 @@ def errors(schema: GraphQLSchema, query: str) -> list[str]:
     return [e.message for e in validate(schema, parse(query), RULES)]
 
 
-PULLS = pytest.mark.parametrize("query", [PULLS_QUERY, PULLS_NESTED_QUERY], ids=["pulls", "pulls-with-comments"])
+QUERIES = pytest.mark.parametrize(
+    "query", [PULLS_QUERY, PULLS_NESTED_QUERY, ISSUES_QUERY, ISSUES_NESTED_QUERY, commit_accounts_query(3)],
+    ids=["pulls", "pulls-with-comments", "issues", "issues-with-comments", "commit-authors"])
 
 
-@PULLS
-def test_pulls_query_is_valid_against_githubs_schema(query):
+@QUERIES
+def test_every_query_is_valid_against_githubs_schema(query):
     assert errors(github_schema(), query) == []
 
 
-@PULLS
-def test_pulls_query_is_valid_against_the_simulators_schema(query):
+@QUERIES
+def test_every_query_is_valid_against_the_simulators_schema(query):
     assert errors(simulator_schema(), query) == []
 
 
@@ -103,16 +105,3 @@ def test_simulator_schema_is_a_subset_of_githubs():
             problems += [f"{name}: {m.name} not a member" for m in t.types if m.name not in members]
     assert problems == []
 
-
-OTHERS = pytest.mark.parametrize("query", [ISSUES_QUERY, ISSUES_NESTED_QUERY, commit_accounts_query(3)],
-                                 ids=["issues", "issues-with-comments", "commit-authors"])
-
-
-@OTHERS
-def test_issue_and_commit_author_queries_are_valid_against_githubs_schema(query):
-    assert errors(github_schema(), query) == []
-
-
-@OTHERS
-def test_issue_and_commit_author_queries_are_valid_against_the_simulators_schema(query):
-    assert errors(simulator_schema(), query) == []
