@@ -24,6 +24,7 @@ from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.matcher.engine import Frame, match_all
 from leadsig.rules.matcher.enrich import enrich, read_warehouse, select_rows
 from leadsig.rules.matcher.overlap import one_per_act
+from leadsig.rules.matcher.rows import build_rows
 from leadsig.rules.matcher.signals import gc_paused, signal_records
 from leadsig.warehouse import models as m
 
@@ -52,6 +53,14 @@ def enriched_frame(engine: Engine, cfg: Config, since: date | None = None,
 
 
 def compute_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]:
+    """Every signal row of ``df`` (one per act: rules.matcher.overlap), built as columns (rules.matcher.rows)."""
+    frame = Frame(df)
+    with gc_paused():
+        return build_rows(frame, match_all(frame, rules), rules)
+
+
+def per_row_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]:
+    """compute_signals as it was built before, one dict per matched row: the reference its rows are tested against."""
     frame = Frame(df)
     out: list[dict[str, Any]] = []
     with gc_paused():
