@@ -32,13 +32,16 @@ def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
             return x.astype(np.int64).tolist()  # the common case, without a Python step per value
         return [None if v != v else int(v) if v.is_integer() else v for v in x.tolist()]
     raw = _at(frame, field, rows).tolist()
-    if f is not None and f.type in (F.STR, F.TEXT) and set(map(type, raw)) == {str} and \
-            max(map(len, raw)) <= MAX_WHY_TEXT:
-        return raw
     if f is not None and f.type == F.LIST:
         return [None if v is None else list(v) if v.__class__ is tuple else jsonable(v) for v in raw]
     if f is not None and f.type in (F.STR, F.TEXT):
         cut = MAX_WHY_TEXT - 1
+        kinds = set(map(type, raw))
+        if kinds == {str}:  # the common cases, with one test per value
+            return raw if max(map(len, raw)) <= MAX_WHY_TEXT else \
+                [v if len(v) <= MAX_WHY_TEXT else v[:cut] + "…" for v in raw]
+        if kinds == {str, type(None)}:
+            return [v if v is None or len(v) <= MAX_WHY_TEXT else v[:cut] + "…" for v in raw]
         return [v if v is None or (isinstance(v, str) and len(v) <= MAX_WHY_TEXT) else
                 v[:cut] + "…" if isinstance(v, str) else jsonable(v) for v in raw]
     return [jsonable(v) for v in raw]
