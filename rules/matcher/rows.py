@@ -177,9 +177,7 @@ def _merge_commits(frame: Frame, matched: Matched, rules: list[Rule], kept: np.n
         a = acts[matched.rule_of[i]]
         if (forge[k], host[k], repo[k], a) not in places:
             continue
-        text = body[at[k]]  # every form MERGED_PR knows has " #", "(#" or "!"
-        merged = _merged_pr(text) if isinstance(text, str) and (" #" in text or "(#" in text or "!" in text) \
-            else None
+        merged = _merged_pr(body[at[k]])
         pr = prs.get((forge[k], host[k], repo[k], merged, a)) if merged else None
         if pr is not None:
             also.setdefault(pr, []).append(_also_text(frame, matched, i))

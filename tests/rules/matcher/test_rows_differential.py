@@ -20,6 +20,7 @@ from leadsig.rules.language.loader import load_rules
 from leadsig.rules.matcher.classify import compute_signals, per_row_signals
 from leadsig.rules.matcher.engine import Frame, match_all
 from leadsig.rules.matcher.enrich import enrich
+from leadsig.rules.matcher.overlap import MERGED_PR, _merged_pr
 from leadsig.rules.matcher.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -95,6 +96,24 @@ def test_one_and_no_signal_same_rows(generated, rules, hits):
     row = next(int(h.rows[0]) for h in hits if len(h.rows))
     assert len(same_rows(generated.iloc[[row]], rules)) >= 1
     assert same_rows(generated.iloc[:0], rules) == []
+
+
+def first_match(body: Any) -> int | None:
+    """The reference: MERGED_PR's three forms in one search."""
+    m = MERGED_PR.search(body) if isinstance(body, str) else None
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
+def test_merge_commit_numbers_as_one_search_finds_them(generated):
+    """overlap._merged_pr searches the forms apart: the same number as MERGED_PR's one search, whichever comes
+    first in the body, on every generated body and on bodies with several forms, case and line ends."""
+    tricky = ["Merge pull request #4 from a/b (#5)", "x (#5)\nMerge pull request #4", "MERGE PULL REQUEST #7",
+              "See merge request a/b!3 (#9)", "(#9) \nsee Merge Request g/p!3", "(#9) x", "a (#12)  ", "(#1)\n(#2)",
+              "\u017fee merge request a!6", "merge pull request #x (#3)", "see merge request a b!4", "#5 !6 (#)",
+              None, 12, "", "(#0)"]
+    bodies = [*generated["body"].tolist(), *tricky, *[t.upper() for t in tricky if isinstance(t, str)]]
+    assert [_merged_pr(b) for b in bodies] == [first_match(b) for b in bodies]
+    assert {first_match(t) for t in tricky} >= {4, 5, 7, 3, 9, 12, 1, 6, 0, None}
 
 
 def test_evaluation_corpus_same_rows(monkeypatch):
