@@ -196,10 +196,9 @@ def _dicts(frame: Frame, matched: Matched, kept: np.ndarray, also: dict[int, lis
     urls, when = frame.raw("url")[at].tolist(), _datetimes(frame.occurred(at))
     picked = kept.tolist()
     levels = matched.levels[kept].tolist()
-    steps = [matched.steps[i] for i in picked]
-    conditions = [matched.conditions[i] for i in picked]
-    summaries = [matched.summaries[i] for i in picked]
-    evidence = [matched.evidence[i] for i in picked]
+    take = itemgetter(*picked) if len(picked) > 1 else lambda v: (v[picked[0]],)
+    steps, conditions = take(matched.steps), take(matched.conditions)
+    summaries, evidence = take(matched.summaries), take(matched.evidence)
     out = [{"rule_id": rid, "rule_version": v, "rule_hash": h, "signal_type": t, "indicator": ind, "activity_id": a,
             "person_id": p, "impact": lv, "evidence_url": u, "occurred_at": w, "summary": sm,
             "why": {"conditions": c, "impact_step": st, "evidence": ev}}
