@@ -182,30 +182,34 @@ static int add_ids(Matcher *self, Py_ssize_t *n, const int32_t *off, const int32
     return 0;
 }
 
-/* Cut the text into tokens with their word ids; the number of tokens, or -1 when out of memory. */
+/* Cut the text into tokens with their word ids; the number of tokens, or -1 when out of memory.
+ * The token buffer is sized once per text (a token takes two bytes at least), and the trie walk of a word stops
+ * at its first letter the trie does not have: the rest of the word is skipped in a plain loop. */
 static Py_ssize_t tokenize(Matcher *self, const unsigned char *s, Py_ssize_t len) {
     Py_ssize_t i = 0, ntok = 0, nids = 0;
+    if (grow(self, len / 2 + 1, 0) < 0) return -1;
+    const int32_t *child = self->child, *pre_off = self->pre_off;
     while (i < len) {
-        unsigned char c = CLASS[s[i]];
-        if (c >= LETTERS) { i++; continue; }
-        if (grow(self, ntok + 1, 0) < 0) return -1;
+        while (i < len && CLASS[s[i]] >= LETTERS) i++;
+        if (i == len) break;
         Token *t = &self->tok[ntok];
         Py_ssize_t start = i;
         t->ids = (int32_t)nids;
         t->starts = start == 0 || s[start - 1] != '_';
         int32_t node = 0, before = -1;
         Py_ssize_t depth = 0;
+        unsigned char c;
         while (i < len && (c = CLASS[s[i]]) < LETTERS) {
-            if (node >= 0) {
-                int32_t next = self->child[(Py_ssize_t)node * LETTERS + c];
-                if (next) {
-                    before = node; node = next; depth++;
-                    if (add_ids(self, &nids, self->pre_off, self->pre_ids, node) < 0) return -1;
-                } else {
-                    before = node; node = -1;
-                }
-            }
+            int32_t next = child[(Py_ssize_t)node * LETTERS + c];
             i++;
+            if (!next) {
+                before = node; node = -1;
+                while (i < len && CLASS[s[i]] < LETTERS) i++;
+                break;
+            }
+            before = node; node = next; depth++;
+            if (pre_off[node] != pre_off[node + 1] &&
+                add_ids(self, &nids, pre_off, self->pre_ids, node) < 0) return -1;
         }
         Py_ssize_t size = i - start;
         int ends = i == len || s[i] != '_'; /* a regex \b after it */
