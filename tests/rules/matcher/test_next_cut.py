@@ -127,3 +127,21 @@ def test_the_last_pass_reads_each_rules_tests_on_that_rules_open_rows(world, mon
             shared += len(used) > 1
     assert shared  # some test is used by two rules or more
     assert len([c for c in calls if c[0] == "body"]) > 3  # more than the first, the next cuts and one last scan
+
+
+def test_text_tests_left_to_re2_answer_alike_with_or_without_a_union_prefilter(world, monkeypatch):
+    """The union prefilter is skipped when no rule has rows left for its tests; asked later, they answer as naive."""
+    df, rules, _ = world
+    monkeypatch.setenv(textscan.ENV, "off")  # every text test left to RE2
+    conds = dict(sorted({prune.signature(c): c for r in rules for c in r.conditions.values()
+                         if c.field == "body" and c.op == "matches"}.items())[:24])
+    records = df.to_dict("records")
+    idx = np.array(sorted(random.Random(5).sample(range(len(df)), 300)), np.int64)
+    expected = {s: np.array([naive.test(c, records[i]) for i in idx], bool) for s, c in conds.items()}
+    assert any(e.any() for e in expected.values())
+    for rows in (np.empty(0, np.int64), idx):
+        frame = Frame(df)
+        frame.union_prefilter("body", conds, rows)
+        assert ("body" in frame._prefilter) == bool(rows.size)
+        for s, c in conds.items():
+            assert np.array_equal(frame.test(c, idx), expected[s]), c
