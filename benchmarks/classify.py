@@ -37,7 +37,8 @@ from leadsig.rules.language.loader import load_rules  # noqa: E402
 from leadsig.rules.matcher import naive, scancache, textscan  # noqa: E402
 from leadsig.rules.matcher.engine import Frame, match_all  # noqa: E402
 from leadsig.rules.matcher.enrich import enrich  # noqa: E402
-from leadsig.rules.matcher.signals import gc_paused, signal_records  # noqa: E402
+from leadsig.rules.matcher.rows import build_rows  # noqa: E402
+from leadsig.rules.matcher.signals import gc_paused  # noqa: E402
 from leadsig.rules.matcher.synthetic import generate  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "classify.md"
@@ -64,8 +65,8 @@ def vectorised(df: pd.DataFrame, rules: list) -> tuple[tuple[float, float], tupl
     hits = match_all(frame, rules)
     match_t = since(t0)
     t1 = clock()
-    with gc_paused():  # as rules.classify.compute_signals builds them
-        records = [r for h in hits for r in signal_records(frame, h)]
+    with gc_paused():  # as rules.classify.compute_signals builds them, one per act
+        records = build_rows(frame, hits, rules)
     records_t = since(t1)
     found = {(int(row), h.rule.id, str(lv)) for h in hits for row, lv in zip(h.rows, h.levels, strict=True)}
     return match_t, records_t, found, len(records)
@@ -90,8 +91,7 @@ def naive_loop(df: pd.DataFrame, rules: list) -> tuple[tuple[float, float], set]
 def traced_peak(df: pd.DataFrame, rules: list) -> float:
     tracemalloc.start()
     frame = Frame(df)
-    for h in match_all(frame, rules):
-        signal_records(frame, h)
+    build_rows(frame, match_all(frame, rules), rules)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2**20
@@ -212,7 +212,8 @@ def report(args, rules, df, gen_s, enrich_t, match_t, record_t, n_signals, naive
         *([f"| match, first run in a later process (the databases loaded from LEADSIG_TEXTSCAN_CACHE, "
            f"rules.matcher.scancache) | {args.loaded_first[0]:.2f} | | {args.loaded_first[1]:.2f} |"]
           if args.loaded_first else []),
-        _row(f"build the {n_signals:,} signal rows (summary, why, evidence)", record_t),
+        _row(f"build the {n_signals:,} signal rows (summary, why, evidence; one per act, rules.matcher.rows)",
+             record_t),
         _row("**classification = match + signal rows**", both),
         _row("enrichment (roster, teams, threads, reviews), shared by both engines", enrich_t),
         f"| naive per-record loop over the same rules (baseline: match only, 1 run) | {naive_t[0]:.2f} | | "

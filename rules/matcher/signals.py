@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import compress
 from typing import Any
 
@@ -30,17 +31,32 @@ def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
         if whole and (x == np.trunc(x)).all() and (np.abs(x) < 2**53).all():
             return x.astype(np.int64).tolist()  # the common case, without a Python step per value
         return [None if v != v else int(v) if v.is_integer() else v for v in x.tolist()]
-    raw = frame.raw_at(field, rows).tolist()  # a field of ``extra`` read on these rows, not the whole column
-    if f is not None and f.type in (F.STR, F.TEXT) and set(map(type, raw)) == {str} and \
-            max(map(len, raw)) <= MAX_WHY_TEXT:
-        return raw
+    raw = _at(frame, field, rows).tolist()
     if f is not None and f.type == F.LIST:
         return [None if v is None else list(v) if v.__class__ is tuple else jsonable(v) for v in raw]
     if f is not None and f.type in (F.STR, F.TEXT):
         cut = MAX_WHY_TEXT - 1
+        kinds = set(map(type, raw))
+        if kinds == {str}:  # the common cases, with one test per value
+            return raw if max(map(len, raw)) <= MAX_WHY_TEXT else \
+                [v if len(v) <= MAX_WHY_TEXT else v[:cut] + "…" for v in raw]
+        if kinds == {str, type(None)}:
+            return [v if v is None or len(v) <= MAX_WHY_TEXT else v[:cut] + "…" for v in raw]
         return [v if v is None or (isinstance(v, str) and len(v) <= MAX_WHY_TEXT) else
                 v[:cut] + "…" if isinstance(v, str) else jsonable(v) for v in raw]
     return [jsonable(v) for v in raw]
+
+
+def _at(frame: Frame, field: str, rows: np.ndarray) -> np.ndarray:
+    """A field's values on ``rows``; a field of ``extra`` not read whole yet is read on these rows only.
+
+    Frame.raw_at reads such a field whole once the rows asked for add up to half the frame (the rules ask
+    again and again); the signal rows ask once, and counting them tipped the frame into reading 200,000
+    ``extra`` dicts for 10,000 rows.
+    """
+    if field.startswith(F.EXTRA_PREFIX) and field not in frame.df.columns and field not in frame._raw:
+        return frame._extra(field, rows)
+    return frame.raw_at(field, rows)
 
 
 def jsonable(v: Any) -> Any:
@@ -95,13 +111,24 @@ def signal_records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
         return _records(frame, hits)
 
 
-def _records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
+@dataclass
+class Columns:
+    """One rule's matched rows as columns: what the per-row builder and rules.matcher.rows both start from."""
+
+    hits: Hits
+    names: list[str]  # the named conditions ``why`` may show, in the rule's order
+    held: list[np.ndarray]  # per name: whether it held on each row
+    vals: list[list[Any]]  # per name: its field's value on each row
+    summaries: list[str]
+    evidence: list[str]
+
+
+def signal_columns(frame: Frame, hits: Hits) -> Columns:
+    """The summary, evidence and ``why`` parts of a rule's rows, each computed once per column."""
     rule, rows = hits.rule, hits.rows
     n = len(rows)
-    if not n:
-        return []
     names = used_conditions(hits)
-    held = [frame.test(rule.conditions[c], rows).tolist() for c in names]
+    held = [frame.test(rule.conditions[c], rows) for c in names]
     by_field: dict[str, list[Any]] = {}  # conditions of a rule often share a field (several tests of body)
     for c in names:
         f = rule.conditions[c].field
@@ -110,20 +137,30 @@ def _records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
     vals = [by_field[rule.conditions[c].field] for c in names]
     tnames = sorted(set(template_fields(rule.summary)) | set(template_fields(rule.evidence)))
     tvals = {f: values(frame, f, rows) for f in tnames if f not in SPECIAL}
-    levels, steps = hits.levels.tolist(), hits.steps.tolist()
-    tvals.update(impact=levels, rule_id=[rule.id] * n, indicator=[rule.indicator] * n)
+    tvals.update(impact=hits.levels.tolist(), rule_id=[rule.id] * n, indicator=[rule.indicator] * n)
     shown: dict[str, list[str]] = {}
     summaries = render_many(rule.summary, tvals, n, shown)
     evidence = render_many(rule.evidence, tvals, n, shown)
+    return Columns(hits, names, held, vals, summaries, evidence)
+
+
+def _records(frame: Frame, hits: Hits) -> list[dict[str, Any]]:
+    """The reference builder: one dict per row (rules.matcher.rows builds the same rows as columns)."""
+    rule, rows = hits.rule, hits.rows
+    n = len(rows)
+    if not n:
+        return []
+    cols = signal_columns(frame, hits)
+    levels, steps = hits.levels.tolist(), hits.steps.tolist()
     ids, people = frame.raw("id")[rows].tolist(), frame.raw("person_id")[rows].tolist()
     urls, when = frame.raw("url")[rows].tolist(), frame.occurred(rows)
     rid, version, rhash, stype, indicator = rule.id, rule.version, rule.hash, rule.signal_type, rule.indicator
     whys: list[dict[str, Any]] = [{} for _ in range(n)]
-    for c, h, v in zip(names, held, vals, strict=True):
-        for j in compress(range(n), h):
+    for c, h, v in zip(cols.names, cols.held, cols.vals, strict=True):
+        for j in compress(range(n), h.tolist()):
             whys[j][c] = v[j]
     return [{"rule_id": rid, "rule_version": version, "rule_hash": rhash, "signal_type": stype, "indicator": indicator,
              "activity_id": a, "person_id": p, "impact": lv, "evidence_url": u, "occurred_at": w, "summary": sm,
              "why": {"conditions": wy, "impact_step": st, "evidence": ev}}
-            for a, p, lv, u, w, sm, wy, st, ev in zip(ids, people, levels, urls, when, summaries, whys, steps, evidence,
-                                                      strict=True)]
+            for a, p, lv, u, w, sm, wy, st, ev in zip(ids, people, levels, urls, when, cols.summaries, whys, steps,
+                                                      cols.evidence, strict=True)]

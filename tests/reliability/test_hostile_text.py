@@ -26,16 +26,26 @@ HOSTILE_BODIES = [
 ]
 
 
+def thread_start(now: datetime) -> datetime:
+    """Five hours back, or five hours before this month began when that crosses into it: the report is monthly,
+    and a thread split over two months (a run in a month's first hours) would leave half of it out."""
+    first = now - timedelta(hours=5)
+    if first.month != now.month:
+        first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) - timedelta(hours=5)
+    return first
+
+
 def test_hostile_text_is_stored_classified_and_shown_as_text(tmp_path: Path) -> None:
     now = datetime.now(UTC)
+    first = thread_start(now)
     with ForgeSimulator(size="tiny", seed=9, now=now) as sim:
         org = sim.org
         repo = org.repos_of("github")[0].full_name
         author, reviewer, commenter = org.humans()[:3]
-        pr = org.add_pull(repo, author, HOSTILE_TITLE, body=HOSTILE_BODIES[0], at=now - timedelta(hours=5))
-        org.add_review(repo, pr.number, reviewer, "CHANGES_REQUESTED", HOSTILE_BODIES[1], at=now - timedelta(hours=4))
+        pr = org.add_pull(repo, author, HOSTILE_TITLE, body=HOSTILE_BODIES[0], at=first)
+        org.add_review(repo, pr.number, reviewer, "CHANGES_REQUESTED", HOSTILE_BODIES[1], at=first + timedelta(hours=1))
         for i, body in enumerate(HOSTILE_BODIES):
-            org.add_comment(repo, pr.number, commenter, body, at=now - timedelta(hours=3 - i / 2))
+            org.add_comment(repo, pr.number, commenter, body, at=first + timedelta(hours=2 + i / 2))
         cfg_path, _ = write_config(org, sim.url, tmp_path / "leadsig.yaml")
         summary = run_mine(str(cfg_path), None, None, None, False)
     assert not summary.failed
@@ -51,7 +61,7 @@ def test_hostile_text_is_stored_classified_and_shown_as_text(tmp_path: Path) -> 
     assert signals, "the hostile activity was not classified"
     cfg = load_config(cfg_path)
     wh = open_warehouse(cfg.warehouse)
-    month = f"{now:%Y-%m}"
+    month = f"{first:%Y-%m}"
     outputs = {fmt: p.read_text(encoding="utf-8") for fmt, p in build_monthly(wh, cfg, month).items()}
     packet = build_packet(wh, cfg, signals[0][0], months=1)
     outputs["packet"] = packet["md"].read_text(encoding="utf-8")

@@ -83,7 +83,7 @@ def test_explain_shows_each_condition_and_the_impact_step(seeded):
     result = run("rules", "explain", review, "--config", str(cfg.path))
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "- reviews_proactively.unrequested_review v4 [reviews_proactively]: MATCH -> high (impact step 1)" in out
+    assert "- reviews_proactively.unrequested_review v5 [reviews_proactively]: MATCH -> high (impact step 1)" in out
     assert "[x] cross_team: cross_team eq True (value: True)" in out
     assert "[ ] requested: review.requested eq True (value: False)" in out
     assert "- writes_documentation.docs_commit: not considered (applies to commit)" in out
