@@ -26,6 +26,12 @@
 #define LETTERS 36       /* a-z, 0-9: the children of a trie node */
 #define UNDERSCORE 36
 #define OTHER 37
+/* pairs_of bits, set by rules/matcher/phrasescan.py: the word begins a phrase of two words or more whose
+ * second word comes right after it (or after a gap); the word is such a phrase's second word (after a gap) */
+#define PAIR_FIRST 1
+#define PAIR_FIRST_GAP 2
+#define PAIR_SECOND 4
+#define PAIR_SECOND_GAP 8
 
 static unsigned char CLASS[256];
 
@@ -46,7 +52,7 @@ typedef struct {
     int32_t *ph_off, *ph_words, *ph_family;  /* phrases: word ids from ph_off[p] to ph_off[p + 1] */
     uint8_t *ph_gap;                /* per phrase word: how many other words may come before it */
     int32_t *single_off, *single_fam; /* per word id: families with a one-word phrase of it */
-    uint8_t *pairs_of;              /* per word id: it begins a phrase of two words or more */
+    uint8_t *pairs_of;              /* per word id: PAIR_* bits (first or second word of a phrase, gap or not) */
     uint64_t *slot_key;             /* open-addressing table of (first word, second word, gap?) */
     int32_t *slot_off, *pair_ids;   /* per slot: its phrases, pair_ids[slot_off[s]..slot_off[s + 1]] */
     int32_t nodes, words, phrases, families, bits;
@@ -176,30 +182,34 @@ static int add_ids(Matcher *self, Py_ssize_t *n, const int32_t *off, const int32
     return 0;
 }
 
-/* Cut the text into tokens with their word ids; the number of tokens, or -1 when out of memory. */
+/* Cut the text into tokens with their word ids; the number of tokens, or -1 when out of memory.
+ * The token buffer is sized once per text (a token takes two bytes at least), and the trie walk of a word stops
+ * at its first letter the trie does not have: the rest of the word is skipped in a plain loop. */
 static Py_ssize_t tokenize(Matcher *self, const unsigned char *s, Py_ssize_t len) {
     Py_ssize_t i = 0, ntok = 0, nids = 0;
+    if (grow(self, len / 2 + 1, 0) < 0) return -1;
+    const int32_t *child = self->child, *pre_off = self->pre_off;
     while (i < len) {
-        unsigned char c = CLASS[s[i]];
-        if (c >= LETTERS) { i++; continue; }
-        if (grow(self, ntok + 1, 0) < 0) return -1;
+        while (i < len && CLASS[s[i]] >= LETTERS) i++;
+        if (i == len) break;
         Token *t = &self->tok[ntok];
         Py_ssize_t start = i;
         t->ids = (int32_t)nids;
         t->starts = start == 0 || s[start - 1] != '_';
         int32_t node = 0, before = -1;
         Py_ssize_t depth = 0;
+        unsigned char c;
         while (i < len && (c = CLASS[s[i]]) < LETTERS) {
-            if (node >= 0) {
-                int32_t next = self->child[(Py_ssize_t)node * LETTERS + c];
-                if (next) {
-                    before = node; node = next; depth++;
-                    if (add_ids(self, &nids, self->pre_off, self->pre_ids, node) < 0) return -1;
-                } else {
-                    before = node; node = -1;
-                }
-            }
+            int32_t next = child[(Py_ssize_t)node * LETTERS + c];
             i++;
+            if (!next) {
+                before = node; node = -1;
+                while (i < len && CLASS[s[i]] < LETTERS) i++;
+                break;
+            }
+            before = node; node = next; depth++;
+            if (pre_off[node] != pre_off[node + 1] &&
+                add_ids(self, &nids, pre_off, self->pre_ids, node) < 0) return -1;
         }
         Py_ssize_t size = i - start;
         int ends = i == len || s[i] != '_'; /* a regex \b after it */
@@ -252,7 +262,10 @@ static inline Py_ssize_t slot(const Matcher *self, int32_t a, int32_t b, int gap
 }
 
 /* Every phrase that may begin at token k: one-word phrases at once; longer ones found through their first
- * two words (a table look-up per word id nearby, not a walk over every phrase that begins with the word). */
+ * two words (a table look-up per word id nearby, not a walk over every phrase that begins with the word).
+ * pairs_of tells, per word id, which look-ups can find anything (PAIR_* bits): a word that begins no phrase
+ * with (or without) a gap is not looked up with one, nor one that is never a second word, which is most of
+ * the words near a common stem (the look-ups were a third of the scan). */
 static void begin(Matcher *self, Py_ssize_t k, Py_ssize_t ntok, unsigned char *out, size_t stride) {
     const Token *tk = &self->tok[k];
     for (int32_t i = 0; i < tk->count; i++) {
@@ -262,15 +275,23 @@ static void begin(Matcher *self, Py_ssize_t k, Py_ssize_t ntok, unsigned char *o
             self->done[fam] = 1;
             out[(size_t)fam * stride] = 1;
         }
-        if (!self->pairs_of[a]) continue;
+        uint8_t first = self->pairs_of[a] & (PAIR_FIRST | PAIR_FIRST_GAP);
+        if (!first) continue;
         Py_ssize_t base = (self->is_prefix[a] ? tk->chain : k) + 1;
-        for (int gap = 0; gap <= 1; gap++) {
-            Py_ssize_t hi = base + (gap ? 3 : 0);
-            if (hi >= ntok) hi = ntok - 1;
-            for (Py_ssize_t u = k + 1; u <= hi; u++) {
-                const Token *tu = &self->tok[u];
-                for (int32_t j = 0; j < tu->count; j++) {
-                    Py_ssize_t s = slot(self, a, self->ids[tu->ids + j], gap);
+        Py_ssize_t hi = base + ((first & PAIR_FIRST_GAP) ? 3 : 0);
+        if (hi >= ntok) hi = ntok - 1;
+        for (Py_ssize_t u = k + 1; u <= hi; u++) {
+            /* the second words worth looking up here: with no gap only up to base, with a gap up to base + 3 */
+            uint8_t want = (uint8_t)(((first & PAIR_FIRST) && u <= base ? PAIR_SECOND : 0) |
+                                     ((first & PAIR_FIRST_GAP) ? PAIR_SECOND_GAP : 0));
+            if (!want) continue;
+            const Token *tu = &self->tok[u];
+            for (int32_t j = 0; j < tu->count; j++) {
+                int32_t b = self->ids[tu->ids + j];
+                uint8_t seen = self->pairs_of[b] & want;
+                for (int gap = 0; gap <= 1 && seen; gap++) {
+                    if (!(seen & (gap ? PAIR_SECOND_GAP : PAIR_SECOND))) continue;
+                    Py_ssize_t s = slot(self, a, b, gap);
                     if (s < 0) continue;
                     for (int32_t q = self->slot_off[s]; q < self->slot_off[s + 1]; q++) {
                         int32_t p = self->pair_ids[q], fam = self->ph_family[p];

@@ -19,11 +19,11 @@ import pandas as pd
 
 from leadsig.rules.language import fields as F
 from leadsig.rules.language import operators as O
-from leadsig.rules.language.expr import And, Node, Not, Or, Ref
 from leadsig.rules.language.model import Condition, Rule
 from leadsig.rules.language.operators import PHRASES_MAX_MEM
 from leadsig.rules.language.regex import Regex, RegexError
 from leadsig.rules.matcher import prune, stages, textscan
+from leadsig.rules.matcher.prune import evaluate
 from leadsig.rules.matcher.scan import candidates, contains_many, regex_many, scannable, union_pattern
 
 SCAN_MIN = 64  # below this many distinct values, per-value calls are as cheap as building a buffer
@@ -49,7 +49,9 @@ class Frame:
         self._uses: dict[str, int] = {}  # field -> distinct tests on it across the rules (prescan counts them)
         self._identity: set[str] = set()  # fields whose codes are the row positions (cat with identity)
         self._asked: dict[str, int] = {}  # extra.* field -> rows read so far through raw_at
+        self._partial: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # extra.* field -> (rows read, values)
         self._subset_rows: dict[str, int] = {}  # field -> rows tested so far without factorising it
+        self._row_answers: dict[tuple[str, str], np.ndarray] = {}  # (field, test) -> int8 per row, -1 not asked
         self._lists: dict[str, tuple[np.ndarray, list[Any]]] = {}  # field -> (values, the same as a list)
         self._open: dict[int, tuple[Rule, np.ndarray]] = {}  # id(rule) -> (rule, rows its texts may decide)
         self.kind_rows = self._kind_rows()
@@ -94,6 +96,13 @@ class Frame:
         if name not in self._raw:
             if name in self.df.columns:
                 self._raw[name] = self.df[name].to_numpy(object)
+            elif name.startswith(F.EXTRA_PREFIX) and name in self._partial:
+                done, vals = self._partial[name]  # the rows raw_at has not read yet
+                todo = np.flatnonzero(~done)
+                if todo.size:
+                    vals[todo] = self._extra(name, todo)
+                    done[todo] = True
+                self._raw[name] = vals
             elif name.startswith(F.EXTRA_PREFIX):
                 self._raw[name] = self._extra(name, None)
             else:
@@ -101,12 +110,20 @@ class Frame:
         return self._raw[name]
 
     def raw_at(self, name: str, idx: np.ndarray) -> np.ndarray:
-        """``raw(name)[idx]``; a field of ``extra`` read on those rows only (a rule of one kind reads few), until
-        the rows asked for add up to half the column: then it is read whole once (rules read it again and again)."""
+        """``raw(name)[idx]``; a field of ``extra`` read on those rows only (a rule of one kind reads few), each
+        row once (the three-valued readings and the match ask the same rows again), until the rows read add up
+        to half the column: then the rest is read too, once (rules read it again and again)."""
         if name in self._raw or not name.startswith(F.EXTRA_PREFIX) or name in self.df.columns:
             return self.raw(name)[idx]
-        asked = self._asked[name] = self._asked.get(name, 0) + len(idx)
-        return self.raw(name)[idx] if asked * 2 > self.n else self._extra(name, idx)
+        done, vals = self._partial.setdefault(name, (np.zeros(self.n, bool), np.full(self.n, None, dtype=object)))
+        todo = idx[~done[idx]]
+        if todo.size:
+            asked = self._asked[name] = self._asked.get(name, 0) + len(todo)
+            if asked * 2 > self.n:
+                return self.raw(name)[idx]  # reads the rows not read yet
+            vals[todo] = self._extra(name, todo)
+            done[todo] = True
+        return vals[idx]
 
     def _extra(self, name: str, idx: np.ndarray | None) -> np.ndarray:
         key = name[len(F.EXTRA_PREFIX):]
@@ -161,11 +178,17 @@ class Frame:
             return self._field_test(cond, op, idx)
         if cond.ftype in NUMERIC and op.numeric is not None:
             return op.numeric(self.num(cond.field)[idx], cond.value)
-        if cond.field not in self._cat and (len(idx) * 8 < self.n or (
-                self._uses.get(cond.field, 2) < 2 and len(idx) * 2 < self.n)) and self._few(cond.field, idx):
-            return self._subset_test(cond, idx)
-        codes, values = self.cat(cond.field)
         key = (cond.field, prune.signature(cond))
+        if cond.field not in self._cat:
+            known = self._row_answers.get(key)  # rows a subset test answered before (an earlier reading)
+            if known is not None:
+                got = known[idx]
+                if (got >= 0).all():
+                    return got == 1
+            if (len(idx) * 8 < self.n or (self._uses.get(cond.field, 2) < 2 and len(idx) * 2 < self.n)) \
+                    and self._few(cond.field, idx):
+                return self._subset_test(cond, idx, key)
+        codes, values = self.cat(cond.field)
         answers = self._cache.get(key)
         if answers is None:
             answers = self._cache[key] = np.full(len(values), -1, np.int8)
@@ -227,7 +250,11 @@ class Frame:
             table = np.full((len(p.caveats), len(values)), -1, np.int8)
             table[:, todo] = textscan.answers(p, values[todo].tolist())
         for s, j in mine:
-            self._cache[(name, s)] = table[j]
+            known = self._cache.get((name, s))
+            # a test read before on other rows (another rule's, rules.matcher.stages): both answers kept, where
+            # both read a row they agree (-1: not read)
+            self._cache[(name, s)] = table[j] if known is None or len(known) != len(values) else \
+                np.maximum(known, table[j])
         return {s for s, _ in mine}
 
     def _listed(self, name: str, values: np.ndarray) -> list[Any]:
@@ -239,12 +266,10 @@ class Frame:
 
     def union_prefilter(self, name: str, conds: dict[str, Condition], rows: np.ndarray) -> None:
         """One RE2 pass over the union of ``conds``' patterns on ``rows`` marks the texts where any may match."""
-        if len(conds) < 2 or name in self._prefilter:
-            return
-        pats = sorted({_scan_spec(c)[1:] for c in conds.values()})
-        try:
-            union = Regex(union_pattern(pats), max_mem=UNION_MEM)
-        except RegexError:
+        if len(conds) < 2 or name in self._prefilter or not rows.size:
+            return  # no rows: nothing to mark (and the union's compile alone cost 0.04 s per frame)
+        union = _union_regex(tuple(sorted({_scan_spec(c)[1:] for c in conds.values()})))
+        if union is None:
             return  # too big to compile as one: every condition scans on its own
         codes, values = self.cat(name)
         todo = _distinct(codes[rows])
@@ -278,15 +303,21 @@ class Frame:
         strs = texts.tolist() if present.all() else [v if ok else "" for v, ok in zip(texts, present, strict=True)]
         return strs, present, lens
 
-    def _subset_test(self, cond: Condition, idx: np.ndarray) -> np.ndarray:
-        """A test on few rows of a column nobody factorised yet: de-duplicate just those rows."""
+    def _subset_test(self, cond: Condition, idx: np.ndarray, key: tuple[str, str]) -> np.ndarray:
+        """A test on few rows of a column nobody factorised yet: de-duplicate just those rows.
+
+        The answers are kept per row: each rule's tree is read on the same rows up to three times."""
+        known = self._row_answers.get(key)
+        if known is None:
+            known = self._row_answers[key] = np.full(self.n, -1, np.int8)
         codes, uniques = pd.factorize(self.raw_at(cond.field, idx), use_na_sentinel=True)
         values = np.empty(len(uniques) + 1, dtype=object)
         values[:-1] = list(uniques)
         values[-1] = None
         codes = np.where(codes < 0, len(uniques), codes)
-        answers = np.asarray(self._answer(cond, values, np.arange(len(values)), cache=False), dtype=bool)
-        return answers[codes]
+        answers = np.asarray(self._answer(cond, values, np.arange(len(values)), cache=False), dtype=bool)[codes]
+        known[idx] = answers
+        return answers
 
     def _answer(self, cond: Condition, values: np.ndarray, todo: np.ndarray, cache: bool = True
                 ) -> list[bool] | np.ndarray:
@@ -373,52 +404,20 @@ def _scan_spec(c: Condition) -> O.ScanSpec | None:
     return scan(c) if scan is not None and c.ftype in O.TEXTUAL else None
 
 
+@lru_cache(maxsize=64)
+def _union_regex(pats: tuple[tuple[str, bool], ...]) -> Regex | None:
+    """The union prefilter of these (pattern, ignore case), compiled once per process (None: too big for one)."""
+    try:
+        return Regex(union_pattern(list(pats)), max_mem=UNION_MEM)
+    except RegexError:
+        return None
+
+
 @lru_cache(maxsize=256)
 def _regex(pattern: str, ignore_case: bool) -> Regex:
     """The compiled pattern of a regex scan spec (a condition's own pattern, validated when it loaded, within
     its own budget: a lead's regex within RE2's default, a phrase family within PHRASES_MAX_MEM)."""
     return Regex(pattern, ignore_case, max_mem=PHRASES_MAX_MEM)
-
-
-def cost(node: Node, conds: dict[str, Condition]) -> int:
-    """Rough relative cost per row, so and/or run cheap tests first and expensive ones on fewer rows."""
-    if isinstance(node, Ref):
-        c = conds[node.name]
-        return O.get(c.op).cost(c)
-    if isinstance(node, Not):
-        return cost(node.item, conds)
-    costs = sorted(cost(i, conds) for i in node.items)
-    if isinstance(node, And):  # later parts run only on rows the cheapest part let through
-        return costs[0] + sum(costs[1:]) // 3
-    return sum(costs)
-
-
-def evaluate(frame: Frame, node: Node, conds: dict[str, Condition], idx: np.ndarray,
-             test: Callable[[Condition, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
-    """Short-circuit vectorised evaluation of a condition tree for rows ``idx``."""
-    test = test or frame.test
-    if isinstance(node, Ref):
-        return test(conds[node.name], idx)
-    if isinstance(node, Not):
-        return ~evaluate(frame, node.item, conds, idx, test)
-    items = sorted(node.items, key=lambda n: cost(n, conds))
-    out = np.zeros(len(idx), bool)
-    pos = np.arange(len(idx))
-    if isinstance(node, And):
-        for item in items:
-            if not pos.size:
-                break
-            pos = pos[evaluate(frame, item, conds, idx[pos], test)]
-        out[pos] = True
-        return out
-    assert isinstance(node, Or)
-    for item in items:
-        if not pos.size:
-            break
-        r = evaluate(frame, item, conds, idx[pos], test)
-        out[pos[r]] = True
-        pos = pos[~r]
-    return out
 
 
 def match_rule(frame: Frame, rule: Rule) -> Hits:

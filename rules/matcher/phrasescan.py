@@ -36,6 +36,7 @@ GAP = r"(?:[\W_]+[^\W_]+){0,3}"
 MAX_GAP = 3
 _WORD = re.compile(r"([a-z0-9]+?)(?=s\?\\b|[^a-z0-9]|$)(s\?\\b|\\w\*)?")
 EXACT, STEM = "exact", "stem"
+PAIR_FIRST, PAIR_FIRST_GAP, PAIR_SECOND, PAIR_SECOND_GAP = 1, 2, 4, 8  # as in _phrasescan.c
 
 Word = tuple[str, str, int]  # (letters, EXACT or STEM, other words allowed before it)
 Phrase = tuple[Word, ...]
@@ -135,9 +136,11 @@ def tables(families: list[tuple[Phrase, ...]]) -> Tables:
             singles[ph_words[a]].append(f)
         else:
             pairs.setdefault(_key(ph_words[a], ph_words[a + 1], ph_gap[a + 1]), []).append(p)
-    pairs_of = [0] * len(words)
+    pairs_of = [0] * len(words)  # PAIR_* bits of _phrasescan.c: which look-ups of a pair can find one
     for key in pairs:
-        pairs_of[(key >> 32) - 1] = 1
+        gap = key & 1
+        pairs_of[(key >> 32) - 1] |= PAIR_FIRST_GAP if gap else PAIR_FIRST
+        pairs_of[(key & 0xFFFFFFFF) >> 1] |= PAIR_SECOND_GAP if gap else PAIR_SECOND
     bits, slot_key, slot_lists = _hash(pairs)
     is_prefix = [kind == STEM for (_, kind) in words]
     pre_off, pre_ids = _flat(stems)

@@ -16,6 +16,7 @@ rule evaluated outside ``match_all`` (``rules test``) needs nothing from here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -97,16 +98,18 @@ class _Bounds:
 
     def __init__(self, conds: dict[str, Condition], test: Test, known: frozenset[str]):
         self.conds, self.test, self.known = conds, test, known
-        self._open: dict[Node, bool] = {}
-        self._unsure: dict[Node, bool] = {}
-        self._cost: dict[Node, int] = {}
+        # keyed by id: a node is a frozen dataclass, hashed through its whole subtree on every look-up (the
+        # tree outlives this reading, so an id cannot be reused meanwhile)
+        self._open: dict[int, bool] = {}
+        self._unsure: dict[int, bool] = {}
+        self._cost: dict[int, int] = {}
 
     def deferred(self, c: Condition) -> bool:
         return deferred(c) and (not self.known or signature(c) not in self.known)
 
     def cost(self, node: Node) -> int:
         """Rough cost per row, as the engine orders and/or: a text test already answered is a table look-up."""
-        got = self._cost.get(node)
+        got = self._cost.get(id(node))
         if got is None:
             if isinstance(node, Ref):
                 c = self.conds[node.name]
@@ -115,7 +118,7 @@ class _Bounds:
                 got = self.cost(node.item)
             else:
                 got = sum(self.cost(i) for i in node.items)
-            self._cost[node] = got
+            self._cost[id(node)] = got
         return got
 
     def ordered(self, node: And | Or) -> list[Node]:
@@ -123,7 +126,7 @@ class _Bounds:
 
     def always_maybe(self, node: Node) -> bool:
         """True when no row can be ruled out without the texts."""
-        got = self._open.get(node)
+        got = self._open.get(id(node))
         if got is None:
             if isinstance(node, Ref):
                 got = self.deferred(self.conds[node.name])
@@ -133,12 +136,12 @@ class _Bounds:
                 got = all(self.always_maybe(i) for i in node.items)
             else:
                 got = any(self.always_maybe(i) for i in node.items)
-            self._open[node] = got
+            self._open[id(node)] = got
         return got
 
     def never_sure(self, node: Node) -> bool:
         """True when no row is known to hold without the texts."""
-        got = self._unsure.get(node)
+        got = self._unsure.get(id(node))
         if got is None:
             if isinstance(node, Ref):
                 got = self.deferred(self.conds[node.name])
@@ -148,7 +151,7 @@ class _Bounds:
                 got = any(self.never_sure(i) for i in node.items)
             else:
                 got = all(self.never_sure(i) for i in node.items)
-            self._unsure[node] = got
+            self._unsure[id(node)] = got
         return got
 
     def maybe(self, node: Node, idx: np.ndarray) -> np.ndarray:
@@ -200,4 +203,62 @@ def _minus(idx: np.ndarray, drop: np.ndarray) -> np.ndarray:
     """Ascending ``idx`` without ``drop`` (a subset of it, ascending)."""
     if not drop.size:
         return idx
-    return idx[~np.isin(idx, drop, assume_unique=True)]
+    keep = np.ones(idx.size, bool)  # both ascending: a binary search per dropped row, no sort as np.isin does
+    keep[np.searchsorted(idx, drop)] = False
+    return idx[keep]
+
+
+_COSTS: dict[tuple[int, int], tuple[Node, dict[str, Condition], int]] = {}
+
+
+def cost(node: Node, conds: dict[str, Condition]) -> int:
+    """Rough relative cost per row, so and/or run cheap tests first and expensive ones on fewer rows.
+
+    Kept per node object: a tree node is a frozen dataclass, hashed through its whole subtree, and evaluate
+    sorted every ``and``/``or`` by it on every call.
+    """
+    key = (id(node), id(conds))
+    got = _COSTS.get(key)
+    if got is not None and got[0] is node and got[1] is conds:
+        return got[2]
+    if isinstance(node, Ref):
+        c = conds[node.name]
+        value = O.get(c.op).cost(c)
+    elif isinstance(node, Not):
+        value = cost(node.item, conds)
+    else:
+        costs = sorted(cost(i, conds) for i in node.items)
+        # and: later parts run only on rows the cheapest part let through
+        value = costs[0] + sum(costs[1:]) // 3 if isinstance(node, And) else sum(costs)
+    if len(_COSTS) > 8192:  # rules loaded again and again (tests): keep the memo small
+        _COSTS.clear()
+    _COSTS[key] = (node, conds, value)
+    return value
+
+
+def evaluate(frame: Any, node: Node, conds: dict[str, Condition], idx: np.ndarray,
+             test: Test | None = None) -> np.ndarray:
+    """Short-circuit vectorised evaluation of a condition tree for rows ``idx`` (``frame``: an engine.Frame)."""
+    test = test or frame.test
+    if isinstance(node, Ref):
+        return test(conds[node.name], idx)
+    if isinstance(node, Not):
+        return ~evaluate(frame, node.item, conds, idx, test)
+    items = sorted(node.items, key=lambda n: cost(n, conds))
+    out = np.zeros(len(idx), bool)
+    pos = np.arange(len(idx))
+    if isinstance(node, And):
+        for item in items:
+            if not pos.size:
+                break
+            pos = pos[evaluate(frame, item, conds, idx[pos], test)]
+        out[pos] = True
+        return out
+    assert isinstance(node, Or)
+    for item in items:
+        if not pos.size:
+            break
+        r = evaluate(frame, item, conds, idx[pos], test)
+        out[pos[r]] = True
+        pos = pos[~r]
+    return out

@@ -61,7 +61,7 @@ def prescan(frame: Any, rules: list[Rule]) -> None:
     for name, conds in texts.items():
         part = {s: v for s, v in conds.items() if s not in answered[name]}
         if part:
-            answered[name] |= frame.scan_texts(name, {s: c for s, (c, _) in part.items()}, _rows(frame, rules, part))
+            answered[name] |= _last_pass(frame, rules, name, part)
         f = F.lookup(name)
         rest = {s: v for s, v in conds.items() if s not in answered[name] and f is not None and f.distinct
                 and spec(v[0])[0] == "regex" and scannable(spec(v[0])[1])}
@@ -105,6 +105,24 @@ def _next_cut(frame: Any, rules: list[Rule], texts: Tests, answered: dict[str, s
     if scanned:  # only the wide rules: the others' rows are few already, and the last pass reads them as they are
         _narrow(frame, wide, answered)
     return scanned
+
+
+def _last_pass(frame: Any, rules: list[Rule], name: str, part: dict[str, tuple[Condition, set[int]]]) -> set[str]:
+    """Scan the tests of ``part`` rule by rule: each rule's own tests on its own open rows; the signatures answered.
+
+    Why: one database of every remaining test read on the union of the rules' open rows read each row with
+    every rule's patterns (the default pack at 200,000 activities: 103 patterns on 23,269 bodies, 0.115 s CPU);
+    rule by rule, each row is read with the few patterns of the rules still open on it (0.030 s). A test two
+    rules share is read on both rules' rows, and its answers merge (Frame.scan_texts). Compiling a database per
+    rule costs more once per process (about 1.2 s more with the default pack, the on-disk cache aside).
+    """
+    got: set[str] = set()
+    for i, rule in enumerate(rules):
+        mine = {s: c for s, (c, used) in part.items() if i in used}
+        rows = frame.open_rows(rule)
+        if mine and rows.size:
+            got |= frame.scan_texts(name, mine, rows)
+    return got
 
 
 def _wide(frame: Any, rule: Rule) -> bool:

@@ -195,7 +195,7 @@ def plan(specs: tuple[Spec, ...]) -> Plan | None:
     return None if built is None else _plan(specs, built)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def _plan(specs: tuple[Spec, ...], built: str) -> Plan | None:
     """Cached per build: rules rarely change in a run. A pattern Hyperscan refuses is dropped, not fatal.
 

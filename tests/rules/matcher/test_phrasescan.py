@@ -65,6 +65,23 @@ def test_every_answer_on_awkward_ascii_texts_is_re2s():
     assert 0.1 < grid.mean() < 0.9  # the texts hit and miss alike
 
 
+# one first word with and without a gap, a second word that is also a first, a first word that is never a second:
+# the word matcher skips the pair look-ups that cannot find a phrase (the PAIR_* bits), and must skip no other
+SHARED = [("hand over", "hand * to you"), ("over to", "take * over", "it"), ("take from", "wait * on", "hand it")]
+
+
+@needs_module
+def test_pairs_sharing_words_with_and_without_gaps_answer_as_re2():
+    patterns = [phrases_pattern(f) for f in SHARED]
+    families = [phrasescan.parse(p) for p in patterns]
+    texts = _texts(3000)
+    matrix, _ = phrasescan.matcher(families).scan(texts)
+    grid = np.frombuffer(matrix, np.int8).reshape(len(families), len(texts))
+    for pattern, row in zip(patterns, grid, strict=True):
+        assert [bool(x) for x in row] == _re2(pattern, texts), pattern
+        assert 0 < row.mean() < 1
+
+
 @needs_module
 def test_texts_it_cannot_read_are_left_to_re2():
     families = [phrasescan.parse(phrases_pattern(("summary",)))]
