@@ -117,6 +117,7 @@ def test_a_person_filters_opens_and_dismisses_a_signal(served: Served, open_as) 
 
 def test_a_manager_sees_their_team_and_is_refused_another(served: Served, open_as) -> None:  # noqa: ANN001
     page = open_as("mona", "manager")
+    page.goto(f"{served.url}/?month=2026-10")  # the signals' month (the default is the last complete month)
     assert "Team payments" in page.inner_text("main")
     page.click("text=Pat")
     assert "strongest review" in page.inner_text("main")
@@ -126,6 +127,7 @@ def test_a_manager_sees_their_team_and_is_refused_another(served: Served, open_a
 
 def test_an_admin_sees_everyone_and_the_rules(served: Served, open_as) -> None:  # noqa: ANN001
     page = open_as("ada", "admin")
+    page.goto(f"{served.url}/?month=2026-10")  # the signals' month (the default is the last complete month)
     assert "Organisation" in page.inner_text("main") and "Pat" not in page.inner_text("main")
     page.click("nav.teams >> text=payments")
     assert "Team payments" in page.inner_text("main") and "Organisation" not in page.inner_text("main")
