@@ -18,7 +18,6 @@ import pandas as pd
 from leadsig.rules.language.model import Rule
 
 IMPACT_RANK = {"high": 0, "medium": 1, "low": 2}
-MERGED_PR = re.compile(r"merge pull request #(\d+)|\(#(\d+)\)\s*$|see merge request \S*!(\d+)", re.I | re.M)
 PR_KINDS = ("pr_opened", "pr_merged")
 
 
@@ -65,17 +64,19 @@ def _merge_commits(records: list[dict[str, Any]], act: dict[str, str], df: pd.Da
     return out
 
 
-# MERGED_PR's three forms apart, each with a literal it needs: a body without it is not searched for that form
+# A merge commit's three forms (GitHub's merge, a squash's "(#N)" line end, GitLab's "See merge request"),
+# each with a literal it needs: a body without it is not searched for that form
 FORMS = tuple((need, re.compile(form, re.I | re.M)) for need, form in (
     (" #", r"merge pull request #(\d+)"), ("(#", r"\(#(\d+)\)\s*$"), ("!", r"see merge request \S*!(\d+)")))
 
 
 def _merged_pr(body: Any) -> int | None:
-    """The pull request number MERGED_PR finds first in a commit's body.
+    """The pull request number that the three forms in one regex would find first in a commit's body.
 
-    The forms start with different characters, so the leftmost match of any form is MERGED_PR's match; each
-    form alone is searched only where its literal is (every squash commit has "(#", few bodies " #" or "!"),
-    and "(#" is a literal prefix the regex engine skips to: a third of the time of one search for all three.
+    The forms start with different characters, so the leftmost match of any form is the one regex's match (the
+    tests keep that regex as the reference); each form alone is searched only where its literal is (every squash
+    commit has "(#", few bodies " #" or "!"), and "(#" is a literal prefix the regex engine skips to: a third of
+    the time of one search for all three.
     """
     if not isinstance(body, str):
         return None

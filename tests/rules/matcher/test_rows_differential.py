@@ -7,6 +7,7 @@ the awkward values a warehouse can hold, and the evaluation corpus as `leadsig r
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from leadsig.rules.language.loader import load_rules
 from leadsig.rules.matcher.classify import compute_signals, per_row_signals
 from leadsig.rules.matcher.engine import Frame, match_all
 from leadsig.rules.matcher.enrich import enrich
-from leadsig.rules.matcher.overlap import MERGED_PR, _merged_pr
+from leadsig.rules.matcher.overlap import _merged_pr
 from leadsig.rules.matcher.synthetic import generate
 
+MERGED_PR = re.compile(r"merge pull request #(\d+)|\(#(\d+)\)\s*$|see merge request \S*!(\d+)", re.I | re.M)
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -15,9 +15,15 @@ from typing import Any
 
 import pandas as pd
 
-from leadsig.rules.matcher.classify import _changed, _fingerprint
+from leadsig.rules.matcher.classify import COMPARED, _changed, _ts
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def _fingerprint(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The reference: how write_signals told a changed signal before, by the JSON text of every compared field."""
+    return tuple(json.dumps(row[c], sort_keys=True, default=str) if c == "why" else row[c] for c in COMPARED) + \
+        (_ts(row["occurred_at"]),)
 
 
 def row(why: dict[str, Any], **over: Any) -> dict[str, Any]:
