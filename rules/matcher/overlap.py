@@ -55,7 +55,7 @@ def _merge_commits(records: list[dict[str, Any]], act: dict[str, str], df: pd.Da
     out = []
     for rec in records:
         f = by_id.get(rec["activity_id"])
-        number = _merged_pr(f["body"]) if f and f["kind"] == "commit" else None
+        number = merged_pr(f["body"]) if f and f["kind"] == "commit" else None
         pr = prs.get((f["forge"], f["host"], f["repo"], number, act.get(rec["rule_id"]))) if number else None
         if pr is None:
             out.append(rec)
@@ -70,7 +70,7 @@ FORMS = tuple((need, re.compile(form, re.I | re.M)) for need, form in (
     (" #", r"merge pull request #(\d+)"), ("(#", r"\(#(\d+)\)\s*$"), ("!", r"see merge request \S*!(\d+)")))
 
 
-def _merged_pr(body: Any) -> int | None:
+def merged_pr(body: Any) -> int | None:
     """The pull request number that the three forms in one regex would find first in a commit's body.
 
     The forms start with different characters, so the leftmost match of any form is the one regex's match (the

@@ -22,7 +22,7 @@ import pandas as pd
 
 from leadsig.rules.language.model import Rule
 from leadsig.rules.matcher.engine import Frame, Hits
-from leadsig.rules.matcher.overlap import IMPACT_RANK, PR_KINDS, _merged_pr
+from leadsig.rules.matcher.overlap import IMPACT_RANK, PR_KINDS, merged_pr
 from leadsig.rules.matcher.signals import Columns, signal_columns
 
 
@@ -154,35 +154,48 @@ def _also_text(frame: Frame, matched: Matched, i: int) -> str:
 
 def _merge_commits(frame: Frame, matched: Matched, rules: list[Rule], kept: np.ndarray,
                    also: dict[int, list[str]]) -> np.ndarray:
-    """Drop a merge commit's row where its pull request has one of the same act (one_per_act's rule)."""
+    """Drop a merge commit's row where its pull request has one of the same act (one_per_act's rule).
+
+    Kinds are read as the frame's codes and pull request numbers as its numbers (not as 200,000 Python
+    objects); the pull requests' keys are made by ``zip`` and a dict built reversed (the first row of a key
+    wins, as one_per_act's ``setdefault``), and only commits of a place (repository and act) with a pull
+    request's row have their body read.
+    """
     at = matched.pos[kept]
-    kinds = frame.raw("kind")[at]
-    commits = np.flatnonzero(kinds == "commit")
-    pr_rows = np.flatnonzero(np.logical_or.reduce([kinds == k for k in PR_KINDS]))
+    codes, values = frame.cat("kind")
+    kinds = codes[at]
+    commits = np.flatnonzero(np.array([v == "commit" for v in values.tolist()])[kinds])
+    pr_rows = np.flatnonzero(np.array([v in PR_KINDS for v in values.tolist()])[kinds])
     if not commits.size or not pr_rows.size:
         return kept
     act = _acts(rules)[1]
-    acts = [act.get(b.hits.rule.id) for b in matched.blocks]
+    acts = _objects([act.get(b.hits.rule.id) for b in matched.blocks])[matched.rule_of[kept]]
     forge, host, repo = frame.raw("forge")[at], frame.raw("host")[at], frame.raw("repo")[at]
-    number = frame.raw("parent_number")[at]
-    prs: dict[tuple[Any, ...], int] = {}
-    for k in pr_rows.tolist():
-        i = int(kept[k])
-        prs.setdefault((forge[k], host[k], repo[k], int(number[k]), acts[matched.rule_of[i]]), i)
-    places = {key[:3] + key[4:] for key in prs}  # a commit elsewhere cannot be any PR's: no need to read it
+    numbers = _whole(frame.num("parent_number")[at[pr_rows]])
+    keys = list(zip(forge[pr_rows].tolist(), host[pr_rows].tolist(), repo[pr_rows].tolist(), numbers,
+                    acts[pr_rows].tolist(), strict=True))
+    prs: dict[tuple[Any, ...], int] = dict(zip(reversed(keys), reversed(kept[pr_rows].tolist()), strict=True))
+    places = {key[:3] + key[4:] for key in keys}  # a commit elsewhere cannot be any PR's: no need to read it
     body = frame.raw("body")
     dropped = []
-    for k in commits.tolist():
-        i = int(kept[k])
-        a = acts[matched.rule_of[i]]
-        if (forge[k], host[k], repo[k], a) not in places:
+    places_of = zip(forge[commits].tolist(), host[commits].tolist(), repo[commits].tolist(), acts[commits].tolist(),
+                    strict=True)
+    for k, place in zip(commits.tolist(), places_of, strict=True):
+        if place not in places:
             continue
-        merged = _merged_pr(body[at[k]])
-        pr = prs.get((forge[k], host[k], repo[k], merged, a)) if merged else None
+        merged = merged_pr(body[at[k]])
+        pr = prs.get(place[:3] + (merged,) + place[3:]) if merged else None
         if pr is not None:
-            also.setdefault(pr, []).append(_also_text(frame, matched, i))
+            also.setdefault(pr, []).append(_also_text(frame, matched, int(kept[k])))
             dropped.append(k)
     return np.delete(kept, dropped) if dropped else kept
+
+
+def _whole(x: np.ndarray) -> list[int]:
+    """Numbers as ``int`` would make them, one by one: a missing one raises as ``int(nan)`` does."""
+    if np.isfinite(x).all() and (np.abs(x) < 2**53).all():
+        return x.astype(np.int64).tolist()
+    return [int(v) for v in x.tolist()]
 
 
 def _dicts(frame: Frame, matched: Matched, kept: np.ndarray, also: dict[int, list[str]]) -> list[dict[str, Any]]:

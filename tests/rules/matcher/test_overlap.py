@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from leadsig.rules.evaluation.evaluate import Settings, evaluate_files
 from leadsig.rules.matcher.classify import classify_warehouse
-from leadsig.rules.matcher.overlap import _merged_pr
+from leadsig.rules.matcher.overlap import merged_pr
 from leadsig.warehouse import models as m
 
 RULES = """\
@@ -105,7 +105,7 @@ def stored(engine) -> list[dict]:
 
 
 def test_merge_commit_messages_of_both_forges_name_their_pull_request():
-    assert _merged_pr("CI: cache the dependencies between jobs (#12)") == 12
-    assert _merged_pr("Merge pull request #31 from acme/ci-cache\n\nCache deps") == 31
-    assert _merged_pr("Cache deps\n\nSee merge request acme/api!8") == 8
-    assert _merged_pr("Bump #12 in the changelog") is None
+    assert merged_pr("CI: cache the dependencies between jobs (#12)") == 12
+    assert merged_pr("Merge pull request #31 from acme/ci-cache\n\nCache deps") == 31
+    assert merged_pr("Cache deps\n\nSee merge request acme/api!8") == 8
+    assert merged_pr("Bump #12 in the changelog") is None

@@ -21,7 +21,7 @@ from leadsig.rules.language.loader import load_rules
 from leadsig.rules.matcher.classify import compute_signals, per_row_signals
 from leadsig.rules.matcher.engine import Frame, match_all
 from leadsig.rules.matcher.enrich import enrich
-from leadsig.rules.matcher.overlap import _merged_pr
+from leadsig.rules.matcher.overlap import merged_pr
 from leadsig.rules.matcher.synthetic import generate
 
 MERGED_PR = re.compile(r"merge pull request #(\d+)|\(#(\d+)\)\s*$|see merge request \S*!(\d+)", re.I | re.M)
@@ -107,14 +107,14 @@ def first_match(body: Any) -> int | None:
 
 
 def test_merge_commit_numbers_as_one_search_finds_them(generated):
-    """overlap._merged_pr searches the forms apart: the same number as MERGED_PR's one search, whichever comes
+    """overlap.merged_pr searches the forms apart: the same number as MERGED_PR's one search, whichever comes
     first in the body, on every generated body and on bodies with several forms, case and line ends."""
     tricky = ["Merge pull request #4 from a/b (#5)", "x (#5)\nMerge pull request #4", "MERGE PULL REQUEST #7",
               "See merge request a/b!3 (#9)", "(#9) \nsee Merge Request g/p!3", "(#9) x", "a (#12)  ", "(#1)\n(#2)",
               "\u017fee merge request a!6", "merge pull request #x (#3)", "see merge request a b!4", "#5 !6 (#)",
               None, 12, "", "(#0)"]
     bodies = [*generated["body"].tolist(), *tricky, *[t.upper() for t in tricky if isinstance(t, str)]]
-    assert [_merged_pr(b) for b in bodies] == [first_match(b) for b in bodies]
+    assert [merged_pr(b) for b in bodies] == [first_match(b) for b in bodies]
     assert {first_match(t) for t in tricky} >= {4, 5, 7, 3, 9, 12, 1, 6, 0, None}
 
 
