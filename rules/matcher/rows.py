@@ -86,6 +86,8 @@ def _conditions(b: Columns) -> list[dict[str, Any]]:
     if len(patterns) == 1:  # every row held the same conditions: no rows to pick
         return _dicts_of([b.names[i] for i in _bits(int(patterns[0]), len(b.names))],
                          [b.vals[i] for i in _bits(int(patterns[0]), len(b.names))], n)
+    if len(patterns) * SPARSE > n:  # few rows a pattern: a name at a time costs less than a pattern at a time
+        return _conditions_by_name(b)
     out: list[dict[str, Any]] = [{}] * n
     by_pattern = np.argsort(inverse, kind="stable")
     for pattern, rows in zip(patterns.tolist(), np.split(by_pattern, np.cumsum(np.bincount(inverse))[:-1]),
@@ -96,6 +98,26 @@ def _conditions(b: Columns) -> list[dict[str, Any]]:
         made = _dicts_of([b.names[i] for i in on], [take(b.vals[i]) for i in on], len(picked))
         for r, d in zip(picked, made, strict=True):
             out[r] = d
+    return out
+
+
+SPARSE = 25  # rows a pattern of held conditions has on average, under which they are made a name at a time
+
+
+def _conditions_by_name(b: Columns) -> list[dict[str, Any]]:
+    """``_conditions`` a name at a time: each name set on the rows where it held, in the rule's order (so each
+    row's keys are in that order), by ``map`` over ``dict.__setitem__``."""
+    n = len(b.hits.rows)
+    out: list[dict[str, Any]] = [{} for _ in range(n)]
+    for name, held, vals in zip(b.names, b.held, b.vals, strict=True):
+        rows = np.flatnonzero(held).tolist()
+        if len(rows) == n:
+            list(map(dict.__setitem__, out, repeat(name), vals))
+        elif len(rows) == 1:
+            out[rows[0]][name] = vals[rows[0]]
+        elif rows:
+            take = itemgetter(*rows)
+            list(map(dict.__setitem__, take(out), repeat(name), take(vals)))
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from leadsig.rules.matcher.classify import COMPARED, _changed, _ts
+from leadsig.rules.matcher.classify import COMPARED, PLAIN, _changed, _stored_changed, _ts
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -79,3 +79,36 @@ def test_timestamps_as_the_fingerprint_tells_them():
     for a, b in product(times, repeat=2):
         old, new = row(WHYS[0], occurred_at=a), row(WHYS[0], occurred_at=b)
         assert _changed(old, new) == (_fingerprint(old) != _fingerprint(new)), (a, b)
+
+
+def stored(old: dict[str, Any], text: str | None) -> tuple[Any, ...]:
+    """``old`` as write_signals reads it back: (id, activity_id, rule_id, occurred_at, *PLAIN, why's JSON text)."""
+    return (1, "a1", "r1", old["occurred_at"], *[old[c] for c in PLAIN], text)
+
+
+def stored_texts(why: Any) -> list[str | None]:
+    """The JSON texts a stored ``why`` may have: SQLAlchemy's (``json.dumps``), another writer's key order and
+    spacing (PostgreSQL's jsonb, a hand edit), and none."""
+    texts = [json.dumps(why, default=str), json.dumps(why, default=str, sort_keys=True, indent=1),
+             json.dumps(why, default=str, separators=(",", ":"))]
+    return [*texts, None] if why is None else texts
+
+
+def test_stored_rows_as_the_fingerprint_tells_them():
+    """The text of a stored ``why`` is compared with the new one's dumps: whichever way it was written, the
+    answer is the fingerprint's of the value it holds."""
+    for a, b in product([*WHYS, None], repeat=2):
+        for text in stored_texts(a):
+            old = row(None if text is None else json.loads(text))
+            assert _stored_changed(stored(old, text), row(b)) == (_fingerprint(old) != _fingerprint(row(b))), \
+                (text, b)
+
+
+def test_stored_rows_other_columns_still_tell_a_change():
+    why = WHYS[0]
+    text = json.dumps(why)
+    assert not _stored_changed(stored(row(why), text), row(why))
+    for key, value in (("summary", "mara wrote a recap!"), ("impact", "low"), ("rule_hash", "abd"),
+                       ("evidence_url", None), ("occurred_at", datetime(2026, 3, 1, 10, 30, tzinfo=UTC)),
+                       ("person_id", "p2"), ("rule_version", 2)):
+        assert _stored_changed(stored(row(why), text), row(why, **{key: value})), key
