@@ -47,6 +47,22 @@ def values(frame: Frame, field: str, rows: np.ndarray) -> list[Any]:
     return [jsonable(v) for v in raw]
 
 
+def values_where(frame: Frame, field: str, rows: np.ndarray, mask: np.ndarray) -> list[Any]:
+    """``values`` of ``rows``, read only where ``mask`` holds (None elsewhere).
+
+    ``why`` shows a condition's value only on the rows where it held: about half of a rule's rows for each of
+    its fields, and the rest need not be read, truncated or converted. A value is a function of its row alone,
+    so it is the same whichever rows are read with it.
+    """
+    if mask.all():
+        return values(frame, field, rows)
+    out: list[Any] = [None] * len(rows)
+    at = np.flatnonzero(mask)
+    if at.size:
+        list(map(out.__setitem__, at.tolist(), values(frame, field, rows[at])))
+    return out
+
+
 def _at(frame: Frame, field: str, rows: np.ndarray) -> np.ndarray:
     """A field's values on ``rows``; a field of ``extra`` not read whole yet is read on these rows only.
 
@@ -118,7 +134,7 @@ class Columns:
     hits: Hits
     names: list[str]  # the named conditions ``why`` may show, in the rule's order
     held: list[np.ndarray]  # per name: whether it held on each row
-    vals: list[list[Any]]  # per name: its field's value on each row
+    vals: list[list[Any]]  # per name: its field's value on each row where it held (None where none of the field's did)
     summaries: list[str]
     evidence: list[str]
 
@@ -129,18 +145,18 @@ def signal_columns(frame: Frame, hits: Hits) -> Columns:
     n = len(rows)
     names = used_conditions(hits)
     held = [frame.test(rule.conditions[c], rows) for c in names]
-    by_field: dict[str, list[Any]] = {}  # conditions of a rule often share a field (several tests of body)
-    for c in names:
+    shown: dict[str, np.ndarray] = {}  # conditions of a rule often share a field (several tests of body)
+    for c, h in zip(names, held, strict=True):
         f = rule.conditions[c].field
-        if f not in by_field:
-            by_field[f] = values(frame, f, rows)
+        shown[f] = h if f not in shown else shown[f] | h
+    by_field = {f: values_where(frame, f, rows, mask) for f, mask in shown.items()}
     vals = [by_field[rule.conditions[c].field] for c in names]
     tnames = sorted(set(template_fields(rule.summary)) | set(template_fields(rule.evidence)))
     tvals = {f: values(frame, f, rows) for f in tnames if f not in SPECIAL}
     tvals.update(impact=hits.levels.tolist(), rule_id=[rule.id] * n, indicator=[rule.indicator] * n)
-    shown: dict[str, list[str]] = {}
-    summaries = render_many(rule.summary, tvals, n, shown)
-    evidence = render_many(rule.evidence, tvals, n, shown)
+    rendered: dict[str, list[str]] = {}
+    summaries = render_many(rule.summary, tvals, n, rendered)
+    evidence = render_many(rule.evidence, tvals, n, rendered)
     return Columns(hits, names, held, vals, summaries, evidence)
 
 

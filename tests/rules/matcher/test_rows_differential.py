@@ -22,6 +22,8 @@ from leadsig.rules.matcher.classify import compute_signals, per_row_signals
 from leadsig.rules.matcher.engine import Frame, match_all
 from leadsig.rules.matcher.enrich import enrich
 from leadsig.rules.matcher.overlap import merged_pr
+from leadsig.rules.matcher.rows import SPARSE, _conditions
+from leadsig.rules.matcher.signals import signal_columns, values
 from leadsig.rules.matcher.synthetic import generate
 
 MERGED_PR = re.compile(r"merge pull request #(\d+)|\(#(\d+)\)\s*$|see merge request \S*!(\d+)", re.I | re.M)
@@ -98,6 +100,43 @@ def test_one_and_no_signal_same_rows(generated, rules, hits):
     row = next(int(h.rows[0]) for h in hits if len(h.rows))
     assert len(same_rows(generated.iloc[[row]], rules)) >= 1
     assert same_rows(generated.iloc[:0], rules) == []
+
+
+def test_why_values_read_where_held_are_the_whole_columns(generated, rules):
+    """signal_columns reads a field's values only on the rows where one of its conditions held: there they are
+    the values read on every row of the rule (the reference), value and type."""
+    frame = Frame(generated)
+    checked = 0
+    for h in match_all(frame, rules):
+        if not len(h.rows):
+            continue
+        cols = signal_columns(frame, h)
+        for name, held, vals in zip(cols.names, cols.held, cols.vals, strict=True):
+            whole = values(frame, h.rule.conditions[name].field, h.rows)
+            for j in np.flatnonzero(held).tolist():
+                assert vals[j] == whole[j] or (vals[j] != vals[j] and whole[j] != whole[j]), (h.rule.id, name, j)
+                assert type(vals[j]) is type(whole[j]), (h.rule.id, name, j)
+                checked += 1
+    assert checked > 5_000
+
+
+def test_why_conditions_a_pattern_or_a_name_at_a_time(generated, rules):
+    """``why.conditions`` as the per-row builder makes them (each held name, in the rule's order), whether made
+    a pattern of held conditions at a time or, where patterns have few rows, a name at a time: both ran."""
+    frame = Frame(generated)
+    ways = set()
+    for h in match_all(frame, rules):
+        if not len(h.rows) or not (cols := signal_columns(frame, h)).names:
+            continue
+        want: list[dict[str, Any]] = [{} for _ in h.rows]
+        for name, held, vals in zip(cols.names, cols.held, cols.vals, strict=True):
+            for j in np.flatnonzero(held).tolist():
+                want[j][name] = vals[j]
+        got = _conditions(cols)
+        assert [list(g.items()) for g in got] == [list(w.items()) for w in want], h.rule.id
+        patterns = len({tuple(x[j] for x in cols.held) for j in range(len(h.rows))})
+        ways.add(patterns * SPARSE > len(h.rows))
+    assert ways == {True, False}
 
 
 def first_match(body: Any) -> int | None:
