@@ -6,6 +6,7 @@ from corpora import corpus_item, write_corpus
 
 from leadsig.rules.evaluation.evaluate import Settings, evaluate_files
 from leadsig.rules.language.loader import load_rules
+from leadsig.rules.matcher.explain import explain_record
 
 RULES = """\
 rules:
@@ -95,3 +96,13 @@ def test_giving_way_changes_the_rule_hash_so_stored_signals_are_recomputed(tmp_p
         (tmp_path / "local.yaml").write_text(RULES.replace("GIVES", gives))
         hashes.append(load_rules(["local.yaml"], tmp_path).get("local.finding").hash)
     assert hashes[0] != hashes[1]
+
+
+def test_explain_says_which_matching_rule_gives_way_and_to_what(tmp_path):
+    (tmp_path / "local.yaml").write_text(RULES.replace("GIVES", "gives_way_to: [bridges_team_segments]"))
+    ruleset = load_rules(["local.yaml"], tmp_path)
+    record = {"id": "a1", "kind": "pr_comment", "body": RELAY, "person_id": "mara", "actor_is_bot": False}
+    results = {r.rule.id: r for r in explain_record(record, ruleset).rules}
+    assert results["local.finding"].impact and results["local.relay"].impact
+    assert results["local.finding"].set_aside == "gives way to bridges_team_segments: local.relay is kept"
+    assert results["local.relay"].set_aside == ""
