@@ -62,7 +62,7 @@ def test_commit_files_become_sizes_and_path_groups(tmp_path):
     [signal] = got["guide"].signals
     assert signal["rule_id"] == "writes_documentation.docs_commit"
     assert signal["why"]["conditions"] == {"docs": ["docs"], "substantial": 120, "says_docs": "Add the on-call guide",
-                                           "docs_first": "Add the on-call guide",
+                                           "docs_first": "Add the on-call guide", "genre_line": "Add the on-call guide",
                                            "docs_title_line": "Add the on-call guide"}
     assert got["tiny"].signals == []
 
