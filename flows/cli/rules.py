@@ -206,6 +206,8 @@ def _print_explanation(ex: Explanation) -> None:
             typer.echo(f"\n- {r.rule.id}: not considered ({r.reason})")
             continue
         verdict = f"MATCH -> {r.impact} (impact step {r.step + 1})" if r.impact else "no match"
+        if r.set_aside:
+            verdict += f", set aside ({r.set_aside})"
         typer.echo(f"\n- {r.rule.id} v{r.rule.version} [{r.rule.indicator}]: {verdict}\n    {r.reason}")
         if r.rule.description:
             typer.echo(f"    looks for: {r.rule.description}  known false positives: {r.rule.false_positives or '-'}")

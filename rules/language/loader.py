@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from leadsig.errors import Problem, UserError
+from leadsig.rules.language.giveway import check_cycles
 from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.language.problems import Collector, suggest
 from leadsig.rules.language.spec import ID_RE, NAME_RE, SCALAR, RuleSpec, build_rule
@@ -85,6 +86,7 @@ def check_rules(layers: list[str], base_dir: Path, texts: Sources | None = None)
         build_rule(c, spec)
     if not c.errors:  # after an error a rule may not have been read far enough to use its lexicons
         _unused_lexicons(c, defined, used)
+    check_cycles(c, rules, {spec.id: spec.node for spec in specs.values()})
     return RuleSet(rules=rules, warnings=c.warnings, files=files), c
 
 

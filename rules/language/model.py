@@ -81,6 +81,7 @@ class Rule:
     layer: int = 0
     overridden_by: list[str] = field(default_factory=list)  # "file:line" of overrides applied
     family: str | None = None  # rules describing the same act: one signal per activity and family
+    gives_way_to: tuple[str, ...] = ()  # indicators whose signal on the same activity sets this rule's aside
     changed_by: list[str] = field(default_factory=list)  # "file:line" of overrides its examples predate
     basis: Rule | None = field(default=None, repr=False, compare=False)  # the rule those examples were written for
 
@@ -98,6 +99,7 @@ class Rule:
             "conditions": {k: json.loads(c.signature()) for k, c in sorted(self.conditions.items())},
             "impact": [s.plain() for s in self.impact], "summary": self.summary, "evidence": self.evidence,
             **({"family": self.family} if self.family else {}),  # absent: hashes of rules without one unchanged
+            **({"gives_way_to": sorted(self.gives_way_to)} if self.gives_way_to else {}),
         }
         raw = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(raw.encode()).hexdigest()[:16]

@@ -15,13 +15,15 @@ from leadsig.activity import KINDS
 from leadsig.rules.language import fields as F
 from leadsig.rules.language import operators as O
 from leadsig.rules.language.expr import ExprError, Node, parse, refs
+from leadsig.rules.language.giveway import read_gives_way_to
 from leadsig.rules.language.indicators import BY_ID, IMPACTS, SIGNAL_TYPES
 from leadsig.rules.language.model import NO_MATCH, STATUSES, Condition, Example, ImpactStep, Rule
 from leadsig.rules.language.problems import Collector, suggest
 from leadsig.rules.language.templates import TemplateError, template_fields
 
-RULE_KEYS = ("id", "version", "status", "type", "indicator", "family", "kinds", "enabled", "description",
-             "false_positives", "params", "lists", "conditions", "match", "impact", "summary", "evidence", "examples")
+RULE_KEYS = ("id", "version", "status", "type", "indicator", "family", "gives_way_to", "kinds", "enabled",
+             "description", "false_positives", "params", "lists", "conditions", "match", "impact", "summary",
+             "evidence", "examples")
 REQUIRED = ("id", "version", "type", "indicator", "kinds", "conditions", "match", "summary")
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -83,6 +85,7 @@ class _Builder:
         if family is not None and (not isinstance(family, str) or not NAME_RE.match(family)):
             c.add(n, "family", "bad-name", f"family must be a lower_snake_case name, got {family!r}",
                   "family: write_up")
+        gives_way_to = read_gives_way_to(c, n, indicator)
         enabled = n.get("enabled", True)
         if not isinstance(enabled, bool):
             c.add(n, "enabled", "type", f"enabled must be true or false, got {enabled!r}")
@@ -101,8 +104,8 @@ class _Builder:
         if len(c.errors) > before or match is None:
             return None
         return Rule(id=self.spec.id, version=version, status=status, signal_type=stype, indicator=indicator,
-                    family=family, kinds=kinds, conditions=conds, match=match, impact=impact, summary=summary,
-                    evidence=evidence,
+                    family=family, gives_way_to=gives_way_to, kinds=kinds, conditions=conds, match=match,
+                    impact=impact, summary=summary, evidence=evidence,
                     examples=examples, params=dict(self.spec.params),
                     lists={k: tuple(v) for k, v in self.spec.lists.items()},
                     enabled=self.spec.enabled if isinstance(enabled, bool) else True,

@@ -23,6 +23,7 @@ from leadsig.rules.language.loader import load_rules
 from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.matcher.engine import Frame, match_all
 from leadsig.rules.matcher.enrich import enrich, read_warehouse, select_rows
+from leadsig.rules.matcher.giveway import give_way
 from leadsig.rules.matcher.overlap import one_per_act
 from leadsig.rules.matcher.rows import build_rows
 from leadsig.rules.matcher.signals import gc_paused, signal_records
@@ -66,7 +67,7 @@ def per_row_signals(df: pd.DataFrame, rules: list[Rule]) -> list[dict[str, Any]]
     with gc_paused():
         for hits in match_all(frame, rules):
             out.extend(signal_records(frame, hits))
-        out = one_per_act(out, rules, df)
+        out = give_way(one_per_act(out, rules, df), rules)
         for rec in out:
             ts = rec["occurred_at"]
             rec["occurred_at"] = ts.to_pydatetime() if isinstance(ts, pd.Timestamp) else ts

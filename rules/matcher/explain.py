@@ -13,6 +13,8 @@ from leadsig.rules.language import fields as F
 from leadsig.rules.language.expr import canonical
 from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.matcher import naive
+from leadsig.rules.matcher.giveway import give_way
+from leadsig.rules.matcher.overlap import IMPACT_RANK
 from leadsig.rules.matcher.records import frame_record
 from leadsig.rules.matcher.signals import jsonable as _jsonable
 from leadsig.warehouse import models as m
@@ -37,6 +39,7 @@ class RuleResult:
     matched: bool = False
     impact: str | None = None
     step: int | None = None
+    set_aside: str = ""  # why a matching rule stores no signal: another rule of its act, or gives_way_to
 
 
 @dataclass
@@ -117,7 +120,27 @@ def explain_record(record: dict[str, Any], ruleset: RuleSet) -> Explanation:
             res.step, res.impact = step
         res.reason = f"match: {canonical(rule.match)}"
         results.append(res)
+    _mark_set_aside([r for r in results if r.impact])
     return Explanation(record, eligible, why, results)
+
+
+def _mark_set_aside(matched: list[RuleResult]) -> None:
+    """What classification keeps of the matching rules: one per act (higher impact, then listed first), then
+    the rules that give way to a kept rule's indicator (rules.matcher.overlap, rules.matcher.giveway)."""
+    order = sorted(matched, key=lambda r: (IMPACT_RANK.get(r.impact or "", 3), matched.index(r)))
+    kept: dict[str, RuleResult] = {}
+    for r in order:
+        if r.rule.act in kept:
+            r.set_aside = f"one signal per act: {kept[r.rule.act].rule.id} is kept"
+        else:
+            kept[r.rule.act] = r
+    records = [{"rule_id": r.rule.id, "indicator": r.rule.indicator, "activity_id": "", "impact": r.impact,
+                "evidence_url": "", "why": {}} for r in kept.values()]
+    left = {rec["rule_id"] for rec in give_way(records, [r.rule for r in kept.values()])}
+    for r in kept.values():
+        if r.rule.id not in left:
+            winner = next(k for k in kept.values() if k.rule.id in left and k.rule.indicator in r.rule.gives_way_to)
+            r.set_aside = f"gives way to {winner.rule.indicator}: {winner.rule.id} is kept"
 
 
 def explain(df: pd.DataFrame, ref: str, ruleset: RuleSet) -> Explanation:

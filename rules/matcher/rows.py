@@ -22,6 +22,7 @@ import pandas as pd
 
 from leadsig.rules.language.model import Rule
 from leadsig.rules.matcher.engine import Frame, Hits
+from leadsig.rules.matcher.giveway import give_way
 from leadsig.rules.matcher.overlap import IMPACT_RANK, PR_KINDS, _merged_pr
 from leadsig.rules.matcher.signals import Columns, signal_columns
 
@@ -52,7 +53,7 @@ def build_rows(frame: Frame, hits: list[Hits], rules: list[Rule]) -> list[dict[s
     else:
         kept = _one_per_act(frame, matched, rules, also)
         kept = _merge_commits(frame, matched, rules, kept, also)
-    return _dicts(frame, matched, kept, also)
+    return give_way(_dicts(frame, matched, kept, also), rules)
 
 
 def _matched(frame: Frame, hits: list[Hits]) -> Matched:

@@ -76,3 +76,10 @@ def test_the_context_example_loads_and_passes(tmp_path):
     report = run_examples(rules.rules[0])
     assert report.failed == []
     assert [o.verdict for o in report.outcomes] == ["tp", "tn"]
+
+
+def test_the_gives_way_to_example_loads_and_gives_way(tmp_path):
+    block = next(b for b in yaml_blocks() if b.startswith("# gives_way_to"))
+    (tmp_path / "example.yaml").write_text(block)
+    rules = load_rules(["default", "example.yaml"], tmp_path)
+    assert rules.get("local.relayed_finding").gives_way_to == ("bridges_team_segments",)
