@@ -40,7 +40,9 @@ def read_gives_way_to(c: Collector, node: Any, indicator: Any) -> tuple[str, ...
 
 
 def check_cycles(c: Collector, rules: list[Rule], nodes: dict[str, Any]) -> None:
-    """A rule whose gives_way_to leads back to its own indicator, reported at that rule's ``gives_way_to``."""
+    """A rule whose gives_way_to leads back to its own indicator, reported at that rule's ``gives_way_to``; a
+    circle that a later layer closes over the built-in pack is reported in that layer only (the file a lead
+    can edit)."""
     edges: dict[str, set[str]] = {}
     for r in rules:
         if r.enabled:
@@ -49,11 +51,17 @@ def check_cycles(c: Collector, rules: list[Rule], nodes: dict[str, Any]) -> None
         if not r.enabled or not r.gives_way_to:
             continue
         path = _path_back(edges, r.gives_way_to, r.indicator)
-        if path:
+        if path and r.layer >= _latest_layer(rules, [r.indicator, *path]):
             c.file = r.file
             c.add(nodes[r.id], "gives_way_to", "gives-way-cycle",
                   f"rule {r.id!r} gives way in a circle: {' -> '.join([r.indicator, *path])}",
                   "keep gives_way_to pointing one way: from the broader reading to the narrower one")
+
+
+def _latest_layer(rules: list[Rule], cycle: list[str]) -> int:
+    """The latest layer of the rules that make the circle's steps (a rule of one indicator naming the next)."""
+    steps = set(zip(cycle, cycle[1:], strict=False))
+    return max(r.layer for r in rules if r.enabled and any((r.indicator, to) in steps for to in r.gives_way_to))
 
 
 def _path_back(edges: dict[str, set[str]], start: tuple[str, ...], goal: str) -> list[str]:
