@@ -43,10 +43,7 @@ def check_cycles(c: Collector, rules: list[Rule], nodes: dict[str, Any]) -> None
     """A rule whose gives_way_to leads back to its own indicator, reported at that rule's ``gives_way_to``; a
     circle that a later layer closes over the built-in pack is reported in that layer only (the file a lead
     can edit)."""
-    edges: dict[str, set[str]] = {}
-    for r in rules:
-        if r.enabled:
-            edges.setdefault(r.indicator, set()).update(r.gives_way_to)
+    edges = way_edges(rules)
     for r in rules:
         if not r.enabled or not r.gives_way_to:
             continue
@@ -56,6 +53,15 @@ def check_cycles(c: Collector, rules: list[Rule], nodes: dict[str, Any]) -> None
             c.add(nodes[r.id], "gives_way_to", "gives-way-cycle",
                   f"rule {r.id!r} gives way in a circle: {' -> '.join([r.indicator, *path])}",
                   "keep gives_way_to pointing one way: from the broader reading to the narrower one")
+
+
+def way_edges(rules: list[Rule]) -> dict[str, set[str]]:
+    """Each indicator to the indicators its enabled rules give way to."""
+    edges: dict[str, set[str]] = {}
+    for r in rules:
+        if r.enabled:
+            edges.setdefault(r.indicator, set()).update(r.gives_way_to)
+    return edges
 
 
 def _latest_layer(rules: list[Rule], cycle: list[str]) -> int:

@@ -127,9 +127,9 @@ def explain_record(record: dict[str, Any], ruleset: RuleSet) -> Explanation:
 def _mark_set_aside(matched: list[RuleResult]) -> None:
     """What classification keeps of the matching rules: one per act (higher impact, then listed first), then
     the rules that give way to a kept rule's indicator (rules.matcher.overlap, rules.matcher.giveway)."""
-    order = sorted(matched, key=lambda r: (IMPACT_RANK.get(r.impact or "", 3), matched.index(r)))
+    listed = sorted(enumerate(matched), key=lambda p: (IMPACT_RANK.get(p[1].impact or "", 3), p[0]))
     kept: dict[str, RuleResult] = {}
-    for r in order:
+    for _, r in listed:
         if r.rule.act in kept:
             r.set_aside = f"one signal per act: {kept[r.rule.act].rule.id} is kept"
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from leadsig.rules.language.giveway import way_edges
 from leadsig.rules.language.model import Rule
 
 
@@ -54,9 +55,7 @@ def _set_aside(records: list[dict[str, Any]], rows: list[int], yields: dict[str,
 
 def _ranks(rules: list[Rule]) -> dict[str, int]:
     """Each indicator's depth along gives_way_to: 0 for one that gives way to nothing (no cycles: the loader)."""
-    edges: dict[str, set[str]] = {}
-    for r in rules:
-        edges.setdefault(r.indicator, set()).update(r.gives_way_to)
+    edges = way_edges(rules)
     depth: dict[str, int] = {}
 
     def walk(ind: str, seen: frozenset[str]) -> int:
