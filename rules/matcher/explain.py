@@ -14,7 +14,7 @@ from leadsig.rules.language.expr import canonical
 from leadsig.rules.language.model import Rule, RuleSet
 from leadsig.rules.matcher import naive
 from leadsig.rules.matcher.giveway import give_way
-from leadsig.rules.matcher.overlap import IMPACT_RANK
+from leadsig.rules.matcher.overlap import strongest_per_act
 from leadsig.rules.matcher.records import frame_record
 from leadsig.rules.matcher.signals import jsonable as _jsonable
 from leadsig.warehouse import models as m
@@ -125,21 +125,20 @@ def explain_record(record: dict[str, Any], ruleset: RuleSet) -> Explanation:
 
 
 def _mark_set_aside(matched: list[RuleResult]) -> None:
-    """What classification keeps of the matching rules: one per act (higher impact, then listed first), then
-    the rules that give way to a kept rule's indicator (rules.matcher.overlap, rules.matcher.giveway)."""
-    listed = sorted(enumerate(matched), key=lambda p: (IMPACT_RANK.get(p[1].impact or "", 3), p[0]))
-    kept: dict[str, RuleResult] = {}
-    for _, r in listed:
-        if r.rule.act in kept:
-            r.set_aside = f"one signal per act: {kept[r.rule.act].rule.id} is kept"
-        else:
-            kept[r.rule.act] = r
+    """What classification keeps of the matching rules: one per act, then the rules that give way to a kept
+    rule's indicator (rules.matcher.overlap, rules.matcher.giveway)."""
+    by_id = {r.rule.id: r for r in matched}
     records = [{"rule_id": r.rule.id, "indicator": r.rule.indicator, "activity_id": "", "impact": r.impact,
-                "evidence_url": "", "why": {}} for r in kept.values()]
-    left = {rec["rule_id"] for rec in give_way(records, [r.rule for r in kept.values()])}
-    for r in kept.values():
-        if r.rule.id not in left:
-            winner = next(k for k in kept.values() if k.rule.id in left and k.rule.indicator in r.rule.gives_way_to)
+                "evidence_url": "", "why": {}} for r in matched]
+    kept, beaten = strongest_per_act(records, [r.rule for r in matched])
+    for loser, winner in beaten:
+        by_id[loser["rule_id"]].set_aside = f"one signal per act: {winner['rule_id']} is kept"
+    left = {rec["rule_id"] for rec in give_way(kept, [by_id[rec["rule_id"]].rule for rec in kept])}
+    for rec in kept:
+        if rec["rule_id"] not in left:
+            r = by_id[rec["rule_id"]]
+            winner = next(by_id[k["rule_id"]] for k in kept
+                          if k["rule_id"] in left and by_id[k["rule_id"]].rule.indicator in r.rule.gives_way_to)
             r.set_aside = f"gives way to {winner.rule.indicator}: {winner.rule.id} is kept"
 
 

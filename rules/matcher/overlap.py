@@ -24,16 +24,26 @@ PR_KINDS = ("pr_opened", "pr_merged")
 def one_per_act(records: list[dict[str, Any]], rules: list[Rule], df: pd.DataFrame) -> list[dict[str, Any]]:
     if len(records) < 2:
         return records
+    kept, beaten = strongest_per_act(records, rules)
+    for loser, winner in beaten:
+        _also(winner, loser)
+    return _merge_commits(kept, {r.id: r.act for r in rules}, df)
+
+
+def strongest_per_act(records: list[dict[str, Any]], rules: list[Rule]
+                      ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """(the signal kept per activity and act, each (set aside, kept) pair): ``rules.explain`` shows the same choice."""
     order = {r.id: i for i, r in enumerate(rules)}
     act = {r.id: r.act for r in rules}
     kept: dict[tuple[str, str], dict[str, Any]] = {}
+    beaten: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for rec in sorted(records, key=lambda r: (IMPACT_RANK.get(r["impact"], 3), order.get(r["rule_id"], 0))):
         key = (rec["activity_id"], act.get(rec["rule_id"], rec["indicator"]))
         if key in kept:
-            _also(kept[key], rec)
+            beaten.append((rec, kept[key]))
         else:
             kept[key] = rec
-    return _merge_commits(list(kept.values()), act, df)
+    return list(kept.values()), beaten
 
 
 def _also(winner: dict[str, Any], loser: dict[str, Any]) -> None:
