@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,16 @@ def counted_passes(engine: Engine, size: int) -> list[list[tuple[str, str, str, 
     with engine.connect() as conn:
         counts = conn.execute(select(t.c.forge, t.c.host, t.c.repo, func.count()).group_by(
             t.c.forge, t.c.host, t.c.repo).order_by(t.c.forge, t.c.host, t.c.repo)).all()
+    return group_passes(counts, size)
+
+
+def group_passes(counts: Iterable[tuple[str, str, str, int]], size: int) -> list[list[tuple[str, str, str, int]]]:
+    """(forge, host, repo, activities) in the order given, in consecutive groups of about ``size`` activities: a
+    repository joins the current group unless that takes it past ``size``; a bigger repository is a group alone.
+
+    counted_passes groups the warehouse's repositories with it (ordered by key); benchmarks/classify.py groups a
+    generated frame's the same way, so its "in passes" figure is the passes classify_warehouse makes.
+    """
     passes: list[list[tuple[str, str, str, int]]] = []
     filled = size
     for forge, host, repo, n in counts:

@@ -104,6 +104,18 @@ def _activity_ids(engine) -> list[str]:
         return list(conn.execute(select(m.Activity.id)).scalars())
 
 
+def test_group_passes_fills_each_pass_up_to_the_size_a_bigger_repo_alone():
+    """The grouping classify_warehouse's passes and benchmarks/classify.py's "in passes" figure share."""
+    from leadsig.rules.matcher.classify import group_passes
+
+    counts = [("github", "h", "a", 40), ("github", "h", "b", 50), ("github", "h", "c", 20), ("github", "h", "d", 150),
+              ("github", "h", "e", 10), ("gitlab", "h", "f", 100)]
+    got = group_passes(counts, 100)
+    assert [[r for _f, _h, r, _n in p] for p in got] == [["a", "b"], ["c"], ["d"], ["e"], ["f"]]
+    assert [c for p in got for c in p] == counts  # every repository once, in the order given
+    assert group_passes([], 100) == []
+
+
 def test_everything_classified_a_repo_at_a_time_equals_one_pass(seeded, tmp_path, monkeypatch):
     """A full re-classification reads a few repos at a time (bounded memory): same signals as one pass."""
     from leadsig.rules.matcher import classify
