@@ -1,16 +1,24 @@
-"""The boolean condition language: named conditions combined with and / or / not and parentheses.
+"""The boolean condition language: named conditions combined with and / or / not, parentheses and ``N of (...)``.
 
 A tiny recursive-descent parser turns the text into a tree; nothing in rule text is ever evaluated
 as Python. Errors carry the character offset so the loader can point a caret at it.
+
+``2 of (a, b, c)`` (at least two of the listed conditions) is rewritten here into the or of every and of
+two, so both engines, ``rules explain`` and the pruning read only and / or / not: a cue that needs several
+signs together can then accept any enough of them without a new operator in every engine.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
+from math import comb
 
-TOKEN_RE = re.compile(r"\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<bad>\S))")
-KEYWORDS = {"and", "or", "not"}
+TOKEN_RE = re.compile(r"\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<comma>,)|(?P<num>[0-9]+)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+                      r"|(?P<bad>\S))")
+KEYWORDS = {"and", "or", "not", "of"}
+MAX_OF_TERMS = 70  # the ands an 'N of (...)' expands to: 4 of 8 is 70, beyond that the rule wants splitting
 MAX_NESTING = 32  # parentheses or 'not's in a row: far beyond any rule, and the parser recurses per level
 
 
@@ -54,8 +62,8 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         value = m.group(kind)
         start = m.start(kind)
         if kind == "bad":
-            raise ExprError(f"unexpected character {value!r}; use and, or, not, parentheses and condition names",
-                            start)
+            raise ExprError(f"unexpected character {value!r}; use and, or, not, parentheses, N of (a, b, ...) "
+                            "and condition names", start)
         if kind == "word" and value.lower() in KEYWORDS:
             kind, value = value.lower(), value.lower()
         out.append((kind, value, start))
@@ -128,6 +136,8 @@ class _Parser:
         kind, value, pos = self.take()
         if kind == "word":
             return Ref(value, pos)
+        if kind == "num":
+            return self.at_least(int(value), pos)
         if kind == "lp":
             node = self.or_()
             close = self.peek()
@@ -139,7 +149,34 @@ class _Parser:
             raise ExprError("unbalanced parentheses: ')' without '('" if self._depth_at(pos) < 0 else
                             "empty parentheses or missing condition before ')'", pos,
                             "unbalanced" if self._depth_at(pos) < 0 else "condition-syntax")
+        if kind == "comma":
+            raise ExprError("',' separates the items of 'N of (a, b, ...)' only", pos)
         raise ExprError(f"{value!r} needs a condition name before/after it", pos)
+
+    def at_least(self, n: int, pos: int) -> Node:
+        """``N of (x, y, ...)``: at least N of the items hold, as the or of every and of N of them."""
+        of, lp = self.peek(), self.toks[self.i + 1] if self.i + 1 < len(self.toks) else None
+        if of is None or of[0] != "of" or lp is None or lp[0] != "lp":
+            raise ExprError(f"a number starts 'N of (a, b, ...)': write {n} of (cond1, cond2, ...)", pos)
+        self.i += 2
+        items = [self.or_()]
+        while (tok := self.peek()) is not None and tok[0] == "comma":
+            self.take()
+            items.append(self.or_())
+        close = self.peek()
+        if close is None or close[0] != "rp":
+            raise ExprError("'N of (' needs its items separated by commas and a closing ')'", lp[2], "unbalanced")
+        self.take()
+        if not 1 <= n <= len(items):
+            raise ExprError(f"{n} of {len(items)} items can never hold: N must be 1 to {len(items)}", pos, "bad-count")
+        ways = comb(len(items), n)
+        if ways > MAX_OF_TERMS:
+            raise ExprError(f"{n} of {len(items)} expands to {ways} combinations (at most {MAX_OF_TERMS}); "
+                            "group related conditions first", pos, "too-many")
+        if n == 1:
+            return items[0] if len(items) == 1 else Or(tuple(items))
+        ands = tuple(And(c) for c in combinations(items, n))
+        return ands[0] if len(ands) == 1 else Or(ands)
 
     def _depth_at(self, pos: int) -> int:
         text = self.text[: pos + 1]

@@ -83,3 +83,13 @@ def test_the_gives_way_to_example_loads_and_gives_way(tmp_path):
     (tmp_path / "example.yaml").write_text(block)
     rules = load_rules(["default", "example.yaml"], tmp_path)
     assert rules.get("local.relayed_finding").gives_way_to == ("bridges_team_segments",)
+
+
+def test_the_n_of_example_loads_and_passes(tmp_path):
+    """`N of (...)` as a lead writes it: any two of three signs, not one alone."""
+    block = next(b for b in yaml_blocks() if b.startswith("# N of"))
+    (tmp_path / "n_of.yaml").write_text(block)
+    rules = load_rules([str(tmp_path / "n_of.yaml")], tmp_path)
+    report = run_examples(rules.rules[0])
+    assert report.failed == []
+    assert [o.verdict for o in report.outcomes] == ["tp", "tn"]

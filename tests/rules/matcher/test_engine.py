@@ -56,6 +56,20 @@ def test_short_circuit_gives_the_same_answers_as_full_evaluation():
     assert list(evaluate(f, tree, conds, every)) == [naive.holds(tree, conds, r) for r in rows]
 
 
+def test_n_of_gives_the_naive_answers():
+    """`2 of (...)` reaches the engine as and/or: the vectorised pruning and the naive reader agree on it."""
+    f, records = frame()
+    conds = {"long": cond("long", "body_length", "number", "gte", 9),
+             "why": cond("why", "body", "text", "matches", compile_pattern("because|consider", ignore_case=True)),
+             "nit": cond("nit", "body", "text", "contains", ("nit",)),
+             "big": cond("big", "additions", "number", "gte", 5)}
+    tree = parse("2 of (long, why, not nit, big)")
+    rows = f.df.to_dict("records")
+    got = list(evaluate(f, tree, conds, np.arange(len(records))))
+    assert got == [naive.holds(tree, conds, r) for r in rows]
+    assert 0 < sum(got) < len(got)
+
+
 def test_rules_only_see_their_kinds_and_eligible_people():
     rules = load_rules(["default"], Path("."))
     docs = rules.get("writes_documentation.docs_commit")
