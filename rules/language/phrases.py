@@ -10,6 +10,10 @@ expression in the rule file. The pattern goes through the same fast text path as
   "handing it all over".
 - Words of three letters or fewer (and words with digits) match exactly, plural ``s`` allowed: "ci" matches
   "CI" and "CIs", never "city".
+- ``=`` before a word matches that word exactly too (plural ``s`` allowed): "tests =take" matches "tests take"
+  and "tests takes", not "tests taken". Stems read any ending, which is what a cue usually wants, but some
+  endings change the act ("take" is a cost, "taken" a past event); the mark keeps the word matcher's exact
+  words, so it costs nothing extra.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import snowballstemmer
 
 SEP = r"[\W_]+"  # between two words: spaces, punctuation, apostrophes, markdown
 GAP = r"(?:[\W_]+[^\W_]+){0,3}"  # a "*": up to three more words
-TOKEN = re.compile(r"\*|[^\W_]+")
+TOKEN = re.compile(r"\*|=?[^\W_]+")
 MAX_PHRASE_WORDS = 12
 
 
@@ -46,7 +50,9 @@ def _stem(token: str) -> str:
 
 
 def _word(token: str) -> str:
-    if len(token) <= 3 or not token.isalpha():
+    exact = token.startswith("=")
+    token = token.lstrip("=")
+    if exact or len(token) <= 3 or not token.isalpha():
         return re.escape(token) + r"s?\b"
     root = os.path.commonprefix([token, _stem(token)])  # summary -> summari: "summar"
     return re.escape(root if len(root) >= 4 else token) + r"\w*"

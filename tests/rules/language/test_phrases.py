@@ -38,6 +38,18 @@ def test_a_phrase_does_not_match_near_neighbours(phrase: str, text: str) -> None
     assert not says(phrase, text)
 
 
+@pytest.mark.parametrize("phrase,text,hit", [
+    ("tests =take", "our tests take 40 minutes", True),
+    ("tests =take", "the e2e tests takes ages", True),
+    ("tests =take", "tests taken from upstream", False),   # the mark: no other ending
+    ("tests take", "tests taken from upstream", True),     # without it, any ending of the stem
+    ("=waiting * on", "Waiting again on infra", True),
+    ("=waiting * on", "the waitlist grows on mondays", False),
+])
+def test_an_exact_mark_keeps_a_word_to_itself(phrase: str, text: str, hit: bool) -> None:
+    assert bool(says(phrase, text)) is hit
+
+
 @pytest.mark.parametrize("phrase", ["*", "* over", "hand *", "a * * b", "   ", "a b c d e f g h i j k l m"])
 def test_malformed_phrases_are_refused(phrase: str) -> None:
     with pytest.raises(PhraseError):

@@ -24,11 +24,13 @@ FAMILIES = [
     ("summary", "tl dr", "i'd like to", "it's on me"),
     ("v2 api", "bus", "s"),
     ("wait on", "we decided", "over to you"),
+    ("tests =take", "=waiting * on", "=summary"),  # exact marks: the word (or its plural), no other ending
 ]
 WORDS = ["wait", "waiting", "waits", "on", "ons", "review", "reviews", "reviewer", "queue", "queues", "slow", "ci",
          "cis", "city", "hand", "handing", "it", "over", "this", "take", "from", "here", "summary", "summarize",
          "summar", "tl", "dr", "i", "d", "like", "to", "s", "me", "v2", "v2s", "api", "apis", "bus", "buss", "we",
-         "decided", "decide", "you", "x", "WAIT", "Review", "OVER", "Ci", "123", "a"]
+         "decided", "decide", "you", "x", "tests", "test", "taken", "takes", "summaries", "WAIT", "Review", "OVER",
+         "Ci", "123", "a"]
 SEPARATORS = [" ", "  ", "_", "__", " _", "_ ", "-", ", ", ".", "'", "\n", "\t", "`", "(", "**", "/", "\v"]
 
 
